@@ -1,0 +1,81 @@
+/**
+ * One interface per concern, one implementation per engine (sqlite/, postgres/, mysql/).
+ * The core never asks which engine it runs on; it asks the dialect for a piece of SQL
+ * or the driver for rows. SQL *generation* (SqlDialect, pure) is kept apart from
+ * *execution* (Driver, I/O), as in drizzle.
+ */
+import type { Knex } from 'knex';
+import type { EpochUnit, KeyType } from '../metadata/types.js';
+
+export type EngineName = 'sqlite' | 'postgres' | 'mysql';
+
+/** A row as the driver returns it, keyed by the aliases of the SELECT list. */
+export type Row = Record<string, unknown>;
+
+/** SQL text with its bound parameters, in the dialect's own placeholder style. */
+export interface CompiledQuery {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+}
+
+/** Pure SQL generation for one engine. No I/O. */
+export interface SqlDialect {
+  readonly engine: EngineName;
+  /** Quotes an identifier from metadata (table, column, alias); doubles embedded quotes. */
+  quoteIdentifier(name: string): string;
+  /** Placeholder for the parameter at 1-based position `index` (`?` or `$1`). */
+  placeholder(index: number): string;
+  /**
+   * An expression giving the stored time in `column` as epoch milliseconds, a number,
+   * whatever the storage: native timestamp types (naive ones meaning UTC), ISO text in
+   * either SQLite form, or integer epochs in `unit`.
+   */
+  epochMs(columnSql: string, unit?: EpochUnit): string;
+  /**
+   * An expression to ORDER BY so that the database sorts key values the way
+   * `compareKeys` in src/pit/keys.ts does (binary / code-point order for strings, numeric for ints),
+   * whatever the column's collation.
+   */
+  keyOrder(columnSql: string, type: KeyType): string;
+  /** Most bound parameters one statement may carry on this engine. */
+  readonly maxParameters: number;
+}
+
+/** Execution: runs compiled queries on one open connection pool. */
+export interface Driver {
+  /**
+   * Streams the rows of a query without buffering the result: `iterate()` on SQLite,
+   * a cursor on PostgreSQL, a row stream on MySQL. Breaking out of the loop releases
+   * the connection.
+   */
+  stream(query: CompiledQuery): AsyncIterable<Row>;
+  /** Runs a query and returns every row (for small results: catalog lookups, counts). */
+  all(query: CompiledQuery): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+/** A column of a live source as the catalog describes it. */
+export interface ColumnInfo {
+  readonly name: string;
+  /** The engine's own type name, lower case (`bigint`, `text`, `timestamp with time zone`). */
+  readonly dbType: string;
+}
+
+/** Reads the catalog (for `validate`). */
+export interface Introspector {
+  /** Columns of a table, or undefined when it does not exist. */
+  tableColumns(table: string): Promise<ColumnInfo[] | undefined>;
+  /** Columns a SELECT returns, found by running it with no rows (`LIMIT 0`). */
+  queryColumns(sql: string): Promise<ColumnInfo[]>;
+}
+
+/** An open database: the three roles together, plus Knex for the one write path and schema work. */
+export interface Database {
+  readonly dialect: SqlDialect;
+  readonly driver: Driver;
+  readonly introspector: Introspector;
+  /** The underlying Knex instance; used by `import` (transactions, batch inserts) only. */
+  readonly knex: Knex;
+  readonly readOnly: boolean;
+  close(): Promise<void>;
+}
