@@ -11,3 +11,10 @@ export function parseDuration(text: string): number | undefined {
 }
 
 export const DURATION_HINT = 'a duration like 30d (units s, m, h, d, w)';
+
+/** The largest whole unit that states `ms` exactly: 2592000000 → `30d`. */
+export function formatDuration(ms: number): string {
+  const units = Object.entries(UNIT_MS).sort((a, b) => b[1] - a[1]);
+  for (const [unit, size] of units) if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
+  return `${ms / 1000}s`;
+}
