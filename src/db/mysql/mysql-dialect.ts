@@ -1,0 +1,24 @@
+import type { EpochUnit, KeyType } from '../../metadata/types.js';
+import type { SqlDialect } from '../dialect.js';
+import { quoteWith } from '../identifier.js';
+
+export const mysqlDialect: SqlDialect = {
+  engine: 'mysql',
+  maxParameters: 65535,
+  quoteIdentifier: (name) => quoteWith(name, '`'),
+  placeholder: () => '?',
+  epochMs(col: string, unit?: EpochUnit): string {
+    // CAST AS DOUBLE so mysql2 returns a number; DECIMAL would come back as a string.
+    if (unit === 's') return `CAST(FLOOR((${col}) * 1000) AS DOUBLE)`;
+    if (unit === 'ms') return `CAST(FLOOR(${col}) AS DOUBLE)`;
+    // UNIX_TIMESTAMP() returns 0 before 1970; TIMESTAMPDIFF works for any year. The
+    // session's time_zone is UTC, so DATETIME (naive) and TIMESTAMP both read as UTC.
+    // BIGINT / 1000 is an exact DECIMAL, so FLOOR truncates to the millisecond exactly.
+    return `CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ${col}) / 1000) AS DOUBLE)`;
+  },
+  keyOrder(col: string, type: KeyType): string {
+    // Binary strings compare byte by byte with no padding; utf8mb4_bin is PAD SPACE on
+    // MariaDB ('a' = 'a '), and a latin1 column's own bytes are not UTF-8.
+    return type === 'int' ? col : `CAST(CONVERT(${col} USING utf8mb4) AS BINARY)`;
+  },
+};

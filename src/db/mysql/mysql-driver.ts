@@ -1,0 +1,65 @@
+import type { Knex } from 'knex';
+import type { Connection, FieldPacket } from 'mysql2';
+import { databaseError } from '../database-error.js';
+import type { CompiledQuery, Driver, Row } from '../dialect.js';
+import { acquire, discard, once, release, withConnection } from '../pool.js';
+
+export type MysqlConnection = Connection;
+
+/** Rows buffered in the stream before mysql2 pauses the socket. */
+const HIGH_WATER_MARK = 2000;
+
+export function queryWithFields(
+  connection: MysqlConnection,
+  query: CompiledQuery,
+): Promise<{ rows: unknown; fields: FieldPacket[] | undefined }> {
+  return new Promise((resolve, reject) => {
+    connection.query(query.sql, [...query.parameters], (err, rows, fields) =>
+      err ? reject(err) : resolve({ rows, fields: fields as FieldPacket[] | undefined }),
+    );
+  });
+}
+
+export class MysqlDriver implements Driver {
+  readonly close: () => Promise<void>;
+
+  constructor(
+    private readonly knex: Knex,
+    private readonly secrets: readonly string[],
+  ) {
+    this.close = once(() => knex.destroy());
+  }
+
+  async *stream(query: CompiledQuery): AsyncIterable<Row> {
+    const connection = await acquire<MysqlConnection>(this.knex, this.secrets);
+    let completed = false;
+    try {
+      const rows = connection.query(query.sql, [...query.parameters]).stream({ highWaterMark: HIGH_WATER_MARK });
+      try {
+        for await (const row of rows) {
+          // A write statement yields its OK packet (a ResultSetHeader), not a row.
+          if (row && typeof row === 'object' && row.constructor?.name === 'ResultSetHeader') continue;
+          yield row as Row;
+        }
+      } catch (err) {
+        throw databaseError(err, this.secrets);
+      }
+      completed = true;
+    } finally {
+      if (!completed) {
+        // The rest of the result is still on the wire with the socket paused: the
+        // connection cannot run another query, so it is closed rather than reused.
+        discard(connection, 'result abandoned mid-stream');
+        connection.destroy();
+      }
+      await release(this.knex, connection);
+    }
+  }
+
+  all(query: CompiledQuery): Promise<Row[]> {
+    return withConnection<MysqlConnection, Row[]>(this.knex, this.secrets, async (connection) => {
+      const { rows } = await queryWithFields(connection, query);
+      return Array.isArray(rows) ? (rows as Row[]) : [];
+    });
+  }
+}

@@ -1,0 +1,81 @@
+import type { Knex } from 'knex';
+import mysql from 'mysql2';
+import type { ColumnInfo, Introspector } from '../dialect.js';
+import { withConnection } from '../pool.js';
+import { type MysqlConnection, queryWithFields } from './mysql-driver.js';
+
+/** The binary pseudo-charset: a BLOB-family field with it is a blob, else text. */
+const BINARY_CHARSET = 63;
+
+/** mysql2's wire type codes to the names information_schema's DATA_TYPE uses. */
+const TYPE_NAMES: Record<string, string> = {
+  DECIMAL: 'decimal',
+  NEWDECIMAL: 'decimal',
+  TINY: 'tinyint',
+  SHORT: 'smallint',
+  LONG: 'int',
+  INT24: 'mediumint',
+  LONGLONG: 'bigint',
+  FLOAT: 'float',
+  DOUBLE: 'double',
+  NULL: 'null',
+  TIMESTAMP: 'timestamp',
+  TIMESTAMP2: 'timestamp',
+  DATE: 'date',
+  NEWDATE: 'date',
+  TIME: 'time',
+  TIME2: 'time',
+  DATETIME: 'datetime',
+  DATETIME2: 'datetime',
+  YEAR: 'year',
+  VARCHAR: 'varchar',
+  VAR_STRING: 'varchar',
+  STRING: 'char',
+  BIT: 'bit',
+  JSON: 'json',
+  ENUM: 'enum',
+  SET: 'set',
+  GEOMETRY: 'geometry',
+};
+
+const CODE_NAMES = new Map<number, string>(
+  Object.entries(mysql.Types as unknown as Record<string, number>).map(([name, code]) => [code, name]),
+);
+
+function typeName(columnType: number | undefined, characterSet: number | undefined): string {
+  const code = CODE_NAMES.get(columnType ?? -1) ?? '';
+  if (code.endsWith('BLOB')) return characterSet === BINARY_CHARSET ? 'blob' : 'text';
+  if ((code === 'VAR_STRING' || code === 'STRING') && characterSet === BINARY_CHARSET) {
+    return code === 'STRING' ? 'binary' : 'varbinary';
+  }
+  return TYPE_NAMES[code] ?? code.toLowerCase();
+}
+
+export class MysqlIntrospector implements Introspector {
+  constructor(
+    private readonly knex: Knex,
+    private readonly secrets: readonly string[],
+  ) {}
+
+  tableColumns(table: string): Promise<ColumnInfo[] | undefined> {
+    return withConnection<MysqlConnection, ColumnInfo[] | undefined>(this.knex, this.secrets, async (c) => {
+      const { rows } = await queryWithFields(c, {
+        sql: `SELECT COLUMN_NAME AS name, DATA_TYPE AS type
+                FROM information_schema.COLUMNS
+               WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
+               ORDER BY ORDINAL_POSITION`,
+        parameters: [table],
+      });
+      const list = rows as { name: string; type: string }[];
+      if (list.length === 0) return undefined;
+      return list.map((r) => ({ name: r.name, dbType: String(r.type).toLowerCase() }));
+    });
+  }
+
+  queryColumns(sql: string): Promise<ColumnInfo[]> {
+    return withConnection<MysqlConnection, ColumnInfo[]>(this.knex, this.secrets, async (c) => {
+      const { fields } = await queryWithFields(c, { sql: `SELECT * FROM (${sql}) AS q LIMIT 0`, parameters: [] });
+      return (fields ?? []).map((f) => ({ name: f.name, dbType: typeName(f.columnType, f.characterSet) }));
+    });
+  }
+}

@@ -1,0 +1,50 @@
+import type { Knex } from 'knex';
+import pg from 'pg';
+import { type AfterCreate, chainAfterCreate } from '../pool-hooks.js';
+
+/**
+ * Type OIDs read as the server's text, so a value never passes through a JS Date built
+ * in the process's TZ, and big integers and decimals keep every digit; callers normalise.
+ */
+const AS_TEXT = new Set([
+  20, // int8
+  1082, // date
+  1114, // timestamp
+  1184, // timestamptz
+  1700, // numeric
+]);
+
+interface TypeParsers {
+  getTypeParser(oid: number, format?: string): unknown;
+}
+
+/** Per-connection parsers, so the global pg.types other code may rely on stay untouched. */
+function typeParsers(user: TypeParsers | undefined): TypeParsers {
+  return {
+    getTypeParser(oid: number, format?: string) {
+      if (AS_TEXT.has(oid) && format !== 'binary') return (value: string) => value;
+      if (user) return user.getTypeParser(oid, format);
+      return pg.types.getTypeParser(oid, (format ?? 'text') as 'text');
+    },
+  };
+}
+
+export function postgresKnexConfig(config: Knex.Config, readOnly: boolean): Knex.Config {
+  const raw = config.connection;
+  const connection: Record<string, unknown> =
+    typeof raw === 'string' ? { connectionString: raw } : { ...((raw ?? {}) as Record<string, unknown>) };
+  connection.types = typeParsers(connection.types as TypeParsers | undefined);
+  const pool = (config.pool ?? {}) as Knex.PoolConfig & { afterCreate?: AfterCreate };
+  const setup =
+    `SET TIME ZONE 'UTC'` + (readOnly ? '; SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY' : '');
+  return {
+    ...config,
+    client: 'pg',
+    connection: connection as Knex.StaticConnectionConfig,
+    pool: {
+      ...pool,
+      min: 0,
+      afterCreate: chainAfterCreate((c) => (c as pg.Client).query(setup).then(() => undefined), pool.afterCreate),
+    },
+  };
+}

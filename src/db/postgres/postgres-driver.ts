@@ -1,0 +1,57 @@
+import { finished } from 'node:stream/promises';
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import QueryStream from 'pg-query-stream';
+import { databaseError } from '../database-error.js';
+import type { CompiledQuery, Driver, Row } from '../dialect.js';
+import { acquire, discard, once, release, withConnection } from '../pool.js';
+
+/** Rows fetched per round trip by the cursor. */
+const BATCH_SIZE = 2000;
+
+export class PostgresDriver implements Driver {
+  readonly close: () => Promise<void>;
+
+  constructor(
+    private readonly knex: Knex,
+    private readonly secrets: readonly string[],
+  ) {
+    this.close = once(() => knex.destroy());
+  }
+
+  async *stream(query: CompiledQuery): AsyncIterable<Row> {
+    const connection = await acquire<pg.Client>(this.knex, this.secrets);
+    const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE });
+    let completed = false;
+    try {
+      connection.query(rows);
+      try {
+        for await (const row of rows) yield row as Row;
+      } catch (err) {
+        throw databaseError(err, this.secrets);
+      }
+      completed = true;
+    } finally {
+      if (!completed) {
+        // Closing the portal leaves the session ready for the next query; if that fails
+        // the connection is not trusted again.
+        rows.destroy();
+        await finished(rows).catch(() => undefined);
+        if ((rows.cursor as { state?: string } | undefined)?.state === 'error') discard(connection, 'cursor failed');
+      }
+      await release(this.knex, connection);
+    }
+  }
+
+  all(query: CompiledQuery): Promise<Row[]> {
+    return withConnection<pg.Client, Row[]>(this.knex, this.secrets, async (connection) => {
+      // Extended protocol even without parameters: one statement per call, never a batch.
+      const result = await connection.query({
+        text: query.sql,
+        values: [...query.parameters],
+        queryMode: 'extended',
+      } as pg.QueryConfig);
+      return result.rows as Row[];
+    });
+  }
+}

@@ -1,0 +1,41 @@
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import type { ColumnInfo, Introspector } from '../dialect.js';
+import { withConnection } from '../pool.js';
+
+export class PostgresIntrospector implements Introspector {
+  constructor(
+    private readonly knex: Knex,
+    private readonly secrets: readonly string[],
+  ) {}
+
+  tableColumns(table: string): Promise<ColumnInfo[] | undefined> {
+    return withConnection<pg.Client, ColumnInfo[] | undefined>(this.knex, this.secrets, async (c) => {
+      // Unqualified names resolve in the first schema of the search_path, as the export SQL will.
+      const { rows } = await c.query<{ name: string; type: string }>(
+        `SELECT column_name AS name,
+                CASE WHEN data_type = 'USER-DEFINED' THEN udt_name ELSE data_type END AS type
+           FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name = $1
+          ORDER BY ordinal_position`,
+        [table],
+      );
+      if (rows.length === 0) return undefined;
+      return rows.map((r) => ({ name: r.name, dbType: r.type.toLowerCase() }));
+    });
+  }
+
+  queryColumns(sql: string): Promise<ColumnInfo[]> {
+    return withConnection<pg.Client, ColumnInfo[]>(this.knex, this.secrets, async (c) => {
+      const { fields } = await c.query({ text: `SELECT * FROM (${sql}) AS q LIMIT 0`, values: [], queryMode: 'extended' } as pg.QueryConfig);
+      const oids = [...new Set(fields.map((f) => f.dataTypeID))];
+      // format_type gives the names information_schema uses (`timestamp with time zone`).
+      const { rows } = await c.query<{ oid: number; name: string }>(
+        'SELECT oid::int4 AS oid, format_type(oid, NULL) AS name FROM pg_type WHERE oid = ANY($1::oid[])',
+        [oids],
+      );
+      const names = new Map(rows.map((r) => [r.oid, r.name]));
+      return fields.map((f) => ({ name: f.name, dbType: (names.get(f.dataTypeID) ?? '').toLowerCase() }));
+    });
+  }
+}

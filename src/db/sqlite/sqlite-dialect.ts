@@ -1,0 +1,33 @@
+import type { EpochUnit, KeyType } from '../../metadata/types.js';
+import type { SqlDialect } from '../dialect.js';
+import { quoteWith } from '../identifier.js';
+
+/**
+ * SQLite has no timestamp type: event times are ISO text, or numbers. The expression
+ * branches on the storage class of each value, so a column mixing forms still compares
+ * correctly (SPEC §2).
+ */
+export const sqliteDialect: SqlDialect = {
+  engine: 'sqlite',
+  maxParameters: 32766,
+  quoteIdentifier: (name) => quoteWith(name, '"'),
+  placeholder: () => '?',
+  epochMs(col: string, unit?: EpochUnit): string {
+    if (unit === 's') return `CAST(round((${col}) * 1000) AS INTEGER)`;
+    if (unit === 'ms') return `CAST(round(${col}) AS INTEGER)`;
+    // unixepoch(..., 'subsec') works on SQLite's internal integer milliseconds, so
+    // round(x * 1000) is exact; it accepts both ISO forms, offsets and date-only text.
+    // Fractions finer than a millisecond are rounded by SQLite's own parser.
+    return (
+      `(CASE typeof(${col})` +
+      ` WHEN 'text' THEN CAST(round(unixepoch(${col}, 'subsec') * 1000) AS INTEGER)` +
+      ` WHEN 'integer' THEN ${col}` +
+      ` WHEN 'real' THEN CAST(round(${col}) AS INTEGER)` +
+      ` END)`
+    );
+  },
+  keyOrder(col: string, type: KeyType): string {
+    // BINARY is memcmp on UTF-8, i.e. code-point order, even if the column was declared NOCASE.
+    return type === 'int' ? col : `${col} COLLATE BINARY`;
+  },
+};

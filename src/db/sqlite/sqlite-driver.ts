@@ -1,0 +1,66 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Knex } from 'knex';
+import { databaseError } from '../database-error.js';
+import type { CompiledQuery, Driver, Row } from '../dialect.js';
+import { acquire, once, release, withConnection } from '../pool.js';
+
+export type SqliteConnection = BetterSqlite3.Database;
+
+/** better-sqlite3 binds neither booleans nor Dates. */
+export function sqliteParameters(parameters: readonly unknown[]): unknown[] {
+  return parameters.map((p) => (typeof p === 'boolean' ? Number(p) : p instanceof Date ? p.getTime() : p));
+}
+
+export class SqliteDriver implements Driver {
+  readonly close: () => Promise<void>;
+
+  constructor(
+    private readonly knex: Knex,
+    private readonly secrets: readonly string[],
+  ) {
+    this.close = once(() => knex.destroy());
+  }
+
+  async *stream(query: CompiledQuery): AsyncIterable<Row> {
+    const connection = await acquire<SqliteConnection>(this.knex, this.secrets);
+    let rows: IterableIterator<unknown> | undefined;
+    try {
+      try {
+        const statement = connection.prepare(query.sql);
+        if (!statement.reader) {
+          statement.run(...sqliteParameters(query.parameters));
+          return;
+        }
+        rows = statement.iterate(...sqliteParameters(query.parameters));
+      } catch (err) {
+        throw databaseError(err, this.secrets);
+      }
+      for (;;) {
+        let next: IteratorResult<unknown>;
+        try {
+          next = rows.next();
+        } catch (err) {
+          throw databaseError(err, this.secrets);
+        }
+        if (next.done) break;
+        yield next.value as Row;
+      }
+    } finally {
+      // Ends the statement so the connection is free again before it goes back to the pool.
+      rows?.return?.();
+      await release(this.knex, connection);
+    }
+  }
+
+  all(query: CompiledQuery): Promise<Row[]> {
+    return withConnection<SqliteConnection, Row[]>(this.knex, this.secrets, async (connection) => {
+      const statement = connection.prepare(query.sql);
+      const parameters = sqliteParameters(query.parameters);
+      if (!statement.reader) {
+        statement.run(...parameters);
+        return [];
+      }
+      return statement.all(...parameters) as Row[];
+    });
+  }
+}

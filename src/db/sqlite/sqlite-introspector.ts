@@ -1,0 +1,31 @@
+import type { Knex } from 'knex';
+import type { ColumnInfo, Introspector } from '../dialect.js';
+import { withConnection } from '../pool.js';
+import type { SqliteConnection } from './sqlite-driver.js';
+
+export class SqliteIntrospector implements Introspector {
+  constructor(
+    private readonly knex: Knex,
+    private readonly secrets: readonly string[],
+  ) {}
+
+  tableColumns(table: string): Promise<ColumnInfo[] | undefined> {
+    return withConnection<SqliteConnection, ColumnInfo[] | undefined>(this.knex, this.secrets, async (db) => {
+      // table_xinfo also lists generated columns (hidden 2/3), which a SELECT can read;
+      // hidden = 1 marks virtual-table internals that it cannot.
+      const rows = db
+        .prepare('SELECT name, type FROM pragma_table_xinfo(?) WHERE hidden <> 1 ORDER BY cid')
+        .all(table) as { name: string; type: string | null }[];
+      if (rows.length === 0) return undefined;
+      return rows.map((r) => ({ name: r.name, dbType: (r.type ?? '').toLowerCase() }));
+    });
+  }
+
+  queryColumns(sql: string): Promise<ColumnInfo[]> {
+    return withConnection<SqliteConnection, ColumnInfo[]>(this.knex, this.secrets, async (db) => {
+      // Declared types only: an expression column has none, so it reports ''.
+      const statement = db.prepare(`SELECT * FROM (${sql}) AS q LIMIT 0`);
+      return statement.columns().map((c) => ({ name: c.name, dbType: (c.type ?? '').toLowerCase() }));
+    });
+  }
+}
