@@ -1,0 +1,116 @@
+import { expect, it } from 'vitest';
+import { describeEngines } from '../support/engines.js';
+import { withDatabase } from './helpers.js';
+
+const T = Date.UTC(2024, 2, 1, 12, 0, 0, 0);
+
+describeEngines('epochMs', (ctx) => {
+  it('turns every stored form into exact epoch milliseconds, as numbers', async () => {
+    const { engine, admin } = ctx();
+    let cases: { v: string | number | null; expected: number | null }[];
+    let column: string;
+    if (engine === 'sqlite') {
+      await admin.raw('CREATE TABLE t (id INTEGER PRIMARY KEY, v)');
+      column = 'v';
+      cases = [
+        { v: '2024-03-01 12:00:00', expected: T },
+        { v: '2024-03-01 12:00:00.123', expected: T + 123 },
+        { v: '2024-03-01T12:00:00.123Z', expected: T + 123 },
+        { v: '2024-03-01T12:00:00.123+02:00', expected: T + 123 - 2 * 3600_000 },
+        { v: '2024-03-01T12:00:00-05:30', expected: T + 5.5 * 3600_000 },
+        { v: '2024-03-01T12:00:00', expected: T },
+        { v: '2024-03-01', expected: Date.UTC(2024, 2, 1) },
+        { v: '1965-07-04 23:59:59.999', expected: Date.UTC(1965, 6, 4, 23, 59, 59, 999) },
+        { v: T + 7, expected: T + 7 }, // a number without a unit is epoch ms
+        { v: null, expected: null },
+      ];
+    } else if (engine === 'postgres') {
+      await admin.raw('CREATE TABLE t (id int PRIMARY KEY, ts timestamp(6), tz timestamptz(6), d date, txt text)');
+      column = 'ts';
+      cases = [
+        { v: '2024-03-01 12:00:00', expected: T },
+        { v: '2024-03-01 12:00:00.123', expected: T + 123 },
+        { v: '2024-03-01 12:00:00.123999', expected: T + 123 }, // truncated to the ms, like parseInstant
+        { v: '1965-07-04 23:59:59.999', expected: Date.UTC(1965, 6, 4, 23, 59, 59, 999) },
+        { v: null, expected: null },
+      ];
+    } else {
+      await admin.raw('CREATE TABLE t (id int PRIMARY KEY, ts DATETIME(6) NULL, tz TIMESTAMP(3) NULL, d DATE NULL)');
+      column = 'ts';
+      cases = [
+        { v: '2024-03-01 12:00:00', expected: T },
+        { v: '2024-03-01 12:00:00.123', expected: T + 123 },
+        { v: '2024-03-01 12:00:00.123999', expected: T + 123 },
+        { v: '1965-07-04 23:59:59.999', expected: Date.UTC(1965, 6, 4, 23, 59, 59, 999) },
+        { v: null, expected: null },
+      ];
+    }
+    await admin('t').insert(cases.map((c, i) => ({ id: i, [column]: c.v })));
+    await withDatabase(ctx(), { readOnly: true }, async (db) => {
+      const expr = db.dialect.epochMs(db.dialect.quoteIdentifier(column));
+      const rows = await db.driver.all({ sql: `SELECT id, ${expr} AS ms FROM t ORDER BY id`, parameters: [] });
+      expect(rows.map((r) => r.ms)).toEqual(cases.map((c) => c.expected));
+      for (const r of rows) if (r.ms !== null) expect(typeof r.ms).toBe('number');
+    });
+  });
+
+  it('reads integer epochs in seconds and milliseconds', async () => {
+    const { admin } = ctx();
+    await admin.schema.createTable('e', (t) => {
+      t.integer('id').primary();
+      t.bigInteger('s');
+      t.bigInteger('ms');
+    });
+    const rows = [
+      { id: 1, s: T / 1000, ms: T + 123 },
+      { id: 2, s: -86400, ms: -86_400_001 },
+      { id: 3, s: null, ms: null },
+    ];
+    await admin('e').insert(rows);
+    await withDatabase(ctx(), { readOnly: true }, async (db) => {
+      const d = db.dialect;
+      const got = await db.driver.all({
+        sql: `SELECT ${d.epochMs('s', 's')} AS s, ${d.epochMs('ms', 'ms')} AS ms FROM e ORDER BY id`,
+        parameters: [],
+      });
+      expect(got).toEqual([
+        { s: T, ms: T + 123 },
+        { s: -86_400_000, ms: -86_400_001 },
+        { s: null, ms: null },
+      ]);
+    });
+  });
+
+  it('reads native zoned timestamps and dates as UTC instants', async () => {
+    const { engine, admin } = ctx();
+    if (engine === 'sqlite') return; // no native types; text forms are covered above
+    if (engine === 'postgres') {
+      await admin.raw(`CREATE TABLE n (id int, tz timestamptz(3), d date, txt text)`);
+      await admin.raw(
+        `INSERT INTO n VALUES (1, '2024-03-01 12:00:00.123+02', '2024-03-01', '2024-03-01T12:00:00.123Z'),
+                              (2, '1965-07-04 23:59:59.999+00', '1965-07-04', '2024-03-01 12:00:00')`,
+      );
+    } else {
+      await admin.raw(`CREATE TABLE n (id int, tz TIMESTAMP(3) NULL, d DATE NULL, txt VARCHAR(40) NULL)`);
+      await admin.raw(
+        `INSERT INTO n VALUES (1, '2024-03-01 10:00:00.123', '2024-03-01', '2024-03-01T12:00:00.123'),
+                              (2, NULL, '1965-07-04', '2024-03-01 12:00:00')`,
+      );
+    }
+    await withDatabase(ctx(), { readOnly: true }, async (db) => {
+      const e = (c: string) => db.dialect.epochMs(db.dialect.quoteIdentifier(c));
+      const rows = await db.driver.all({
+        sql: `SELECT ${e('tz')} AS tz, ${e('d')} AS d, ${e('txt')} AS txt FROM n ORDER BY id`,
+        parameters: [],
+      });
+      expect(rows).toEqual([
+        { tz: T + 123 - 2 * 3600_000, d: Date.UTC(2024, 2, 1), txt: T + 123 },
+        {
+          tz: engine === 'postgres' ? Date.UTC(1965, 6, 4, 23, 59, 59, 999) : null,
+          d: Date.UTC(1965, 6, 4),
+          txt: T,
+        },
+      ]);
+    });
+  });
+});

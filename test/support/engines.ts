@@ -1,0 +1,208 @@
+/**
+ * The engine fixture: runs a block of behaviour tests once per engine, each test in a
+ * fresh place of its own (a SQLite file, a PostgreSQL schema, a MariaDB database).
+ *
+ * Servers default to the local CI services; override with SPELLBOOK_TEST_POSTGRES
+ * (postgres://user[:pass]@host:port/db) and SPELLBOOK_TEST_MYSQL (mysql://user[:pass]@host:port).
+ * An unreachable server skips its engine with one line on stderr, except when
+ * CI=true, where its tests fail with the reason.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
+
+export type EngineName = 'sqlite' | 'postgres' | 'mysql';
+
+export interface EngineContext {
+  engine: EngineName;
+  /** Knex config (plain JSON-able object) that reaches this test's own schema/database; what a test writes into a metadata file's `connection:` */
+  connection: Record<string, unknown>;
+  /** A --db URL for the same place (sqlite:/abs/file.db, postgres://…?options=-c search_path=…, mysql://…/dbname). */
+  url: string;
+  /** A WRITABLE knex on the test's schema/database, to create and fill fixture tables. */
+  admin: Knex;
+}
+
+export const ALL_ENGINES: readonly EngineName[] = ['sqlite', 'postgres', 'mysql'];
+
+const PG_URL = new URL(process.env.SPELLBOOK_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test');
+const MYSQL_URL = new URL(process.env.SPELLBOOK_TEST_MYSQL ?? 'mysql://root@127.0.0.1:3306');
+const CONNECT_TIMEOUT_MS = 2000;
+
+function server(url: URL, defaultPort: number) {
+  return {
+    host: url.hostname,
+    port: url.port === '' ? defaultPort : Number(url.port),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  };
+}
+const PG = { ...server(PG_URL, 5432), database: decodeURIComponent(PG_URL.pathname.slice(1)) || 'test' };
+const MYSQL = server(MYSQL_URL, 3306);
+
+/** Why an engine cannot run here, or undefined; probed once per test file. */
+const probes = new Map<EngineName, Promise<string | undefined>>();
+const reported = new Set<EngineName>();
+
+async function probeServer(engine: EngineName): Promise<string | undefined> {
+  try {
+    if (engine === 'postgres') {
+      const client = new pg.Client({ ...PG, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+      client.on('error', () => undefined);
+      await client.connect();
+      await client.end();
+    } else if (engine === 'mysql') {
+      const conn = await mysql.createConnection({ ...MYSQL, connectTimeout: CONNECT_TIMEOUT_MS });
+      await conn.end();
+    }
+    return undefined;
+  } catch (err) {
+    return (err instanceof Error ? err.message : String(err)).split('\n')[0] || 'unreachable';
+  }
+}
+
+function probe(engine: EngineName): Promise<string | undefined> {
+  let p = probes.get(engine);
+  if (!p) probes.set(engine, (p = probeServer(engine)));
+  return p;
+}
+
+/** Per-engine, per-file state: one server connection for CREATE/DROP of test places. */
+interface FileState {
+  root?: Knex;
+  tmpDir?: string;
+}
+
+function rootKnex(engine: EngineName, state: FileState): Knex {
+  if (!state.root) {
+    state.root =
+      engine === 'postgres'
+        ? knexFactory({ client: 'pg', connection: { ...PG }, pool: { min: 0, max: 1 } })
+        : knexFactory({ client: 'mysql2', connection: { ...MYSQL }, pool: { min: 0, max: 1 } });
+  }
+  return state.root;
+}
+
+function uniqueName(): string {
+  return `sb_${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Admin sessions write in UTC too, so fixture literals such as '2024-03-01 12:00:00'
+ * for a timestamptz or a MariaDB TIMESTAMP mean the same instant on every machine.
+ */
+function inUtc(sql: string) {
+  return (conn: { query(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) =>
+    conn.query(sql, (err) => done(err, conn));
+}
+
+interface Place {
+  ctx: EngineContext;
+  drop(): Promise<void>;
+}
+
+async function createPlace(engine: EngineName, state: FileState): Promise<Place> {
+  const name = uniqueName();
+  if (engine === 'sqlite') {
+    state.tmpDir ??= mkdtempSync(join(tmpdir(), 'spellbook-test-'));
+    const filename = join(state.tmpDir, `${name}.db`);
+    // An empty file is a valid empty database; read-only opens need it to exist.
+    writeFileSync(filename, '');
+    const connection = { client: 'better-sqlite3', connection: { filename } };
+    const admin = knexFactory({ ...connection, useNullAsDefault: true, pool: { min: 0, max: 1 } });
+    return {
+      ctx: { engine, connection, url: `sqlite:${filename}`, admin },
+      drop: async () => {
+        await admin.destroy();
+        for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(filename + suffix, { force: true });
+      },
+    };
+  }
+  const root = rootKnex(engine, state);
+  if (engine === 'postgres') {
+    await root.raw(`CREATE SCHEMA "${name}"`);
+    const inner = { ...PG, options: `-c search_path=${name}` };
+    const connection = { client: 'pg', connection: inner };
+    const auth = PG.password ? `${encodeURIComponent(PG.user)}:${encodeURIComponent(PG.password)}` : encodeURIComponent(PG.user);
+    // pg-connection-string hands `options` to the server as startup options, so the
+    // read-only runtime opened from this URL resolves unqualified names in the schema.
+    const url =
+      `postgres://${auth}@${PG.host}:${PG.port}/${encodeURIComponent(PG.database)}` +
+      `?options=${encodeURIComponent(`-c search_path=${name}`)}`;
+    const admin = knexFactory({ ...connection, pool: { min: 0, max: 4, afterCreate: inUtc("SET TIME ZONE 'UTC'") } });
+    return {
+      ctx: { engine, connection, url, admin },
+      drop: async () => {
+        await admin.destroy();
+        await root.raw(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+      },
+    };
+  }
+  // utf8mb4 so emoji keys fit; its default collation is case-insensitive, which is
+  // what keyOrder has to see through.
+  await root.raw(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  const connection = { client: 'mysql2', connection: { ...MYSQL, database: name } };
+  const auth = MYSQL.password ? `${encodeURIComponent(MYSQL.user)}:${encodeURIComponent(MYSQL.password)}` : encodeURIComponent(MYSQL.user);
+  const url = `mysql://${auth}@${MYSQL.host}:${MYSQL.port}/${name}`;
+  const admin = knexFactory({ ...connection, pool: { min: 0, max: 4, afterCreate: inUtc(`SET time_zone = '+00:00'`) } });
+  return {
+    ctx: { engine, connection, url, admin },
+    drop: async () => {
+      await admin.destroy();
+      await root.raw(`DROP DATABASE IF EXISTS \`${name}\``);
+    },
+  };
+}
+
+export function describeEngines(
+  title: string,
+  body: (ctx: () => EngineContext) => void,
+  options?: { engines?: EngineName[] },
+): void {
+  for (const engine of options?.engines ?? ALL_ENGINES) {
+    describe(`${title} [${engine}]`, () => {
+      const state: FileState = {};
+      let unavailable: string | undefined;
+      let place: Place | undefined;
+
+      beforeAll(async () => {
+        unavailable = await probe(engine);
+        if (unavailable !== undefined && process.env.CI !== 'true' && !reported.has(engine)) {
+          reported.add(engine);
+          console.warn(`[engines] skipping ${engine}: ${unavailable}`);
+        }
+      });
+
+      beforeEach(async (test) => {
+        if (unavailable !== undefined) {
+          if (process.env.CI === 'true') throw new Error(`[engines] ${engine} unavailable in CI: ${unavailable}`);
+          test.skip();
+          return;
+        }
+        place = await createPlace(engine, state);
+      });
+
+      afterEach(async () => {
+        const p = place;
+        place = undefined;
+        await p?.drop();
+      });
+
+      afterAll(async () => {
+        await state.root?.destroy();
+        state.root = undefined;
+        if (state.tmpDir) rmSync(state.tmpDir, { recursive: true, force: true });
+      });
+
+      body(() => {
+        if (!place) throw new Error(`[engines] no ${engine} context outside a running test`);
+        return place.ctx;
+      });
+    });
+  }
+}
