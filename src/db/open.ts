@@ -52,6 +52,18 @@ const IMPLEMENTATIONS: Record<EngineName, Engine> = {
   },
 };
 
+/**
+ * Knex prints pool failures and warnings to the console on its own; every failure
+ * already reaches the caller as a SpellbookError, so by default nothing else is printed
+ * (a user's own `log` in the connection config still wins).
+ */
+const QUIET_LOG: Knex.Config['log'] = {
+  warn: () => undefined,
+  error: () => undefined,
+  deprecate: () => undefined,
+  debug: () => undefined,
+};
+
 /** The engine behind a connection: the one place that reads Knex's `client` name. */
 export function engineOf(spec: ConnectionSpec): EngineName {
   const client = spec.config.client;
@@ -89,7 +101,7 @@ export function dialectOf(spec: ConnectionSpec): SqlDialect {
 export async function openDatabase(spec: ConnectionSpec, options: { readOnly: boolean }): Promise<Database> {
   const engine = IMPLEMENTATIONS[engineOf(spec)];
   const { readOnly } = options;
-  const knex = knexFactory(engine.knexConfig(spec.config, readOnly));
+  const knex = knexFactory({ log: QUIET_LOG, ...engine.knexConfig(spec.config, readOnly) });
   const driver = engine.driver(knex, spec.secrets);
   return {
     dialect: engine.dialect,

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Connection, FieldPacket } from 'mysql2';
 import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Driver, Row } from '../dialect.js';
-import { acquire, discard, once, release, withConnection } from '../pool.js';
+import { acquire, once, release, withConnection } from '../pool.js';
 
 export type MysqlConnection = Connection;
 
@@ -48,8 +48,8 @@ export class MysqlDriver implements Driver {
     } finally {
       if (!completed) {
         // The rest of the result is still on the wire with the socket paused: the
-        // connection cannot run another query, so it is closed rather than reused.
-        discard(connection, 'result abandoned mid-stream');
+        // connection cannot run another query, so it is closed. Knex's pool sees the
+        // destroyed socket on validation and replaces the connection.
         connection.destroy();
       }
       await release(this.knex, connection);
