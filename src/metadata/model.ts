@@ -166,10 +166,10 @@ function checkGroups(rawGroups: unknown, entities: Entities, ctx: Context): Grou
 
     if (g['event_time'] === undefined) {
       if (g['event_time_unit'] !== undefined) {
-        problems.at(ptr('event_time_unit'), 'expected only together with event_time (the unit of its epochs), got no event_time', { where: 'key' });
+        problems.at(ptr('event_time_unit'), 'needs event_time, the column whose epochs it describes', { where: 'key' });
       }
       if (g['created_time'] !== undefined) {
-        problems.at(ptr('created_time'), 'expected only together with event_time (it breaks ties between equal event times), got no event_time', { where: 'key' });
+        problems.at(ptr('created_time'), 'needs event_time (created_time only breaks ties between equal event times)', { where: 'key' });
       }
     }
 
