@@ -25,6 +25,12 @@ export abstract class SpellbookCommand extends Command {
     quiet: Flags.boolean({ char: 'q', summary: 'Print no progress.', helpGroup: 'GLOBAL' }),
   };
 
+  override async init(): Promise<void> {
+    await super.init();
+    // Exit through process.exit so 'exit' handlers run: they remove temporary output files.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+  }
+
   /** Strings that must never reach the terminal (passwords); commands add to it as they learn them. */
   protected secrets: string[] = [];
 

@@ -1,0 +1,41 @@
+/** Flags shared by `export` and `join`, and their parsing into library requests. */
+import { Flags } from '@oclif/core';
+import { extname } from 'node:path';
+import { usage } from '../errors.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../io/encoders.js';
+import { parseDuration, DURATION_HINT } from '../time/duration.js';
+
+export const pitFlags = {
+  feature: Flags.string({
+    char: 'f',
+    summary: 'Features to fetch: group.feature or group.*; comma-separated or repeated.',
+    multiple: true,
+    required: true,
+  }),
+  output: Flags.string({ char: 'o', summary: 'Output file (default: stdout). Written under a temporary name and renamed on success.' }),
+  format: Flags.string({ summary: 'Output format (default: from the --output extension, else csv).', options: [...OUTPUT_FORMATS] }),
+  'full-names': Flags.boolean({ summary: 'Name feature columns group.feature.' }),
+  'known-at': Flags.boolean({ summary: 'Also hide rows whose created_time is after the time: what was known then.' }),
+  ttl: Flags.string({ summary: 'Override a group\'s ttl for this run: GROUP=DURATION (e.g. account=7d). Repeatable.', multiple: true }),
+  'dry-run': Flags.boolean({ summary: 'Print the plan and the SQL that would run, and exit without touching data.' }),
+};
+
+export function parseTtlFlags(values: readonly string[] | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values ?? []) {
+    const eq = v.indexOf('=');
+    const group = v.slice(0, eq).trim();
+    const ms = eq > 0 ? parseDuration(v.slice(eq + 1)) : undefined;
+    if (eq <= 0 || ms === undefined) throw usage(`--ttl ${v}: expected GROUP=DURATION with ${DURATION_HINT}`);
+    out[group] = ms;
+  }
+  return out;
+}
+
+export function outputFormat(format: string | undefined, output: string | undefined): OutputFormat {
+  if (format !== undefined) return format as OutputFormat;
+  const ext = output === undefined ? '' : extname(output).toLowerCase();
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  if (ext === '.parquet') throw usage(`${output}: parquet output is not available yet; use .csv or .jsonl`);
+  return 'csv';
+}

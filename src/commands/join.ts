@@ -1,0 +1,64 @@
+import { Flags } from '@oclif/core';
+import { SpellbookCommand } from '../cli/base-command.js';
+import { outputFormat, parseTtlFlags, pitFlags } from '../cli/flags.js';
+import { printPlan, writeOutput } from '../cli/output.js';
+import { usage } from '../errors.js';
+import { STRATEGIES, type StrategyChoice } from '../plan/plan.js';
+import { openSpellbook } from '../spellbook.js';
+
+function parseEntityColumns(values: readonly string[] | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const v of values ?? []) {
+    const eq = v.indexOf('=');
+    if (eq <= 0 || eq === v.length - 1) throw usage(`--entity-column ${v}: expected ENTITY=COLUMN (ENTITY=COL1,COL2 for a composite key)`);
+    out[v.slice(0, eq).trim()] = v.slice(eq + 1).split(',').map((c) => c.trim());
+  }
+  return out;
+}
+
+export default class Join extends SpellbookCommand {
+  static override summary = 'Build a point-in-time-correct training set from a labels file.';
+  static override description =
+    'For every row of the labels file, in input order, exactly one output row: the input columns unchanged, then the requested features as visible at that row\'s timestamp. No value from after a row\'s timestamp can reach it.';
+  static override examples = [
+    { description: 'Features of two entities for every labelled transaction', command: '<%= config.bin %> join -m metadata.example.yml --input-file examples/labels.csv --feature account.balance,txn_stats.*,merchant_profile.risk_score' },
+    { description: 'Labels keyed by another column name, timestamps as epoch seconds', command: '<%= config.bin %> join --input-file labels.csv --entity-column user=customer --timestamp-column ts --timestamp-unit s --feature account.*' },
+    { description: 'What was known at the time, not only what had happened', command: '<%= config.bin %> join --input-file labels.csv --feature account.* --known-at --output train.jsonl' },
+  ];
+  static override flags = {
+    ...pitFlags,
+    'input-file': Flags.string({ char: 'i', summary: 'Labels CSV: a timestamp column and the key column(s) of every entity involved.', required: true }),
+    'timestamp-column': Flags.string({ summary: 'The labels column holding each row\'s time.', default: 'event_timestamp' }),
+    'timestamp-unit': Flags.string({ summary: 'Read timestamps as integer epochs in s or ms instead of ISO 8601.', options: ['s', 'ms'] }),
+    'entity-column': Flags.string({ summary: 'Labels column(s) holding an entity\'s key: ENTITY=COLUMN[,COLUMN…]. Repeatable.', multiple: true }),
+    strategy: Flags.string({ summary: 'How the join runs: in the database, as a streaming merge in spellbook, or auto.', options: [...STRATEGIES], default: 'auto' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Join);
+    const book = await openSpellbook({ metadata: flags.metadata, db: flags.db });
+    this.secrets.push(...book.secrets());
+    try {
+      const plan = await book.planJoin({
+        features: flags.feature,
+        inputFile: flags['input-file'],
+        timestampColumn: flags['timestamp-column'],
+        timestampUnit: flags['timestamp-unit'] as 's' | 'ms' | undefined,
+        entityColumns: parseEntityColumns(flags['entity-column']),
+        knownAt: flags['known-at'],
+        ttl: parseTtlFlags(flags.ttl),
+        fullNames: flags['full-names'],
+        strategy: flags.strategy as StrategyChoice,
+      });
+      if (flags['dry-run']) return printPlan(book.describe(plan));
+      await writeOutput(
+        (encoder, progress) => book.joinRows(plan, (fields) => encoder.prefix(fields), () => progress.tick()),
+        plan.inputColumns,
+        plan.features.map((f) => f.column),
+        { format: outputFormat(flags.format, flags.output), output: flags.output, quiet: flags.quiet, label: 'join' },
+      );
+    } finally {
+      await book.close();
+    }
+  }
+}

@@ -1,0 +1,8 @@
+/** spellbook as a library: `import { openSpellbook } from 'spellbook'`. */
+export { openSpellbook, Spellbook, type OpenOptions, type RowStream } from './spellbook.js';
+export { SpellbookError, type ErrorCode } from './errors.js';
+export type { Metadata, Entity, Group, Feature, FeatureType, KeyType, Source, ConnectionSpec } from './metadata/types.js';
+export { loadMetadata } from './metadata/index.js';
+export type { ExportRequest, JoinRequest, ExportPlan, JoinPlan, Strategy, StrategyChoice } from './plan/plan.js';
+export type { Value } from './pit/values.js';
+export type { MetaListing, ListOptions, MetaKind } from './catalog/list.js';

@@ -1,0 +1,75 @@
+/**
+ * Output encoders (SPEC §4). Each row is: an already-encoded prefix (a join's label
+ * columns, encoded once while the labels file is read, so a million labels cost a
+ * million short strings rather than a million arrays) and typed values appended to it.
+ *
+ * The CSV quoting is written out here rather than taken from csv-stringify because it
+ * runs for every value of every output row and RFC 4180 quoting is three lines.
+ */
+import type { Value } from '../pit/values.js';
+
+export type OutputFormat = 'csv' | 'jsonl' | 'parquet';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['csv', 'jsonl'];
+
+export interface RowEncoder {
+  /** Text before the first row (the CSV header), '' if none. */
+  header(): string;
+  /** Encodes the label (input) columns of a row; the result is stored until output. */
+  prefix(fields: readonly string[]): string;
+  /** One output line: the prefix then the values, newline-terminated. */
+  row(prefix: string, values: readonly Value[]): string;
+}
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+export function csvField(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** CSV text of a value: NULL empty, booleans true/false, timestamps ISO UTC, floats shortest round-trip. */
+export function csvValue(v: Value): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return csvField(v);
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString();
+  return String(v);
+}
+
+function jsonValue(v: Value): string {
+  if (v === null) return 'null';
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'null' : `"${v.toISOString()}"`;
+  return JSON.stringify(v);
+}
+
+/**
+ * @param prefixColumns names of the columns `prefix()` receives (a join's label columns)
+ * @param valueColumns names of the typed values `row()` receives
+ */
+export function createEncoder(format: OutputFormat, prefixColumns: readonly string[], valueColumns: readonly string[]): RowEncoder {
+  if (format === 'csv') {
+    return {
+      header: () => [...prefixColumns, ...valueColumns].map(csvField).join(',') + '\n',
+      prefix: (fields) => fields.map(csvField).join(','),
+      row(prefix, values) {
+        let line = prefix;
+        for (let i = 0; i < values.length; i++) line += (i === 0 && prefixColumns.length === 0 ? '' : ',') + csvValue(values[i]!);
+        return line + '\n';
+      },
+    };
+  }
+  if (format === 'jsonl') {
+    const prefixNames = prefixColumns.map((c) => JSON.stringify(c) + ':');
+    const valueNames = valueColumns.map((c) => JSON.stringify(c) + ':');
+    return {
+      header: () => '',
+      prefix: (fields) => fields.map((f, i) => prefixNames[i] + JSON.stringify(f)).join(','),
+      row(prefix, values) {
+        let line = '{' + prefix;
+        for (let i = 0; i < values.length; i++) line += (i === 0 && prefixNames.length === 0 ? '' : ',') + valueNames[i] + jsonValue(values[i]!);
+        return line + '}\n';
+      },
+    };
+  }
+  throw new Error(`no row encoder for ${format}`);
+}

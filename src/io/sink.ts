@@ -1,0 +1,114 @@
+/**
+ * Where output goes: stdout, or a file written under a temporary name and renamed into
+ * place only on success (SPEC §3), so a failed or interrupted run never leaves a partial
+ * file and never touches an existing one. Writes are batched and honour backpressure.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { SpellbookError } from '../errors.js';
+
+const BATCH_BYTES = 64 * 1024;
+
+/** Temporary files of sinks not yet committed, removed if the process exits early. */
+const pending = new Set<string>();
+process.once('exit', () => {
+  for (const path of pending) {
+    try {
+      unlinkSync(path);
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
+export interface Sink {
+  write(text: string): Promise<void>;
+  /** Flushes; for a file, renames the temporary file onto the target. */
+  commit(): Promise<void>;
+  /** Discards everything written (a file sink removes its temporary file). */
+  abort(): Promise<void>;
+}
+
+class StreamSink implements Sink {
+  private buffer: string[] = [];
+  private size = 0;
+  private failed: Error | undefined;
+
+  constructor(
+    protected readonly stream: Writable,
+    private readonly describe: string,
+  ) {
+    stream.on('error', (err) => (this.failed = err));
+  }
+
+  async write(text: string): Promise<void> {
+    this.buffer.push(text);
+    this.size += text.length;
+    if (this.size >= BATCH_BYTES) await this.flush();
+  }
+
+  private check(): void {
+    const failed = this.failed;
+    if (failed) throw new SpellbookError('INTERNAL', `cannot write ${this.describe}: ${failed.message}`);
+  }
+
+  protected async flush(): Promise<void> {
+    this.check();
+    if (this.buffer.length === 0) return;
+    const chunk = this.buffer.join('');
+    this.buffer = [];
+    this.size = 0;
+    if (!this.stream.write(chunk)) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error')]);
+    this.check();
+  }
+
+  async commit(): Promise<void> {
+    await this.flush();
+  }
+
+  async abort(): Promise<void> {
+    this.buffer = [];
+  }
+}
+
+class AtomicFileSink extends StreamSink {
+  constructor(
+    private readonly target: string,
+    private readonly temporary: string,
+  ) {
+    super(createWriteStream(temporary, { flags: 'wx' }), target);
+    pending.add(temporary);
+  }
+
+  private async close(): Promise<void> {
+    const s = this.stream as WriteStream;
+    if (s.closed) return;
+    await new Promise<void>((resolve) => s.end(() => resolve()));
+  }
+
+  override async commit(): Promise<void> {
+    await this.flush();
+    await this.close();
+    await rename(this.temporary, this.target);
+    pending.delete(this.temporary);
+  }
+
+  override async abort(): Promise<void> {
+    await super.abort();
+    await this.close().catch(() => undefined);
+    await unlink(this.temporary).catch(() => undefined);
+    pending.delete(this.temporary);
+  }
+}
+
+/** stdout when `path` is undefined or '-', else an atomic file. */
+export function openSink(path?: string): Sink {
+  if (path === undefined || path === '-') return new StreamSink(process.stdout, 'stdout');
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return new AtomicFileSink(path, temporary);
+}

@@ -1,0 +1,68 @@
+/**
+ * `export` (SPEC §3): one row per entity key with a visible row in any requested group,
+ * sorted by key. Each group's latest-row-per-key query streams already sorted from the
+ * database; the streams are merged here by key, so memory stays flat at any table size.
+ */
+import type { Database, Row } from '../db/dialect.js';
+import { SpellbookError } from '../errors.js';
+import type { ExportPlan } from '../plan/plan.js';
+import { RowDecoder } from './decode.js';
+import { compareKeys, type KeyTuple } from './keys.js';
+import type { OutputRow } from './join.js';
+import { normaliseValue, keyValueType, type Value } from './values.js';
+
+interface Cursor {
+  readonly iterator: AsyncIterator<Row>;
+  readonly decoder: RowDecoder;
+  key?: KeyTuple;
+  values?: unknown[];
+}
+
+async function advance(cursor: Cursor, groupName: string): Promise<void> {
+  for (;;) {
+    const next = await cursor.iterator.next();
+    if (next.done) {
+      cursor.key = undefined;
+      return;
+    }
+    const key = cursor.decoder.key(next.value);
+    if (key === undefined) continue; // a key that does not fit its declared type
+    if (cursor.key !== undefined && compareKeys(key, cursor.key) <= 0) {
+      // The merge relies on the database's order matching ours; never guess past a mismatch.
+      throw new SpellbookError('INTERNAL', `group ${groupName}: the database returned keys out of order (${JSON.stringify(cursor.key)} then ${JSON.stringify(key)})`);
+    }
+    cursor.key = key;
+    cursor.values = cursor.decoder.values(next.value);
+    return;
+  }
+}
+
+export async function* runExport(db: Database, plan: ExportPlan): AsyncGenerator<OutputRow<''>> {
+  const cursors: Cursor[] = plan.groups.map((g) => ({
+    iterator: db.driver.stream(g.query)[Symbol.asyncIterator](),
+    decoder: new RowDecoder(g.group, g.features.length),
+  }));
+  const keyTypes = plan.entity.keyTypes.map(keyValueType);
+  let emitted = 0;
+  try {
+    await Promise.all(cursors.map((c, i) => advance(c, plan.groups[i]!.group.name)));
+    while (plan.limit === undefined || emitted < plan.limit) {
+      let min: KeyTuple | undefined;
+      for (const c of cursors) if (c.key !== undefined && (min === undefined || compareKeys(c.key, min) < 0)) min = c.key;
+      if (min === undefined) break;
+      const values: Value[] = min.map((v, i) => normaliseValue(v, keyTypes[i]!));
+      const moving: Promise<void>[] = [];
+      cursors.forEach((c, gi) => {
+        const here = c.key !== undefined && compareKeys(c.key, min!) === 0;
+        plan.groups[gi]!.features.forEach((f, fi) => values.push(here ? normaliseValue(c.values![fi], f.feature.type) : null));
+        if (here) moving.push(advance(c, plan.groups[gi]!.group.name));
+      });
+      yield { prefix: '', values };
+      emitted++;
+      await Promise.all(moving);
+    }
+  } finally {
+    // Stops the remaining streams so their connections go back to the pool.
+    await Promise.all(cursors.map((c) => c.iterator.return?.()));
+  }
+}

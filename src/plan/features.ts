@@ -1,0 +1,86 @@
+/**
+ * Resolves `--feature` arguments (comma lists, repeats, `group.*`) to features, and
+ * names the output columns (SPEC §4: feature names, or `group.feature` with --full-names;
+ * collisions are an error unless --full-names).
+ */
+import { SpellbookError } from '../errors.js';
+import type { Feature, Group, Metadata } from '../metadata/types.js';
+import { suggest } from '../util/suggest.js';
+
+export interface SelectedFeature {
+  readonly feature: Feature;
+  readonly group: Group;
+  /** The output column name. */
+  readonly column: string;
+}
+
+export function splitFeatureArgs(args: readonly string[]): string[] {
+  return args.flatMap((a) => a.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+}
+
+export function resolveFeatures(
+  md: Metadata,
+  args: readonly string[],
+  options: { fullNames: boolean; reservedColumns?: readonly string[] },
+): SelectedFeature[] {
+  const names = splitFeatureArgs(args);
+  if (names.length === 0) throw new SpellbookError('USAGE', 'no features requested: pass --feature group.feature[,…]');
+  const byFull = new Map(md.groups.flatMap((g) => g.features.map((f) => [f.fullName, { feature: f, group: g }] as const)));
+  const selected: { feature: Feature; group: Group }[] = [];
+  for (const name of names) {
+    if (name.endsWith('.*')) {
+      const group = md.groups.find((g) => g.name === name.slice(0, -2));
+      if (!group) {
+        const hint = suggest(name.slice(0, -2), md.groups.map((g) => g.name));
+        throw new SpellbookError('NOT_FOUND', `unknown group "${name.slice(0, -2)}" in --feature ${name}${hint}`);
+      }
+      selected.push(...group.features.map((feature) => ({ feature, group })));
+      continue;
+    }
+    const found = byFull.get(name);
+    if (!found) {
+      const bare = [...byFull.values()].filter((x) => x.feature.name === name);
+      const hint =
+        !name.includes('.') && bare.length > 0
+          ? ` (features are named group.feature: did you mean "${bare[0]!.feature.fullName}"?)`
+          : suggest(name, [...byFull.keys()]);
+      throw new SpellbookError('NOT_FOUND', `unknown feature "${name}"${hint}`);
+    }
+    selected.push(found);
+  }
+
+  const seen = new Set<string>();
+  for (const s of selected) {
+    if (seen.has(s.feature.fullName)) throw new SpellbookError('USAGE', `feature "${s.feature.fullName}" is requested twice`);
+    seen.add(s.feature.fullName);
+  }
+
+  const result = selected.map((s) => ({ ...s, column: options.fullNames ? s.feature.fullName : s.feature.name }));
+  const reserved = new Set(options.reservedColumns ?? []);
+  for (const r of result) {
+    if (reserved.has(r.column)) {
+      const fix = options.fullNames ? 'rename that input column' : 'use --full-names';
+      throw new SpellbookError('USAGE', `feature "${r.feature.fullName}" would be named "${r.column}", which is already a column of the input; ${fix}`);
+    }
+  }
+  if (!options.fullNames) {
+    const owners = new Map<string, string>();
+    for (const r of result) {
+      const other = owners.get(r.column);
+      if (other) throw new SpellbookError('USAGE', `features "${other}" and "${r.feature.fullName}" would both be named "${r.column}"; use --full-names`);
+      owners.set(r.column, r.feature.fullName);
+    }
+  }
+  return result;
+}
+
+/** The selected features grouped by their group, in order of first request. */
+export function byGroup(selected: readonly SelectedFeature[]): { group: Group; features: SelectedFeature[] }[] {
+  const out = new Map<string, { group: Group; features: SelectedFeature[] }>();
+  for (const s of selected) {
+    const entry = out.get(s.group.name) ?? { group: s.group, features: [] };
+    entry.features.push(s);
+    out.set(s.group.name, entry);
+  }
+  return [...out.values()];
+}

@@ -1,0 +1,210 @@
+/**
+ * Request → Plan. A plan is plain data, built before anything runs: the resolved
+ * features, the per-group time rules, the strategy and the SQL each group will run.
+ * `--dry-run` prints it; the executors in src/pit/ run it.
+ */
+import type { CompiledQuery, SqlDialect } from '../db/dialect.js';
+import { SpellbookError } from '../errors.js';
+import type { Entity, Group, Metadata } from '../metadata/types.js';
+import type { KeyTuple } from '../pit/keys.js';
+import { normaliseKeyValue } from '../pit/keys.js';
+import { joinChunkQuery, latestQuery, scanQuery } from '../sql/queries.js';
+import { formatDuration } from '../time/duration.js';
+import { byGroup, resolveFeatures, type SelectedFeature } from './features.js';
+import type { TimeRules } from '../pit/visibility.js';
+import { suggest } from '../util/suggest.js';
+
+export type Strategy = 'merge' | 'database';
+export type StrategyChoice = Strategy | 'auto';
+export const STRATEGIES: readonly StrategyChoice[] = ['auto', 'database', 'merge'];
+
+export interface GroupPlan {
+  readonly group: Group;
+  /** The requested features of this group, in request order. */
+  readonly features: readonly SelectedFeature[];
+  readonly rules: TimeRules;
+  /** The statement the group runs (for a database join, one per chunk of labels; the JSON is a placeholder). */
+  readonly query: CompiledQuery;
+}
+
+export interface CommonRequest {
+  readonly features: readonly string[];
+  readonly knownAt?: boolean;
+  /** `--ttl GROUP=DURATION` overrides, in ms. */
+  readonly ttl?: Readonly<Record<string, number>>;
+  readonly fullNames?: boolean;
+}
+
+export interface ExportRequest extends CommonRequest {
+  /** Epoch ms; default now. */
+  readonly snapshot?: number;
+  /** Key tuples as text, one string per key column. */
+  readonly keys?: readonly (readonly string[])[];
+  readonly limit?: number;
+}
+
+export interface ExportPlan {
+  readonly kind: 'export';
+  readonly entity: Entity;
+  readonly snapshot: number;
+  readonly knownAt: boolean;
+  readonly keys?: readonly KeyTuple[];
+  readonly limit?: number;
+  readonly features: readonly SelectedFeature[];
+  readonly groups: readonly GroupPlan[];
+  /** Output columns: the entity key columns then the feature columns. */
+  readonly columns: readonly string[];
+}
+
+export interface JoinRequest extends CommonRequest {
+  readonly inputFile: string;
+  readonly timestampColumn?: string;
+  readonly timestampUnit?: 's' | 'ms';
+  /** `--entity-column ENTITY=COLUMN[,COLUMN…]` */
+  readonly entityColumns?: Readonly<Record<string, readonly string[]>>;
+  readonly strategy?: StrategyChoice;
+}
+
+export interface JoinPlan {
+  readonly kind: 'join';
+  readonly inputFile: string;
+  readonly timestampColumn: string;
+  readonly timestampUnit?: 's' | 'ms';
+  readonly knownAt: boolean;
+  readonly strategy: Strategy;
+  readonly strategyReason: string;
+  readonly inputColumns: readonly string[];
+  readonly entities: readonly { entity: Entity; columns: readonly string[] }[];
+  readonly features: readonly SelectedFeature[];
+  readonly groups: readonly GroupPlan[];
+  readonly columns: readonly string[];
+}
+
+function timeRules(md: Metadata, group: Group, request: CommonRequest): TimeRules {
+  const override = request.ttl?.[group.name];
+  return { ttlMs: group.eventTime ? (override ?? group.ttlMs) : undefined, knownAt: request.knownAt === true };
+}
+
+function checkTtlOverrides(md: Metadata, request: CommonRequest): void {
+  for (const name of Object.keys(request.ttl ?? {})) {
+    const group = md.groups.find((g) => g.name === name);
+    if (!group) throw new SpellbookError('NOT_FOUND', `--ttl names unknown group "${name}"${suggest(name, md.groups.map((g) => g.name))}`);
+    if (!group.eventTime) throw new SpellbookError('USAGE', `--ttl ${name}=…: group ${name} has no event_time, so a ttl does not apply`);
+  }
+}
+
+export function planExport(md: Metadata, dialect: SqlDialect, request: ExportRequest): ExportPlan {
+  checkTtlOverrides(md, request);
+  const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true });
+  const entities = [...new Set(features.map((f) => f.group.entity))];
+  if (entities.length > 1) {
+    const list = entities.map((e) => `${e.name} (${features.filter((f) => f.group.entity === e).map((f) => f.group.name).filter((v, i, a) => a.indexOf(v) === i).join(', ')})`);
+    throw new SpellbookError('USAGE', `export features must all belong to groups of one entity; got ${list.join(' and ')}`);
+  }
+  const entity = entities[0]!;
+  const columns = [...entity.keyColumns, ...features.map((f) => f.column)];
+  resolveFeatures(md, request.features, { fullNames: request.fullNames === true, reservedColumns: entity.keyColumns });
+  const keys = request.keys?.map((k) => parseKey(entity, k));
+  const snapshot = request.snapshot ?? Date.now();
+  if (request.limit !== undefined && (!Number.isInteger(request.limit) || request.limit < 0)) {
+    throw new SpellbookError('USAGE', `--limit must be a whole number, got ${request.limit}`);
+  }
+  const groups = byGroup(features).map(({ group, features: fs }) => {
+    const rules = timeRules(md, group, request);
+    return { group, features: fs, rules, query: latestQuery(dialect, group, fs.map((f) => f.feature), snapshot, rules, keys) };
+  });
+  return { kind: 'export', entity, snapshot, knownAt: request.knownAt === true, keys, limit: request.limit, features, groups, columns };
+}
+
+/** `--key` text to a typed key tuple. */
+function parseKey(entity: Entity, parts: readonly string[]): KeyTuple {
+  if (parts.length !== entity.keyColumns.length) {
+    throw new SpellbookError('USAGE', `--key ${parts.join(',')}: entity ${entity.name} has ${entity.keyColumns.length} key column(s) (${entity.keyColumns.join(', ')})`);
+  }
+  return parts.map((p, i) => {
+    const v = normaliseKeyValue(p, entity.keyTypes[i]!);
+    if (v === undefined || p === '') throw new SpellbookError('USAGE', `--key ${parts.join(',')}: ${JSON.stringify(p)} is not a valid ${entity.keyTypes[i]} for ${entity.keyColumns[i]}`);
+    return v;
+  });
+}
+
+export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest, inputColumns: readonly string[]): JoinPlan {
+  checkTtlOverrides(md, request);
+  const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true, reservedColumns: inputColumns });
+  const entityList = [...new Set(features.map((f) => f.group.entity))];
+  for (const name of Object.keys(request.entityColumns ?? {})) {
+    const e = md.entities.find((x) => x.name === name);
+    if (!e) throw new SpellbookError('NOT_FOUND', `--entity-column names unknown entity "${name}"${suggest(name, md.entities.map((x) => x.name))}`);
+    if (request.entityColumns![name]!.length !== e.keyColumns.length) {
+      throw new SpellbookError('USAGE', `--entity-column ${name}=…: entity ${name} has ${e.keyColumns.length} key column(s) (${e.keyColumns.join(', ')}); give as many, comma-separated`);
+    }
+  }
+  const entities = entityList.map((entity) => ({ entity, columns: request.entityColumns?.[entity.name] ?? entity.keyColumns }));
+  const strategy = chooseStrategy(request.strategy ?? 'auto');
+  const groups = byGroup(features).map(({ group, features: fs }) => {
+    const rules = timeRules(md, group, request);
+    const feats = fs.map((f) => f.feature);
+    const query = strategy.strategy === 'merge' ? scanQuery(dialect, group, feats, 0) : joinChunkQuery(dialect, group, feats, rules, { json: '[]' });
+    return { group, features: fs, rules, query };
+  });
+  return {
+    kind: 'join',
+    inputFile: request.inputFile,
+    timestampColumn: request.timestampColumn ?? 'event_timestamp',
+    timestampUnit: request.timestampUnit,
+    knownAt: request.knownAt === true,
+    ...strategy,
+    inputColumns,
+    entities,
+    features,
+    groups,
+    columns: [...inputColumns, ...features.map((f) => f.column)],
+  };
+}
+
+/**
+ * `auto` picks the streaming merge: one unordered scan per group, linear in rows and
+ * needing no index, which is never worse than a few times the bare scan. The in-database
+ * join is there for warehouses that should carry the work (see docs/benchmarks.md).
+ */
+function chooseStrategy(choice: StrategyChoice): { strategy: Strategy; strategyReason: string } {
+  if (choice === 'merge') return { strategy: 'merge', strategyReason: 'chosen with --strategy merge' };
+  if (choice === 'database') return { strategy: 'database', strategyReason: 'chosen with --strategy database' };
+  return { strategy: 'merge', strategyReason: 'auto: one scan per group merged in spellbook; linear in rows, needs no index' };
+}
+
+/** Plain data for --dry-run and --json: names and SQL, no objects. */
+export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknown> {
+  const groups = plan.groups.map((g) => ({
+    group: g.group.name,
+    entity: g.group.entity.name,
+    features: g.features.map((f) => f.feature.fullName),
+    ttl: g.rules.ttlMs === undefined ? null : formatDuration(g.rules.ttlMs),
+    sql: g.query.sql,
+    parameters: plan.kind === 'join' ? g.query.parameters.map(() => '<from labels>') : g.query.parameters,
+  }));
+  if (plan.kind === 'export') {
+    return {
+      command: 'export',
+      entity: plan.entity.name,
+      snapshot: new Date(plan.snapshot).toISOString(),
+      known_at: plan.knownAt,
+      ...(plan.keys ? { keys: plan.keys } : {}),
+      ...(plan.limit !== undefined ? { limit: plan.limit } : {}),
+      columns: plan.columns,
+      groups,
+    };
+  }
+  return {
+    command: 'join',
+    input_file: plan.inputFile,
+    timestamp_column: plan.timestampColumn,
+    ...(plan.timestampUnit ? { timestamp_unit: plan.timestampUnit } : {}),
+    known_at: plan.knownAt,
+    strategy: plan.strategy,
+    strategy_reason: plan.strategyReason,
+    entities: plan.entities.map((e) => ({ entity: e.entity.name, label_columns: e.columns })),
+    columns: plan.columns,
+    groups,
+  };
+}

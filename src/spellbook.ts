@@ -1,0 +1,145 @@
+/**
+ * The library (SPEC §6): everything the CLI does, as typed calls. `export` and `join`
+ * return async iterables of rows so a caller can stream; the CLI commands are thin
+ * wrappers over this class.
+ */
+import type { Database, SqlDialect } from './db/dialect.js';
+import { dialectOf, openDatabase } from './db/open.js';
+import { listMetadata, type ListOptions, type MetaListing } from './catalog/list.js';
+import { loadMetadata, resolveConnection, resolveMetadataPath } from './metadata/index.js';
+import type { ConnectionSpec, Metadata } from './metadata/types.js';
+import { readLabelsHeader } from './io/labels.js';
+import { describePlan, planExport, planJoin, type ExportPlan, type ExportRequest, type JoinPlan, type JoinRequest } from './plan/plan.js';
+import { runExport } from './pit/export.js';
+import { runJoin, type OutputRow } from './pit/join.js';
+import type { Value } from './pit/values.js';
+
+export interface OpenOptions {
+  /** A metadata file path (default: SPELLBOOK_METADATA, else ./metadata.yml) or an already loaded model. */
+  readonly metadata?: string | Metadata;
+  /** A database URL overriding the metadata's connection (as --db). */
+  readonly db?: string;
+  /** Environment for SPELLBOOK_* and ${NAME} values; default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Rows as objects keyed by output column, plus the column order. */
+export interface RowStream extends AsyncIterable<Record<string, Value | string>> {
+  readonly columns: readonly string[];
+}
+
+export class Spellbook {
+  private database: Promise<Database> | undefined;
+
+  constructor(
+    readonly metadata: Metadata,
+    private readonly connectionOptions: { db?: string; env?: Readonly<Record<string, string | undefined>> },
+  ) {}
+
+  /** The connection in force (--db, SPELLBOOK_DB, then the metadata's); resolved on demand. */
+  connection(): ConnectionSpec {
+    return resolveConnection(this.metadata, this.connectionOptions);
+  }
+
+  /** Passwords and other secrets of the connection, to keep out of any message. */
+  secrets(): readonly string[] {
+    try {
+      return this.connection().secrets;
+    } catch {
+      return [];
+    }
+  }
+
+  listMetadata(options: ListOptions): MetaListing {
+    return listMetadata(this.metadata, options);
+  }
+
+  private dialect(): SqlDialect {
+    return dialectOf(this.connection());
+  }
+
+  /** The read-only database, opened on first use. */
+  private db(): Promise<Database> {
+    this.database ??= openDatabase(this.connection(), { readOnly: true });
+    return this.database;
+  }
+
+  planExport(request: ExportRequest): ExportPlan {
+    return planExport(this.metadata, this.dialect(), request);
+  }
+
+  async planJoin(request: JoinRequest): Promise<JoinPlan> {
+    const header = await readLabelsHeader(request.inputFile);
+    return planJoin(this.metadata, this.dialect(), request, header);
+  }
+
+  /** The plan as plain data (what --dry-run prints). */
+  describe(plan: ExportPlan | JoinPlan): Record<string, unknown> {
+    return describePlan(plan);
+  }
+
+  /** Runs an export plan; rows carry typed values (see Value). */
+  async *exportRows(plan: ExportPlan): AsyncGenerator<OutputRow<''>> {
+    yield* runExport(await this.db(), plan);
+  }
+
+  /** Runs a join plan; `encodePrefix` turns each label row's fields into what the caller keeps of them. */
+  async *joinRows<P>(plan: JoinPlan, encodePrefix: (fields: readonly string[]) => P, onLabel?: () => void): AsyncGenerator<OutputRow<P>> {
+    yield* runJoin(await this.db(), plan, { encodePrefix, onLabel });
+  }
+
+  /** `export` as objects: `{ user_id: 42, balance: 10.5, … }`. */
+  export(request: ExportRequest): RowStream {
+    const plan = this.planExport(request);
+    const rows = this.exportRows(plan);
+    return toObjects(plan.columns, rows, () => []);
+  }
+
+  /** `join` as objects: label columns (strings, unchanged) then features. */
+  join(request: JoinRequest): RowStream {
+    const self = this;
+    let columns: readonly string[] = [];
+    const stream = {
+      get columns() {
+        return columns;
+      },
+      async *[Symbol.asyncIterator]() {
+        const plan = await self.planJoin(request);
+        columns = plan.columns;
+        for await (const row of self.joinRows(plan, (fields) => fields)) {
+          const out: Record<string, Value | string> = {};
+          plan.inputColumns.forEach((c, i) => (out[c] = row.prefix[i]!));
+          plan.features.forEach((f, i) => (out[f.column] = row.values[i]!));
+          yield out;
+        }
+      },
+    };
+    return stream;
+  }
+
+  async close(): Promise<void> {
+    const db = this.database;
+    this.database = undefined;
+    if (db) await (await db).close();
+  }
+}
+
+function toObjects(columns: readonly string[], rows: AsyncIterable<OutputRow<unknown>>, prefix: (p: unknown) => readonly string[]): RowStream {
+  return {
+    columns,
+    async *[Symbol.asyncIterator]() {
+      for await (const row of rows) {
+        const fields = [...prefix(row.prefix), ...row.values];
+        yield Object.fromEntries(columns.map((c, i) => [c, fields[i]!]));
+      }
+    },
+  };
+}
+
+/** Loads the metadata and returns a Spellbook; nothing connects until a query needs it. */
+export async function openSpellbook(options: OpenOptions = {}): Promise<Spellbook> {
+  const env = options.env ?? process.env;
+  const metadata =
+    typeof options.metadata === 'object' ? options.metadata : await loadMetadata(resolveMetadataPath(options.metadata, env), { env });
+  return new Spellbook(metadata, { db: options.db, env });
+}

@@ -1,0 +1,48 @@
+/**
+ * A brute-force reference of SPEC §2, written from the spec's words over plain arrays:
+ * no SQL, no sorting tricks. Slow on purpose: every label looks at every row.
+ */
+export interface RefRow {
+  /** The entity key, one value per key column (numbers for int keys, strings otherwise). */
+  key: readonly (string | number)[];
+  /** Event time in epoch ms; undefined for a static group's row; null = NULL (never visible). */
+  event?: number | null;
+  /** created_time in epoch ms; null/undefined = NULL or no created_time column. */
+  created?: number | null;
+  values: readonly unknown[];
+}
+
+export interface RefRules {
+  ttlMs?: number;
+  knownAt?: boolean;
+  /** A group without event_time: every row always visible. */
+  static?: boolean;
+}
+
+const sameKey = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** "A feature row with event time e is visible at time t when e <= t, and, if the group has a ttl, also e >= t - ttl"; --known-at also hides created_time after t. */
+export function refVisible(row: RefRow, t: number, rules: RefRules): boolean {
+  if (rules.static) return true;
+  if (row.event === null || row.event === undefined) return false;
+  if (row.event > t) return false;
+  if (rules.ttlMs !== undefined && row.event < t - rules.ttlMs) return false;
+  if (rules.knownAt && row.created !== null && row.created !== undefined && row.created > t) return false;
+  return true;
+}
+
+/**
+ * Every row that may win for (key, t): "the one with the greatest event time wins; on equal
+ * event times the greatest created_time wins; beyond that the choice is arbitrary".
+ * Empty when no row is visible. A NULL created_time counts as less than any value.
+ */
+export function refWinners(rows: readonly RefRow[], key: readonly unknown[], t: number, rules: RefRules): RefRow[] {
+  const visible = rows.filter((r) => sameKey(r.key, key) && refVisible(r, t, rules));
+  if (visible.length === 0) return [];
+  if (rules.static) return visible;
+  const maxEvent = Math.max(...visible.map((r) => r.event as number));
+  const atMax = visible.filter((r) => r.event === maxEvent);
+  const c = (r: RefRow) => (r.created === null || r.created === undefined ? -Infinity : r.created);
+  const maxCreated = Math.max(...atMax.map(c));
+  return atMax.filter((r) => c(r) === maxCreated);
+}
