@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// `npm run demo`: builds the example database, then runs real commands on it, printing
+// each command before its output so a newcomer can copy them.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'bin', 'run.js');
+const out = join(root, 'examples', 'out');
+
+execFileSync(process.execPath, [join(root, 'scripts', 'make-example-db.js')], { stdio: 'inherit' });
+mkdirSync(out, { recursive: true });
+
+function run(args, { show = Infinity } = {}) {
+  console.log(`\n$ spellbook ${args.join(' ')}`);
+  const text = execFileSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
+  const lines = text.trimEnd().split('\n');
+  console.log(lines.slice(0, show).join('\n'));
+  if (lines.length > show) console.log(`… (${lines.length - show} more lines)`);
+}
+
+function head(file, n) {
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  console.log(lines.slice(0, n).join('\n'));
+  console.log(`… (${lines.length - 1} rows in ${file.slice(root.length + 1)})`);
+}
+
+const m = ['-m', 'metadata.example.yml'];
+run(['get', 'meta', 'all', ...m]);
+run(['export', ...m, '--feature', 'account.balance,account.status,txn_stats.*', '--snapshot-date', '2024-03-01', '--limit', '8']);
+const train = join(out, 'training.csv');
+run(['join', ...m, '--input-file', 'examples/labels.csv', '--feature', 'account.balance,txn_stats.txn_count_7d,merchant_profile.risk_score,user_merchant_daily.spent', '--output', train, '--quiet']);
+head(train, 8);
+if (!existsSync(train)) process.exit(1);
