@@ -18,6 +18,12 @@ export interface CompiledQuery {
   readonly parameters: readonly unknown[];
 }
 
+/** A column of `SqlDialect.jsonRows`: a key type, or `float` for epoch milliseconds. */
+export interface JsonColumn {
+  readonly name: string;
+  readonly type: KeyType | 'float';
+}
+
 /** Pure SQL generation for one engine. No I/O. */
 export interface SqlDialect {
   readonly engine: EngineName;
@@ -37,6 +43,18 @@ export interface SqlDialect {
    * whatever the column's collation.
    */
   keyOrder(columnSql: string, type: KeyType): string;
+  /**
+   * An expression of a key value (column or parameter) whose `=` holds exactly when
+   * `compareKeyValues` gives 0: byte equality for strings, so 'abc' never meets 'ABC' or
+   * 'abc ' under a case-insensitive or PAD SPACE collation. Ints are returned unchanged.
+   */
+  exactKey(sql: string, type: KeyType): string;
+  /**
+   * A FROM item `(…) AS alias` over a bound JSON array of arrays (`[[1, 1709294400000, "k"], …]`),
+   * one row per inner array, column i named `columns[i].name` and typed `columns[i].type`.
+   * Lets a whole chunk of labels travel as one parameter.
+   */
+  jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string;
   /** Most bound parameters one statement may carry on this engine. */
   readonly maxParameters: number;
 }

@@ -1,5 +1,5 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
-import type { SqlDialect } from '../dialect.js';
+import type { JsonColumn, SqlDialect } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
 
 export const mysqlDialect: SqlDialect = {
@@ -20,5 +20,15 @@ export const mysqlDialect: SqlDialect = {
     // Binary strings compare byte by byte with no padding; utf8mb4_bin is PAD SPACE on
     // MariaDB ('a' = 'a '), and a latin1 column's own bytes are not UTF-8.
     return type === 'int' ? col : `CAST(CONVERT(${col} USING utf8mb4) AS BINARY)`;
+  },
+  exactKey(sql: string, type: KeyType): string {
+    return type === 'int' ? sql : `CAST(CONVERT(${sql} USING utf8mb4) AS BINARY)`;
+  },
+  jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string {
+    const q = mysqlDialect.quoteIdentifier;
+    const type = { int: 'BIGINT', float: 'DOUBLE', string: 'TEXT CHARACTER SET utf8mb4' };
+    const list = columns.map((c, i) => `${q(c.name)} ${type[c.type]} PATH '$[${i}]'`);
+    // JSON_TABLE: MariaDB 10.6+, MySQL 8.0+.
+    return `JSON_TABLE(${jsonSql}, '$[*]' COLUMNS (${list.join(', ')})) AS ${q(alias)}`;
   },
 };

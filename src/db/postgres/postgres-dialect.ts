@@ -1,5 +1,5 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
-import type { SqlDialect } from '../dialect.js';
+import type { JsonColumn, SqlDialect } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
 
 export const postgresDialect: SqlDialect = {
@@ -19,5 +19,15 @@ export const postgresDialect: SqlDialect = {
   keyOrder(col: string, type: KeyType): string {
     // "C" compares bytes; on a UTF-8 database that is code-point order.
     return type === 'int' ? col : `(${col})::text COLLATE "C"`;
+  },
+  exactKey(sql: string, type: KeyType): string {
+    // Deterministic collations already compare bytes, but an ICU nondeterministic one would not.
+    return type === 'int' ? sql : `(${sql})::text COLLATE "C"`;
+  },
+  jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string {
+    const q = postgresDialect.quoteIdentifier;
+    const cast = { int: '::int8', float: '::float8', string: '' };
+    const list = columns.map((c, i) => `(${q('j')}.e ->> ${i})${cast[c.type]} AS ${q(c.name)}`);
+    return `(SELECT ${list.join(', ')} FROM jsonb_array_elements((${jsonSql})::jsonb) AS ${q('j')}(e)) AS ${q(alias)}`;
   },
 };

@@ -1,5 +1,5 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
-import type { SqlDialect } from '../dialect.js';
+import type { JsonColumn, SqlDialect } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
 
 /**
@@ -29,5 +29,14 @@ export const sqliteDialect: SqlDialect = {
   keyOrder(col: string, type: KeyType): string {
     // BINARY is memcmp on UTF-8, i.e. code-point order, even if the column was declared NOCASE.
     return type === 'int' ? col : `${col} COLLATE BINARY`;
+  },
+  exactKey(sql: string, type: KeyType): string {
+    return type === 'int' ? sql : `${sql} COLLATE BINARY`;
+  },
+  jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string {
+    const q = sqliteDialect.quoteIdentifier;
+    const cast = { int: 'INTEGER', float: 'REAL', string: 'TEXT' };
+    const list = columns.map((c, i) => `CAST(json_extract(${q('j')}.value, '$[${i}]') AS ${cast[c.type]}) AS ${q(c.name)}`);
+    return `(SELECT ${list.join(', ')} FROM json_each(${jsonSql}) AS ${q('j')}) AS ${q(alias)}`;
   },
 };
