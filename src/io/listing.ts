@@ -11,8 +11,13 @@ export const LISTING_FORMATS: readonly ListingFormat[] = ['table', 'yaml', 'json
 
 export type Section = { title: string; rows: readonly Record<string, string>[]; columns: readonly string[] };
 
+/** Table cells wider than this are cut with an ellipsis; json/yaml/csv keep the full text. */
+const MAX_CELL = 48;
+const cell = (text: string) => (text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text);
+
 function renderTable(section: Section): string {
-  const { columns, rows } = section;
+  const columns = section.columns;
+  const rows = section.rows.map((r) => Object.fromEntries(columns.map((c) => [c, cell(r[c] ?? '')])));
   const header = columns.map((c) => c.replace(/_/g, ' ').toUpperCase());
   const widths = columns.map((c, i) => Math.max(header[i]!.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd();
