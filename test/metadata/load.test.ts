@@ -1,0 +1,247 @@
+/** The typed model a good metadata file becomes: defaults applied, references resolved. */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { SpellbookError } from '../../src/errors.js';
+import { allFeatures, loadMetadata, resolveMetadataPath } from '../../src/metadata/index.js';
+
+const GOOD = fileURLToPath(new URL('../fixtures/metadata/good/', import.meta.url));
+
+async function failure(p: Promise<unknown>): Promise<SpellbookError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(SpellbookError);
+  return err as SpellbookError;
+}
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'spellbook-md-'));
+}
+
+const MINIMAL = `version: 1
+entities:
+  - name: user
+    key: user_id
+groups:
+  - name: account
+    entity: user
+    features:
+      - name: balance
+        type: float
+`;
+
+describe('loadMetadata', () => {
+  it('applies the defaults of SPEC §1 to a minimal file', async () => {
+    const md = await loadMetadata(join(GOOD, 'minimal.yml'), { env: {} });
+    expect(md.file).toBe(join(GOOD, 'minimal.yml'));
+    expect(md.dir).toBe(GOOD.replace(/\/$/, ''));
+    expect(md.version).toBe(1);
+    expect(md.connection).toBeUndefined();
+    const user = md.entities[0]!;
+    expect(user).toEqual({ name: 'user', keyColumns: ['user_id'], keyTypes: ['string'] });
+    const account = md.groups[0]!;
+    expect(account.entity).toBe(user);
+    expect(account.source).toEqual({ kind: 'table', table: 'account' });
+    expect(account.entityColumns).toEqual(['user_id']);
+    expect(account.eventTime).toBeUndefined();
+    expect(account.createdTime).toBeUndefined();
+    expect(account.ttlMs).toBeUndefined();
+    expect(account.features).toEqual([
+      { name: 'balance', fullName: 'account.balance', groupName: 'account', type: 'float', column: 'balance' },
+    ]);
+  });
+
+  it('builds every part of a full file', async () => {
+    const md = await loadMetadata(join(GOOD, 'full.yml'), { env: {} });
+    expect(md.entities.map((e) => [e.name, e.keyColumns, e.keyTypes])).toEqual([
+      ['user', ['user_id'], ['int']],
+      ['user_merchant', ['user_id', 'merchant_id'], ['int', 'string']],
+      // One type for a composite key applies to every key column.
+      ['device', ['vendor', 'serial'], ['int', 'int']],
+    ]);
+    const [account, spend, device] = md.groups;
+    expect(account).toMatchObject({
+      name: 'account',
+      source: { kind: 'table', table: 'accounts' },
+      eventTime: { column: 'updated_at' },
+      createdTime: 'loaded_at',
+      ttlMs: 30 * 86_400_000,
+      description: 'Account state, one row per change',
+    });
+    expect(account!.eventTime!.unit).toBeUndefined();
+    expect(account!.features[0]).toEqual({
+      name: 'balance',
+      fullName: 'account.balance',
+      groupName: 'account',
+      type: 'float',
+      column: 'balance_eur',
+      description: 'Current balance in EUR',
+    });
+    expect(spend!.entity.name).toBe('user_merchant');
+    expect(spend!.entityColumns).toEqual(['customer_id', 'shop_id']);
+    expect(spend!.eventTime).toEqual({ column: 'day', unit: 's' });
+    // The trailing `;` goes: the query runs as a derived table.
+    expect(spend!.source).toEqual({
+      kind: 'query',
+      sql: "SELECT customer_id, shop_id, day, SUM(amount) AS total\nFROM payments -- the note ';' is inside a comment\nGROUP BY 1, 2, 3",
+    });
+    expect(device!.entityColumns).toEqual(['vendor', 'serial']);
+    expect(allFeatures(md).map((f) => f.fullName)).toEqual([
+      'account.balance',
+      'account.status',
+      'spend.total',
+      'device_info.model',
+    ]);
+  });
+
+  it('turns connection: into a Knex config with read_only lifted out and the SQLite path anchored at the file', async () => {
+    const md = await loadMetadata(join(GOOD, 'full.yml'), { env: {} });
+    expect(md.connection).toEqual({
+      config: {
+        client: 'better-sqlite3',
+        connection: { filename: join(GOOD, 'data', 'shop.db') },
+        useNullAsDefault: true,
+      },
+      readOnly: true,
+      secrets: [],
+    });
+  });
+
+  it('reports a missing file with the flag and variable that choose it', async () => {
+    const err = await failure(loadMetadata('no/such/metadata.yml'));
+    expect(err.code).toBe('METADATA_NOT_FOUND');
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toBe('metadata file not found: no/such/metadata.yml (set --metadata or SPELLBOOK_METADATA)');
+  });
+
+  it('reports a folder given as the metadata file', async () => {
+    const dir = await tempDir();
+    const err = await failure(loadMetadata(dir));
+    expect(err.code).toBe('METADATA_NOT_FOUND');
+  });
+
+  it('names the file as the caller wrote it, not absolutized', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'metadata.yml'), 'version: 3\nentities: []\ngroups: []\n');
+    const err = await failure(loadMetadata(join(dir, '.', 'metadata.yml').replace(dir, `${dir}/.`)));
+    expect(err.message).toBe(`${dir}/./metadata.yml:1:10: version: expected 1, got 3`);
+  });
+
+  it('allows a null-free file with empty entity and group lists', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'm.yml'), 'version: 1\nentities: []\ngroups: []\n');
+    const md = await loadMetadata(join(dir, 'm.yml'));
+    expect(md.entities).toEqual([]);
+    expect(md.groups).toEqual([]);
+  });
+
+  it('reads CRLF line endings and a byte-order mark', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'm.yml'), `\uFEFF${MINIMAL.replace(/\n/g, '\r\n')}`);
+    const md = await loadMetadata(join(dir, 'm.yml'));
+    expect(md.groups[0]!.features[0]!.fullName).toBe('account.balance');
+  });
+
+  it('does not interpolate ${NAME} outside connection:', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'm.yml'), MINIMAL.replace('key: user_id', 'key: ${KEY}'));
+    const md = await loadMetadata(join(dir, 'm.yml'), { env: { KEY: 'x' } });
+    expect(md.entities[0]!.keyColumns).toEqual(['${KEY}']);
+  });
+});
+
+describe('${NAME} in connection:', () => {
+  const PG = `version: 1
+connection:
+  client: postgres
+  connection:
+    host: \${DB_HOST}
+    user: reader
+    password: "\${DB_PASSWORD}"
+    database: shop
+entities: []
+groups: []
+`;
+
+  it('takes values from the given environment and collects the password as a secret', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'metadata.yml'), PG);
+    const md = await loadMetadata(join(dir, 'metadata.yml'), { env: { DB_HOST: 'db.internal', DB_PASSWORD: 's3cr3t' } });
+    expect(md.connection).toEqual({
+      config: {
+        client: 'pg',
+        connection: { host: 'db.internal', user: 'reader', password: 's3cr3t', database: 'shop' },
+      },
+      readOnly: false,
+      secrets: ['s3cr3t'],
+    });
+  });
+
+  it('reads a .env beside the metadata file; the process environment wins over it', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'metadata.yml'), PG);
+    await writeFile(
+      join(dir, '.env'),
+      ['# credentials for the replica', 'export DB_HOST=from-dotenv', "DB_PASSWORD='p#ss word'", 'IGNORED LINE', ''].join('\n'),
+    );
+    const fromDotenv = await loadMetadata(join(dir, 'metadata.yml'), { env: {} });
+    expect(fromDotenv.connection!.config.connection).toMatchObject({ host: 'from-dotenv', password: 'p#ss word' });
+    const overridden = await loadMetadata(join(dir, 'metadata.yml'), { env: { DB_HOST: 'from-env', DB_PASSWORD: undefined } });
+    expect(overridden.connection!.config.connection).toMatchObject({ host: 'from-env', password: 'p#ss word' });
+  });
+
+  it('keeps $${ as a literal ${', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'metadata.yml'), PG.replace('"${DB_PASSWORD}"', () => '"a$${b}c"'));
+    const md = await loadMetadata(join(dir, 'metadata.yml'), { env: { DB_HOST: 'h' } });
+    expect(md.connection!.config.connection).toMatchObject({ password: 'a${b}c' });
+  });
+
+  it('reports every unset variable at its value', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'metadata.yml'), PG);
+    const err = await failure(loadMetadata(join(dir, 'metadata.yml'), { env: {} }));
+    const file = join(dir, 'metadata.yml');
+    expect(err.message).toBe(
+      [
+        `${file}:5:11: connection.connection.host: environment variable DB_HOST is not set`,
+        `${file}:7:15: connection.connection.password: environment variable DB_PASSWORD is not set`,
+      ].join('\n'),
+    );
+  });
+
+  it('interpolates a URL connection and resolves its relative SQLite path against the metadata folder', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'meta'));
+    await writeFile(join(dir, 'meta', 'metadata.yml'), 'version: 1\nconnection: sqlite:${DB_FILE}\nentities: []\ngroups: []\n');
+    const md = await loadMetadata(join(dir, 'meta', 'metadata.yml'), { env: { DB_FILE: '../shop.db' } });
+    expect(md.connection!.config).toEqual({
+      client: 'better-sqlite3',
+      connection: { filename: join(dir, 'shop.db') },
+      useNullAsDefault: true,
+    });
+  });
+});
+
+describe('resolveMetadataPath', () => {
+  it('prefers the flag, then SPELLBOOK_METADATA, then ./metadata.yml', () => {
+    expect(resolveMetadataPath('a.yml', { SPELLBOOK_METADATA: 'b.yml' })).toBe('a.yml');
+    expect(resolveMetadataPath(undefined, { SPELLBOOK_METADATA: 'b.yml' })).toBe('b.yml');
+    expect(resolveMetadataPath(undefined, {})).toBe('./metadata.yml');
+    expect(resolveMetadataPath(undefined, { SPELLBOOK_METADATA: '' })).toBe('./metadata.yml');
+  });
+});
+
+describe('the schema file', () => {
+  it('is draft-07 and forbids unknown keys everywhere but inside connection', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const schema = JSON.parse(await readFile(resolve(GOOD, '../../../../metadata.schema.json'), 'utf8')) as Record<string, any>;
+    expect(schema['$schema']).toBe('http://json-schema.org/draft-07/schema#');
+    expect(schema['additionalProperties']).toBe(false);
+    for (const def of ['entity', 'group', 'feature']) expect(schema['definitions'][def].additionalProperties).toBe(false);
+  });
+});
