@@ -4,7 +4,7 @@
  * position that ajv's instancePath can be looked up in, bounds alias expansion, and
  * turns alias cycles and odd keys into problems rather than exceptions.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { childDisplay, childPointer, Problems, type Located, type Position } from './problems.js';
 
 export interface ParsedSource {
@@ -54,22 +54,57 @@ export function parseYamlSource(text: string, hooks: ParseHooks = {}): { parsed:
     const range = (node as { range?: [number, number, number] } | null)?.range;
     const here = range ? pos(range[0]) : key ?? start;
 
+    let target = node;
     if (isAlias(node)) {
-      const target = node.resolve(doc as Document.Parsed) as Node | undefined;
+      target = node.resolve(doc as Document.Parsed) as Node | undefined;
       if (target === undefined) {
         sourceMap.set(pointer, { display, value: here, key });
         problems.at(pointer, `unknown alias *${node.source}`);
         return null;
       }
-      if (stack.has(target)) {
-        sourceMap.set(pointer, { display, value: here, key });
-        problems.at(pointer, `alias *${node.source} refers to a value that contains it`);
-        return null;
-      }
-      // The alias's own place, not the anchor's: that is where this path was written.
-      return withStack(target, () => convertResolved(target, pointer, display, key, here));
     }
-    return withStack(node, () => convertResolved(node, pointer, display, key, here));
+    // Reachable through an alias or a merge key: a value that contains itself.
+    if (stack.has(target as Node)) {
+      sourceMap.set(pointer, { display, value: here, key });
+      const what = isAlias(node) ? `alias *${node.source}` : 'merge key <<';
+      problems.at(pointer, `${what} refers to a value that contains it`);
+      return null;
+    }
+    // The path is placed at the alias (where it was written); the values inside keep the anchor's places.
+    return withStack(target, () => convertResolved(target, pointer, display, key, here));
+  };
+
+  /**
+   * A mapping's pairs with `<<: *anchor` merge keys (YAML 1.1, still common for sharing
+   * settings) expanded: its own pairs first, then those of the merged mappings in order.
+   */
+  const effectivePairs = (map: YAMLMap, merging: Set<YAMLMap>, display: string): Pair[] => {
+    const prefix = display === '' ? '' : `${display}: `;
+    const own: Pair[] = [];
+    const merged: Pair[] = [];
+    merging.add(map);
+    for (const pair of map.items) {
+      const k = pair.key as Node | null;
+      if (!(isScalar(k) && k.value === '<<' && k.type === 'PLAIN')) {
+        own.push(pair);
+        continue;
+      }
+      const v = pair.value as Node | null;
+      const sources = isSeq(v) ? (v.items as Node[]) : [v];
+      for (const item of sources) {
+        const target = isAlias(item) ? (item.resolve(doc as Document.Parsed) as Node | undefined) : item;
+        const at = (item as { range?: [number, number, number] } | null)?.range;
+        if (!isMap(target)) {
+          problems.add(at ? pos(at[0]) : start, `${prefix}expected a mapping (or a list of them) to merge after <<`);
+        } else if (merging.has(target)) {
+          problems.add(at ? pos(at[0]) : start, `${prefix}<< refers to a mapping that contains it`);
+        } else {
+          merged.push(...effectivePairs(target, merging, display));
+        }
+      }
+    }
+    merging.delete(map);
+    return [...own, ...merged];
   };
 
   const withStack = <T>(node: unknown, fn: () => T): T => {
@@ -86,7 +121,7 @@ export function parseYamlSource(text: string, hooks: ParseHooks = {}): { parsed:
     if (isMap(node)) {
       sourceMap.set(pointer, { display, value: here, key });
       const out: Record<string, unknown> = {};
-      for (const pair of node.items) {
+      for (const pair of effectivePairs(node, new Set(), display)) {
         const k = pair.key as Node | null;
         const keyPos = (k as { range?: [number, number, number] } | null)?.range ? pos(k!.range![0]) : here;
         let name: string;
@@ -96,18 +131,22 @@ export function parseYamlSource(text: string, hooks: ParseHooks = {}): { parsed:
           problems.add(keyPos, `${display === '' ? '' : `${display}: `}expected a plain key, got ${isSeq(k) ? 'a list' : 'a mapping'}`);
           continue;
         }
+        // Explicit keys come first and win over merged ones; earlier merge sources win over later.
+        if (Object.hasOwn(out, name)) continue;
         const childPtr = childPointer(pointer, name);
         const childDisp = childDisplay(display, name);
         const v = pair.value as Node | null;
+        // defineProperty: a key named __proto__ must become a plain (unknown) key, not a prototype.
+        const set = (value: unknown): void => {
+          Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+        };
         if (v === null || (isScalar(v) && v.value === null && v.range && v.range[0] === v.range[1])) {
           // `key:` with nothing after it: point at the key, there is no value to point at.
           sourceMap.set(childPtr, { display: childDisp, value: keyPos, key: keyPos, source: '' });
-          Object.defineProperty(out, name, { value: null, enumerable: true, writable: true, configurable: true });
+          set(null);
           continue;
         }
-        const converted = convert(v, childPtr, childDisp, keyPos);
-        // defineProperty: a key named __proto__ must become a plain (unknown) key, not a prototype.
-        Object.defineProperty(out, name, { value: converted, enumerable: true, writable: true, configurable: true });
+        set(convert(v, childPtr, childDisp, keyPos));
       }
       return out;
     }

@@ -146,6 +146,59 @@ describe('loadMetadata', () => {
     expect(md.groups[0]!.features[0]!.fullName).toBe('account.balance');
   });
 
+  it('expands anchors, aliases and << merge keys; explicit keys win over merged ones', async () => {
+    const dir = await tempDir();
+    const text = `version: 1
+entities:
+  - name: user
+    key: user_id
+groups:
+  - &base
+    name: account
+    entity: user
+    event_time: updated_at
+    features: &money
+      - name: balance
+        type: float
+  - <<: *base
+    name: account_v2
+    table: accounts_v2
+    features: *money
+`;
+    await writeFile(join(dir, 'm.yml'), text);
+    const md = await loadMetadata(join(dir, 'm.yml'));
+    const v2 = md.groups[1]!;
+    expect(v2.name).toBe('account_v2');
+    expect(v2.source).toEqual({ kind: 'table', table: 'accounts_v2' });
+    expect(v2.eventTime).toEqual({ column: 'updated_at' });
+    expect(v2.features.map((f) => f.fullName)).toEqual(['account_v2.balance']);
+  });
+
+  it('reports a mapping that merges itself instead of recursing forever', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'm.yml');
+    await writeFile(file, 'version: 1\nentities: &e\n  - name: user\n    key: id\n    more: {<<: *e}\ngroups: []\n');
+    const err = await failure(loadMetadata(file));
+    expect(err.message).toBe(`${file}:5:16: entities[0].more: expected a mapping (or a list of them) to merge after <<`);
+  });
+
+  it('reports an alias whose mapping contains it', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'm.yml');
+    await writeFile(file, 'version: 1\nentities: []\ngroups: &g\n  - name: g\n    more: {<<: *g}\n');
+    const err = await failure(loadMetadata(file));
+    expect(err.message).toContain('expected a mapping (or a list of them) to merge after <<');
+  });
+
+  it('reports a mapping merged into itself through a list', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'm.yml');
+    await writeFile(file, 'version: 1\nentities: []\ngroups:\n  - &g\n    name: g\n    more:\n      <<: *g\n');
+    const err = await failure(loadMetadata(file));
+    expect(err.code).toBe('METADATA_INVALID');
+    expect(err.message).toContain('refers to a value that contains it');
+  });
+
   it('does not interpolate ${NAME} outside connection:', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'm.yml'), MINIMAL.replace('key: user_id', 'key: ${KEY}'));
