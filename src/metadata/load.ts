@@ -16,6 +16,13 @@ import { parseYamlSource } from './yaml-source.js';
 export interface LoadMetadataOptions {
   /** Variables for `${NAME}` in `connection:`; defaults to process.env. A `.env` beside the file fills the gaps. */
   readonly env?: Env;
+  /**
+   * Leave `connection:` unresolved: its structure is still checked, but `${NAME}` values
+   * are not looked up and `md.connection` is absent. For runs that need no database
+   * (`get meta`) or take it from --db / SPELLBOOK_DB, so a missing password does not
+   * stop them.
+   */
+  readonly ignoreConnection?: boolean;
 }
 
 /** `--metadata`, else SPELLBOOK_METADATA, else `./metadata.yml`. */
@@ -46,7 +53,7 @@ export async function loadMetadata(path: string, options: LoadMetadataOptions = 
   }
   const dir = dirname(file);
   const env = mergeEnv(options.env ?? process.env, await readDotenv(dir));
-  return parseMetadata(text, { path, file, env });
+  return parseMetadata(text, { path, file, env, ignoreConnection: options.ignoreConnection ?? false });
 }
 
 export interface ParseMetadataOptions {
@@ -55,6 +62,7 @@ export interface ParseMetadataOptions {
   /** Absolute path of the file; its folder anchors relative paths. */
   readonly file: string;
   readonly env: Env;
+  readonly ignoreConnection?: boolean;
 }
 
 /** The checks of loadMetadata on text already read (no file system access). */
@@ -62,7 +70,7 @@ export function parseMetadata(text: string, options: ParseMetadataOptions): Meta
   const { parsed, problems } = parseYamlSource(text, {
     // ${NAME} is a connection feature only: elsewhere it would be a silent surprise in a column name.
     string(value, pointer, problems) {
-      if (pointer !== '/connection' && !pointer.startsWith('/connection/')) return value;
+      if (options.ignoreConnection || (pointer !== '/connection' && !pointer.startsWith('/connection/'))) return value;
       const { value: out, missing } = interpolate(value, options.env);
       for (const name of missing) problems.at(pointer, `environment variable ${name} is not set`);
       return out;
@@ -82,7 +90,12 @@ export function parseMetadata(text: string, options: ParseMetadataOptions): Meta
   }
 
   checkSchema(data, problems);
-  const md = buildMetadata(data as Record<string, unknown>, { problems, file: options.file, dir: dirname(options.file) });
+  const md = buildMetadata(data as Record<string, unknown>, {
+    problems,
+    file: options.file,
+    dir: dirname(options.file),
+    ignoreConnection: options.ignoreConnection ?? false,
+  });
   if (!md || problems.count > 0) throw problems.toError(options.path);
   return md;
 }

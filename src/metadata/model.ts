@@ -31,6 +31,7 @@ interface Context {
   readonly problems: Problems;
   readonly file: string;
   readonly dir: string;
+  readonly ignoreConnection: boolean;
 }
 
 export function buildMetadata(raw: Raw, ctx: Context): Metadata | undefined {
@@ -39,7 +40,7 @@ export function buildMetadata(raw: Raw, ctx: Context): Metadata | undefined {
   const groups = checkGroups(raw['groups'], entities, ctx);
 
   let connection: ConnectionSpec | undefined;
-  if (raw['connection'] !== undefined && !problems.hasWithin('/connection')) {
+  if (raw['connection'] !== undefined && !ctx.ignoreConnection && !problems.hasWithin('/connection')) {
     const result = connectionFromMetadata(raw['connection'], ctx.dir);
     if (typeof result === 'string') problems.at('/connection', result);
     else connection = result;

@@ -267,6 +267,19 @@ groups: []
     );
   });
 
+  it('with ignoreConnection, loads without the variables and leaves the connection out', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'metadata.yml'), PG);
+    const md = await loadMetadata(join(dir, 'metadata.yml'), { env: {}, ignoreConnection: true });
+    expect(md.connection).toBeUndefined();
+    // Its structure is still checked.
+    await writeFile(join(dir, 'metadata.yml'), PG.replace('client: postgres', 'client: oracle'));
+    const err = await failure(loadMetadata(join(dir, 'metadata.yml'), { env: {}, ignoreConnection: true }));
+    expect(err.message).toBe(
+      `${join(dir, 'metadata.yml')}:3:11: connection.client: expected one of better-sqlite3, sqlite3, pg, postgres, postgresql, mysql2, mysql, got "oracle"`,
+    );
+  });
+
   it('interpolates a URL connection and resolves its relative SQLite path against the metadata folder', async () => {
     const dir = await tempDir();
     await mkdir(join(dir, 'meta'));
