@@ -5,7 +5,7 @@
  * *execution* (Driver, I/O), as in drizzle.
  */
 import type { Knex } from 'knex';
-import type { EpochUnit, KeyType } from '../metadata/types.js';
+import type { EpochUnit, FeatureType, KeyType } from '../metadata/types.js';
 
 export type EngineName = 'sqlite' | 'postgres' | 'mysql';
 
@@ -23,6 +23,19 @@ export interface JsonColumn {
   readonly name: string;
   readonly type: KeyType | 'float';
 }
+
+/**
+ * What a column is declared to hold, for `validate`: a feature or key type, or integer
+ * epochs (a group's event/created time with `event_time_unit`).
+ */
+export type DeclaredType = FeatureType | 'epoch';
+
+/**
+ * A value parsed from an import file, engine-neutral: int as a number (decimal text
+ * beyond 2^53), float as a number, bool as a boolean, string as is, timestamp as epoch
+ * milliseconds (UTC), date as `YYYY-MM-DD`; null for an empty field.
+ */
+export type ImportValue = string | number | boolean | null;
 
 /** Pure SQL generation for one engine. No I/O. */
 export interface SqlDialect {
@@ -57,6 +70,25 @@ export interface SqlDialect {
   jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string;
   /** Most bound parameters one statement may carry on this engine. */
   readonly maxParameters: number;
+  /**
+   * Most bytes of SQL one statement should carry, values included where the driver
+   * inlines them (mysql2 formats values into the text, bounded by max_allowed_packet).
+   */
+  readonly maxStatementBytes: number;
+  /** Whether DDL inside a transaction rolls back with it (MySQL commits implicitly before DDL). */
+  readonly transactionalDdl: boolean;
+  /** The column type `import --create-table` gives a column holding values of `type`. */
+  columnType(type: FeatureType): string;
+  /**
+   * An import value in the form this engine's driver binds so the column stores it
+   * exactly; timestamps become text the UTC session reads as the same instant.
+   */
+  bindValue(value: ImportValue, type: FeatureType): unknown;
+  /**
+   * Whether a column of this catalog type holds values of the declared type as spellbook
+   * reads them (`validate`). Pure: the catalog lookup happens in the Introspector.
+   */
+  typeFits(column: ColumnInfo, declared: DeclaredType): boolean;
 }
 
 /** Execution: runs compiled queries on one open connection pool. */
@@ -70,6 +102,12 @@ export interface Driver {
   /** Runs a query and returns every row (for small results: catalog lookups, counts). */
   all(query: CompiledQuery): Promise<Row[]>;
   close(): Promise<void>;
+  /**
+   * Runs `fn` in one transaction on one connection: committed when `fn` resolves, rolled
+   * back when it throws (and by the server, or SQLite's journal, when the process dies).
+   * `execute` runs a statement inside it. The only write path (`import`).
+   */
+  transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T>;
 }
 
 /** A column of a live source as the catalog describes it. */
@@ -77,6 +115,8 @@ export interface ColumnInfo {
   readonly name: string;
   /** The engine's own type name, lower case (`bigint`, `text`, `timestamp with time zone`). */
   readonly dbType: string;
+  /** Digits after the point of a numeric/decimal table column, when the catalog says. */
+  readonly scale?: number;
 }
 
 /** Reads the catalog (for `validate`). */

@@ -1,10 +1,18 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
 import type { JsonColumn, SqlDialect } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
+import { mysqlBindValue, mysqlColumnType, mysqlTypeFits } from './mysql-types.js';
 
 export const mysqlDialect: SqlDialect = {
   engine: 'mysql',
   maxParameters: 65535,
+  // mysql2 inlines values into the text; 4 MiB stays under every server's default
+  // max_allowed_packet (4 MiB on MySQL 5.7 and older MariaDB, 16–64 MiB since).
+  maxStatementBytes: 4 * 1024 * 1024,
+  transactionalDdl: false,
+  columnType: mysqlColumnType,
+  bindValue: mysqlBindValue,
+  typeFits: mysqlTypeFits,
   quoteIdentifier: (name) => quoteWith(name, '`'),
   placeholder: () => '?',
   epochMs(col: string, unit?: EpochUnit): string {

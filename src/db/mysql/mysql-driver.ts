@@ -62,4 +62,17 @@ export class MysqlDriver implements Driver {
       return Array.isArray(rows) ? (rows as Row[]) : [];
     });
   }
+
+  async transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T> {
+    try {
+      return await this.knex.transaction(async (trx) => {
+        const connection = (await trx.client.acquireConnection()) as MysqlConnection;
+        return fn(async (query) => {
+          await queryWithFields(connection, query);
+        });
+      });
+    } catch (err) {
+      throw databaseError(err, this.secrets);
+    }
+  }
 }

@@ -60,15 +60,20 @@ export class MysqlIntrospector implements Introspector {
   tableColumns(table: string): Promise<ColumnInfo[] | undefined> {
     return withConnection<MysqlConnection, ColumnInfo[] | undefined>(this.knex, this.secrets, async (c) => {
       const { rows } = await queryWithFields(c, {
-        sql: `SELECT COLUMN_NAME AS name, DATA_TYPE AS type
+        sql: `SELECT COLUMN_NAME AS name, DATA_TYPE AS type, NUMERIC_SCALE AS scale
                 FROM information_schema.COLUMNS
                WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
                ORDER BY ORDINAL_POSITION`,
         parameters: [table],
       });
-      const list = rows as { name: string; type: string }[];
+      const list = rows as { name: string; type: string; scale: number | null }[];
       if (list.length === 0) return undefined;
-      return list.map((r) => ({ name: r.name, dbType: String(r.type).toLowerCase() }));
+      return list.map((r) => ({
+        name: r.name,
+        dbType: String(r.type).toLowerCase(),
+        // Integer columns report scale 0 too; it matters for decimal only.
+        ...(r.scale === null ? {} : { scale: Number(r.scale) }),
+      }));
     });
   }
 

@@ -1,10 +1,16 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
 import type { JsonColumn, SqlDialect } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
+import { postgresBindValue, postgresColumnType, postgresTypeFits } from './postgres-types.js';
 
 export const postgresDialect: SqlDialect = {
   engine: 'postgres',
   maxParameters: 65535,
+  maxStatementBytes: 64 * 1024 * 1024,
+  transactionalDdl: true,
+  columnType: postgresColumnType,
+  bindValue: postgresBindValue,
+  typeFits: postgresTypeFits,
   quoteIdentifier: (name) => quoteWith(name, '"'),
   placeholder: (index) => `$${index}`,
   epochMs(col: string, unit?: EpochUnit): string {

@@ -54,4 +54,17 @@ export class PostgresDriver implements Driver {
       return result.rows as Row[];
     });
   }
+
+  async transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T> {
+    try {
+      return await this.knex.transaction(async (trx) => {
+        const connection = (await trx.client.acquireConnection()) as pg.Client;
+        return fn(async (query) => {
+          await connection.query({ text: query.sql, values: [...query.parameters] });
+        });
+      });
+    } catch (err) {
+      throw databaseError(err, this.secrets);
+    }
+  }
 }

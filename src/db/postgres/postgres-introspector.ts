@@ -12,16 +12,17 @@ export class PostgresIntrospector implements Introspector {
   tableColumns(table: string): Promise<ColumnInfo[] | undefined> {
     return withConnection<pg.Client, ColumnInfo[] | undefined>(this.knex, this.secrets, async (c) => {
       // Unqualified names resolve in the first schema of the search_path, as the export SQL will.
-      const { rows } = await c.query<{ name: string; type: string }>(
+      const { rows } = await c.query<{ name: string; type: string; scale: number | null }>(
         `SELECT column_name AS name,
-                CASE WHEN data_type = 'USER-DEFINED' THEN udt_name ELSE data_type END AS type
+                CASE WHEN data_type = 'USER-DEFINED' THEN udt_name ELSE data_type END AS type,
+                numeric_scale AS scale
            FROM information_schema.columns
           WHERE table_schema = current_schema() AND table_name = $1
           ORDER BY ordinal_position`,
         [table],
       );
       if (rows.length === 0) return undefined;
-      return rows.map((r) => ({ name: r.name, dbType: r.type.toLowerCase() }));
+      return rows.map((r) => ({ name: r.name, dbType: r.type.toLowerCase(), ...(r.scale === null ? {} : { scale: Number(r.scale) }) }));
     });
   }
 

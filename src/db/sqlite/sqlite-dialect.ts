@@ -1,6 +1,7 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
 import type { JsonColumn, SqlDialect } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
+import { sqliteBindValue, sqliteColumnType, sqliteTypeFits } from './sqlite-types.js';
 
 /**
  * SQLite has no timestamp type: event times are ISO text, or numbers. The expression
@@ -10,6 +11,12 @@ import { quoteWith } from '../identifier.js';
 export const sqliteDialect: SqlDialect = {
   engine: 'sqlite',
   maxParameters: 32766,
+  // Values are bound, never inlined; the text is only placeholders.
+  maxStatementBytes: 64 * 1024 * 1024,
+  transactionalDdl: true,
+  columnType: sqliteColumnType,
+  bindValue: sqliteBindValue,
+  typeFits: sqliteTypeFits,
   quoteIdentifier: (name) => quoteWith(name, '"'),
   placeholder: () => '?',
   epochMs(col: string, unit?: EpochUnit): string {

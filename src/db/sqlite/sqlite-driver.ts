@@ -63,4 +63,24 @@ export class SqliteDriver implements Driver {
       return statement.all(...parameters) as Row[];
     });
   }
+
+  async transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T> {
+    try {
+      return await this.knex.transaction(async (trx) => {
+        const db = (await trx.client.acquireConnection()) as SqliteConnection;
+        // Full batches repeat one statement text: prepared once, it is reused.
+        const prepared = new Map<string, BetterSqlite3.Statement>();
+        return fn(async (query) => {
+          let statement = prepared.get(query.sql);
+          if (!statement) {
+            statement = db.prepare(query.sql);
+            if (prepared.size < 4) prepared.set(query.sql, statement);
+          }
+          statement.run(...sqliteParameters(query.parameters));
+        });
+      });
+    } catch (err) {
+      throw databaseError(err, this.secrets);
+    }
+  }
 }

@@ -1,0 +1,56 @@
+/** How spellbook's types map onto MySQL/MariaDB's (DATA_TYPE names of information_schema). */
+import type { FeatureType } from '../../metadata/types.js';
+import type { ColumnInfo, DeclaredType, ImportValue } from '../dialect.js';
+
+const INTEGERS = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint']);
+const DECIMALS = new Set(['decimal', 'numeric']);
+const FLOATS = new Set(['float', 'double', 'real']);
+const TEXTS = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set']);
+const DATETIMES = new Set(['datetime', 'timestamp']);
+
+export function mysqlTypeFits(column: ColumnInfo, declared: DeclaredType): boolean {
+  const t = column.dbType.replace(/\(.*\)/, '').replace(/ unsigned$/, '').trim();
+  switch (declared) {
+    case 'int':
+      return INTEGERS.has(t) || (DECIMALS.has(t) && (column.scale === undefined || column.scale === 0));
+    case 'float':
+    case 'epoch':
+      return INTEGERS.has(t) || DECIMALS.has(t) || FLOATS.has(t);
+    case 'bool':
+      // BOOLEAN is TINYINT(1); the catalog's DATA_TYPE no longer says "(1)".
+      return t === 'tinyint' || t === 'bit' || t === 'boolean';
+    case 'string':
+      return TEXTS.has(t) || INTEGERS.has(t);
+    case 'timestamp':
+      return DATETIMES.has(t) || t === 'date';
+    case 'date':
+      return t === 'date' || DATETIMES.has(t);
+  }
+}
+
+const DDL: Record<FeatureType, string> = {
+  int: 'BIGINT',
+  float: 'DOUBLE',
+  bool: 'BOOLEAN',
+  // No length to guess; import creates no index that would need one.
+  string: 'TEXT',
+  // DATETIME, not TIMESTAMP: no 1970–2038 range limit and no automatic ON UPDATE.
+  timestamp: 'DATETIME(3)',
+  date: 'DATE',
+};
+
+export function mysqlColumnType(type: FeatureType): string {
+  return DDL[type];
+}
+
+/**
+ * MariaDB rejects a trailing `Z` in a DATETIME literal; the session runs in UTC
+ * (mysql-connection.ts), so the UTC wall time stores the right instant in DATETIME and
+ * TIMESTAMP alike. Booleans go as 1/0, which TINYINT and BIT(1) both take.
+ */
+export function mysqlBindValue(value: ImportValue, type: FeatureType): unknown {
+  if (value === null) return null;
+  if (type === 'timestamp') return new Date(value as number).toISOString().replace('T', ' ').slice(0, 23);
+  if (type === 'bool') return value ? 1 : 0;
+  return value;
+}
