@@ -139,7 +139,11 @@ function toObjects(columns: readonly string[], rows: AsyncIterable<OutputRow<unk
 /** Loads the metadata and returns a Spellbook; nothing connects until a query needs it. */
 export async function openSpellbook(options: OpenOptions = {}): Promise<Spellbook> {
   const env = options.env ?? process.env;
+  // A database given by --db or SPELLBOOK_DB replaces connection:, whose ${VAR}s then need not be set.
+  const ignoreConnection = (options.db ?? env['SPELLBOOK_DB'] ?? '') !== '';
   const metadata =
-    typeof options.metadata === 'object' ? options.metadata : await loadMetadata(resolveMetadataPath(options.metadata, env), { env });
+    typeof options.metadata === 'object'
+      ? options.metadata
+      : await loadMetadata(resolveMetadataPath(options.metadata, env), { env, ignoreConnection });
   return new Spellbook(metadata, { db: options.db, env });
 }

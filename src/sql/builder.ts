@@ -27,7 +27,8 @@ export class SqlBuilder {
 /** A group's source as a FROM item named `alias`: a quoted table (schema.table allowed) or the query as a derived table. */
 export function sourceSql(dialect: SqlDialect, source: Source, alias: string): string {
   const name = dialect.quoteIdentifier(alias);
-  if (source.kind === 'query') return `(${source.sql.trim().replace(/;\s*$/, '')}) AS ${name}`;
+  // The newline keeps a trailing `-- comment` in the query from swallowing the parenthesis.
+  if (source.kind === 'query') return `(${source.sql.trim().replace(/;\s*$/, '')}\n) AS ${name}`;
   const table = source.table.split('.').map((part) => dialect.quoteIdentifier(part)).join('.');
   return `${table} AS ${name}`;
 }

@@ -1,6 +1,7 @@
 /**
- * The SELECT list every point-in-time query shares: a group's key columns, its times as
- * epoch ms, and the requested feature columns, under fixed aliases the row decoder knows.
+ * The SELECT list every point-in-time query starts from: a group's key columns, its times
+ * as epoch ms, and the requested feature columns, under fixed aliases. Outer queries
+ * filter, rank and join on those aliases only, so each time expression is written once.
  */
 import type { SqlDialect } from '../db/dialect.js';
 import type { Feature, Group } from '../metadata/types.js';
@@ -23,63 +24,70 @@ export class GroupColumns {
     return `${this.dialect.quoteIdentifier(this.table)}.${this.dialect.quoteIdentifier(column)}`;
   }
 
-  keys(): string[] {
+  /** The source's own key columns (what an index on the table would cover). */
+  sourceKeys(): string[] {
     return this.group.entityColumns.map((c) => this.ref(c));
+  }
+
+  /** `k AS __k0, …, e AS __e, c AS __c, f AS __f0, …`; timestamp features as epoch ms, so no driver or TZ interprets them. */
+  selectList(): string {
+    const q = (a: string) => this.dialect.quoteIdentifier(a);
+    const items = this.sourceKeys().map((k, i) => `${k} AS ${q(KEY_ALIAS(i))}`);
+    const e = this.group.eventTime;
+    if (e) items.push(`${this.dialect.epochMs(this.ref(e.column), e.unit)} AS ${q(EVENT_ALIAS)}`);
+    if (this.group.createdTime !== undefined) items.push(`${this.dialect.epochMs(this.ref(this.group.createdTime), e?.unit)} AS ${q(CREATED_ALIAS)}`);
+    this.features.forEach((f, i) => {
+      const col = this.ref(f.column);
+      items.push(`${f.type === 'timestamp' ? this.dialect.epochMs(col) : col} AS ${q(FEATURE_ALIAS(i))}`);
+    });
+    return items.join(', ');
+  }
+}
+
+/** References to the aliased columns of a GroupColumns select, seen through the derived table `alias`. */
+export class AliasedColumns {
+  constructor(
+    private readonly dialect: SqlDialect,
+    readonly group: Group,
+    private readonly alias: string,
+  ) {}
+
+  col(name: string): string {
+    return `${this.dialect.quoteIdentifier(this.alias)}.${this.dialect.quoteIdentifier(name)}`;
+  }
+
+  keys(): string[] {
+    return this.group.entityColumns.map((_, i) => this.col(KEY_ALIAS(i)));
   }
 
   /** Key expressions that compare exactly (byte for byte on strings), whatever the collation. */
   exactKeys(): string[] {
-    return this.group.entityColumns.map((c, i) => this.dialect.exactKey(this.ref(c), this.group.entity.keyTypes[i]!));
-  }
-
-  /** The event time in epoch ms, or undefined for a static group. */
-  event(): string | undefined {
-    const e = this.group.eventTime;
-    return e && this.dialect.epochMs(this.ref(e.column), e.unit);
-  }
-
-  created(): string | undefined {
-    const c = this.group.createdTime;
-    return c === undefined ? undefined : this.dialect.epochMs(this.ref(c), this.group.eventTime?.unit);
-  }
-
-  /** Timestamp features come back as epoch ms, so no driver or TZ interprets them. */
-  feature(f: Feature): string {
-    return f.type === 'timestamp' ? this.dialect.epochMs(this.ref(f.column)) : this.ref(f.column);
-  }
-
-  /** `k AS __k0, …, e AS __e, c AS __c, f AS __f0, …` */
-  selectList(): string {
-    const q = (a: string) => this.dialect.quoteIdentifier(a);
-    const items = this.keys().map((k, i) => `${k} AS ${q(KEY_ALIAS(i))}`);
-    const e = this.event();
-    if (e) items.push(`${e} AS ${q(EVENT_ALIAS)}`);
-    const c = this.created();
-    if (c) items.push(`${c} AS ${q(CREATED_ALIAS)}`);
-    this.features.forEach((f, i) => items.push(`${this.feature(f)} AS ${q(FEATURE_ALIAS(i))}`));
-    return items.join(', ');
+    return this.keys().map((k, i) => this.dialect.exactKey(k, this.group.entity.keyTypes[i]!));
   }
 
   /** Newest first: event time, then created time with NULL last; beyond that the engine picks. */
   priorityOrder(): string {
-    const e = this.event();
-    if (!e) return '';
-    const c = this.created();
-    return c ? `${e} DESC, CASE WHEN ${c} IS NULL THEN 1 ELSE 0 END, ${c} DESC` : `${e} DESC`;
+    if (!this.group.eventTime) return '';
+    const e = this.col(EVENT_ALIAS);
+    if (this.group.createdTime === undefined) return `${e} DESC`;
+    const c = this.col(CREATED_ALIAS);
+    return `${e} DESC, CASE WHEN ${c} IS NULL THEN 1 ELSE 0 END, ${c} DESC`;
   }
 
   /**
-   * SPEC §2 visibility at the instant expression `at` (a placeholder or a column);
-   * `notBefore` is `at - ttl`, passed in so that PostgreSQL never has to infer the type
-   * of an arithmetic on an untyped parameter.
+   * SPEC §2 visibility at an instant. `at()` yields the instant's SQL each time it is used
+   * (a fresh placeholder, or a column); `notBefore` is `at - ttl`, computed by the caller so
+   * PostgreSQL never has to infer the type of arithmetic on an untyped parameter.
    */
-  visibleAt(at: string, notBefore: string | undefined, knownAt: boolean): string[] {
-    const e = this.event();
-    if (!e) return [];
-    const conditions = [`${e} <= ${at}`];
+  visibleAt(at: () => string, notBefore: string | undefined, knownAt: boolean): string[] {
+    if (!this.group.eventTime) return [];
+    const e = this.col(EVENT_ALIAS);
+    const conditions = [`${e} <= ${at()}`];
     if (notBefore !== undefined) conditions.push(`${e} >= ${notBefore}`);
-    const c = this.created();
-    if (knownAt && c) conditions.push(`(${c} IS NULL OR ${c} <= ${at})`);
+    if (knownAt && this.group.createdTime !== undefined) {
+      const c = this.col(CREATED_ALIAS);
+      conditions.push(`(${c} IS NULL OR ${c} <= ${at()})`);
+    }
     return conditions;
   }
 }

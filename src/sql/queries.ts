@@ -1,6 +1,7 @@
 /**
  * The three statements point-in-time work needs, built per dialect. Pure: SQL text and
- * parameters out, nothing executed here.
+ * parameters out, nothing executed here. Each starts from the same inner SELECT of the
+ * group's source (group-columns.ts) and works on its aliases.
  *
  * - scan: every row of a group (the streaming merge does the as-of logic in Node);
  * - latest: the winning row per key at one instant (export), sorted by key;
@@ -10,7 +11,7 @@ import type { CompiledQuery, SqlDialect } from '../db/dialect.js';
 import type { Feature, Group } from '../metadata/types.js';
 import type { KeyTuple } from '../pit/keys.js';
 import { SqlBuilder, sourceSql } from './builder.js';
-import { GroupColumns, KEY_ALIAS } from './group-columns.js';
+import { AliasedColumns, EVENT_ALIAS, GroupColumns, KEY_ALIAS } from './group-columns.js';
 
 export interface TimeParams {
   readonly ttlMs?: number;
@@ -19,13 +20,19 @@ export interface TimeParams {
 
 const SRC = 'src';
 
+function innerSelect(dialect: SqlDialect, group: Group, features: readonly Feature[], where: readonly string[] = []): string {
+  const cols = new GroupColumns(dialect, group, features, SRC);
+  const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+  return `SELECT ${cols.selectList()} FROM ${sourceSql(dialect, group.source, SRC)}${filter}`;
+}
+
 /** All rows of the group, unordered; rows newer than `notAfter` are left in the database. */
 export function scanQuery(dialect: SqlDialect, group: Group, features: readonly Feature[], notAfter?: number): CompiledQuery {
   const b = new SqlBuilder(dialect);
-  const cols = new GroupColumns(dialect, group, features, SRC);
-  const e = cols.event();
-  const where = e && notAfter !== undefined ? ` WHERE ${e} <= ${b.bind(notAfter)}` : '';
-  return b.compile(`SELECT ${cols.selectList()} FROM ${sourceSql(dialect, group.source, SRC)}${where}`);
+  const inner = innerSelect(dialect, group, features);
+  if (!group.eventTime || notAfter === undefined) return b.compile(inner);
+  const t = new AliasedColumns(dialect, group, 't');
+  return b.compile(`SELECT * FROM (${inner}) AS ${b.id('t')} WHERE ${t.col(EVENT_ALIAS)} <= ${b.bind(notAfter)}`);
 }
 
 /** The latest visible row of every key at `at`, ordered by key (SPEC §2, §3 export). */
@@ -38,36 +45,36 @@ export function latestQuery(
   keys?: readonly KeyTuple[],
 ): CompiledQuery {
   const b = new SqlBuilder(dialect);
-  const q = (name: string) => dialect.quoteIdentifier(name);
-  const cols = new GroupColumns(dialect, group, features, SRC);
-  const where = cols.keys().map((k) => `${k} IS NOT NULL`);
-  if (cols.event()) {
-    const atParam = b.bind(at);
-    const notBefore = time.ttlMs === undefined ? undefined : b.bind(at - time.ttlMs);
-    where.push(...cols.visibleAt(atParam, notBefore, time.knownAt));
-  }
-  if (keys !== undefined) where.push(keyFilter(b, cols, keys));
-  const order = cols.priorityOrder();
-  const window = `ROW_NUMBER() OVER (PARTITION BY ${cols.exactKeys().join(', ')}${order ? ` ORDER BY ${order}` : ''})`;
-  const keyOrder = group.entity.keyTypes.map((type, i) => dialect.keyOrder(`${q('w')}.${q(KEY_ALIAS(i))}`, type));
+  const inner = innerSelect(dialect, group, features, keys === undefined ? [] : [keyFilter(b, new GroupColumns(dialect, group, features, SRC), keys)]);
+  const t = new AliasedColumns(dialect, group, 't');
+  const where = t.keys().map((k) => `${k} IS NOT NULL`);
+  const notBefore = time.ttlMs === undefined ? undefined : b.bind(at - time.ttlMs);
+  where.push(...t.visibleAt(() => b.bind(at), notBefore, time.knownAt));
+  const order = t.priorityOrder();
+  const window = `ROW_NUMBER() OVER (PARTITION BY ${t.exactKeys().join(', ')}${order ? ` ORDER BY ${order}` : ''})`;
+  const w = new AliasedColumns(dialect, group, 'w');
+  const keyOrder = group.entity.keyTypes.map((type, i) => dialect.keyOrder(w.col(KEY_ALIAS(i)), type));
   return b.compile(
-    `SELECT * FROM (SELECT ${cols.selectList()}, ${window} AS ${q('__rn')}` +
-      ` FROM ${sourceSql(dialect, group.source, SRC)} WHERE ${where.join(' AND ')}) AS ${q('w')}` +
-      ` WHERE ${q('w')}.${q('__rn')} = 1 ORDER BY ${keyOrder.join(', ')}`,
+    `SELECT * FROM (SELECT ${b.id('t')}.*, ${window} AS ${b.id('__rn')} FROM (${inner}) AS ${b.id('t')} WHERE ${where.join(' AND ')}) AS ${b.id('w')}` +
+      ` WHERE ${w.col('__rn')} = 1 ORDER BY ${keyOrder.join(', ')}`,
   );
 }
 
+/** `--key` restriction on the source's own columns, so an index on the key can serve it. */
 function keyFilter(b: SqlBuilder, cols: GroupColumns, keys: readonly KeyTuple[]): string {
   if (keys.length === 0) return '1 = 0';
-  const native = cols.keys();
-  const exact = cols.exactKeys();
+  const types = cols.group.entity.keyTypes;
   const one = (key: KeyTuple) =>
-    native.map((k, i) => {
-      const p = b.bind(key[i]);
-      // The native comparison lets an index on the key be used; the exact one rules out
-      // collation matches such as 'abc' = 'ABC' on MariaDB.
-      return exact[i] === k ? `${k} = ${p}` : `${k} = ${p} AND ${exact[i]} = ${b.dialect.exactKey(p, 'string')}`;
-    }).join(' AND ');
+    cols
+      .sourceKeys()
+      .map((k, i) => {
+        const native = `${k} = ${b.bind(key[i])}`;
+        const exact = b.dialect.exactKey(k, types[i]!);
+        // The native comparison can use an index; the exact one rules out collation
+        // matches such as 'abc' = 'ABC' on MariaDB.
+        return exact === k ? native : `${native} AND ${exact} = ${b.dialect.exactKey(b.bind(key[i]), types[i]!)}`;
+      })
+      .join(' AND ');
   return `(${keys.map((k) => `(${one(k)})`).join(' OR ')})`;
 }
 
@@ -80,28 +87,28 @@ export interface LabelChunk {
 /** The winning row per label of a chunk; labels with no visible row are absent from the result. */
 export function joinChunkQuery(dialect: SqlDialect, group: Group, features: readonly Feature[], time: TimeParams, chunk: LabelChunk): CompiledQuery {
   const b = new SqlBuilder(dialect);
-  const q = (name: string) => dialect.quoteIdentifier(name);
-  const cols = new GroupColumns(dialect, group, features, SRC);
-  const l = (name: string) => `${q('l')}.${q(name)}`;
+  const l = (name: string) => `${b.id('l')}.${b.id(name)}`;
   const labels = dialect.jsonRows(b.bind(chunk.json), 'l', [
     { name: '__i', type: 'int' },
     { name: '__t', type: 'float' },
     ...group.entity.keyTypes.map((type, i) => ({ name: KEY_ALIAS(i), type })),
   ]);
-  const on = cols.keys().flatMap((k, i) => {
+  const t = new AliasedColumns(dialect, group, 't');
+  const on = t.keys().flatMap((k, i) => {
     const type = group.entity.keyTypes[i]!;
-    const exactSrc = cols.exactKeys()[i]!;
     const native = `${k} = ${l(KEY_ALIAS(i))}`;
-    return exactSrc === k ? [native] : [native, `${exactSrc} = ${dialect.exactKey(l(KEY_ALIAS(i)), type)}`];
+    const exact = dialect.exactKey(k, type);
+    return exact === k ? [native] : [native, `${exact} = ${dialect.exactKey(l(KEY_ALIAS(i)), type)}`];
   });
   const notBefore = time.ttlMs === undefined ? undefined : `${l('__t')} - ${Math.trunc(time.ttlMs)}`;
-  const where = cols.visibleAt(l('__t'), notBefore, time.knownAt);
-  const order = cols.priorityOrder();
+  const where = t.visibleAt(() => l('__t'), notBefore, time.knownAt);
+  const order = t.priorityOrder();
   const window = `ROW_NUMBER() OVER (PARTITION BY ${l('__i')}${order ? ` ORDER BY ${order}` : ''})`;
+  const w = new AliasedColumns(dialect, group, 'w');
   return b.compile(
-    `SELECT * FROM (SELECT ${l('__i')} AS ${q('__i')}, ${cols.selectList()}, ${window} AS ${q('__rn')}` +
-      ` FROM ${labels} JOIN ${sourceSql(dialect, group.source, SRC)} ON ${on.join(' AND ')}` +
+    `SELECT * FROM (SELECT ${l('__i')} AS ${b.id('__i')}, ${b.id('t')}.*, ${window} AS ${b.id('__rn')}` +
+      ` FROM ${labels} JOIN (${innerSelect(dialect, group, features)}) AS ${b.id('t')} ON ${on.join(' AND ')}` +
       (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-      `) AS ${q('w')} WHERE ${q('w')}.${q('__rn')} = 1`,
+      `) AS ${b.id('w')} WHERE ${w.col('__rn')} = 1`,
   );
 }

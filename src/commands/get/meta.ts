@@ -32,7 +32,8 @@ export default class GetMeta extends SpellbookCommand {
 
   async run(): Promise<MetaListing> {
     const { args, argv, flags } = await this.parse(GetMeta);
-    const md = await loadMetadata(resolveMetadataPath(flags.metadata, process.env));
+    // Needs no database, so an unset ${VAR} in connection: must not stop it.
+    const md = await loadMetadata(resolveMetadataPath(flags.metadata, process.env), { ignoreConnection: true });
     const listing = listMetadata(md, {
       kind: args.kind as MetaKind,
       names: (argv as string[]).slice(1),
