@@ -76,14 +76,16 @@ export class AliasedColumns {
 
   /**
    * SPEC §2 visibility at an instant. `at()` yields the instant's SQL each time it is used
-   * (a fresh placeholder, or a column); `notBefore` is `at - ttl`, computed by the caller so
-   * PostgreSQL never has to infer the type of arithmetic on an untyped parameter.
+   * (a fresh placeholder, or a column); `notBefore()` is `at - ttl`, computed by the caller
+   * so PostgreSQL never has to infer the type of arithmetic on an untyped parameter.
+   * Both are called in the order they appear in the text: positional placeholders (`?`)
+   * bind in that order.
    */
-  visibleAt(at: () => string, notBefore: string | undefined, knownAt: boolean): string[] {
+  visibleAt(at: () => string, notBefore: (() => string) | undefined, knownAt: boolean): string[] {
     if (!this.group.eventTime) return [];
     const e = this.col(EVENT_ALIAS);
     const conditions = [`${e} <= ${at()}`];
-    if (notBefore !== undefined) conditions.push(`${e} >= ${notBefore}`);
+    if (notBefore !== undefined) conditions.push(`${e} >= ${notBefore()}`);
     if (knownAt && this.group.createdTime !== undefined) {
       const c = this.col(CREATED_ALIAS);
       conditions.push(`(${c} IS NULL OR ${c} <= ${at()})`);

@@ -48,7 +48,8 @@ export function latestQuery(
   const inner = innerSelect(dialect, group, features, keys === undefined ? [] : [keyFilter(b, new GroupColumns(dialect, group, features, SRC), keys)]);
   const t = new AliasedColumns(dialect, group, 't');
   const where = t.keys().map((k) => `${k} IS NOT NULL`);
-  const notBefore = time.ttlMs === undefined ? undefined : b.bind(at - time.ttlMs);
+  const ttl = time.ttlMs;
+  const notBefore = ttl === undefined ? undefined : () => b.bind(at - ttl);
   where.push(...t.visibleAt(() => b.bind(at), notBefore, time.knownAt));
   const order = t.priorityOrder();
   const window = `ROW_NUMBER() OVER (PARTITION BY ${t.exactKeys().join(', ')}${order ? ` ORDER BY ${order}` : ''})`;
@@ -100,7 +101,8 @@ export function joinChunkQuery(dialect: SqlDialect, group: Group, features: read
     const exact = dialect.exactKey(k, type);
     return exact === k ? [native] : [native, `${exact} = ${dialect.exactKey(l(KEY_ALIAS(i)), type)}`];
   });
-  const notBefore = time.ttlMs === undefined ? undefined : `${l('__t')} - ${Math.trunc(time.ttlMs)}`;
+  const ttl = time.ttlMs;
+  const notBefore = ttl === undefined ? undefined : () => `${l('__t')} - ${Math.trunc(ttl)}`;
   const where = t.visibleAt(() => l('__t'), notBefore, time.knownAt);
   const order = t.priorityOrder();
   const window = `ROW_NUMBER() OVER (PARTITION BY ${l('__i')}${order ? ` ORDER BY ${order}` : ''})`;
