@@ -6,3 +6,5 @@ export { loadMetadata } from './metadata/index.js';
 export type { ExportRequest, JoinRequest, ExportPlan, JoinPlan, Strategy, StrategyChoice } from './plan/plan.js';
 export type { Value } from './pit/values.js';
 export type { MetaListing, ListOptions, MetaKind } from './catalog/list.js';
+export type { ImportRequest, ImportResult } from './import/index.js';
+export type { ValidateOptions, ValidationReport, GroupReport, Finding, FindingKind } from './validate/index.js';

@@ -13,6 +13,8 @@ import { describePlan, planExport, planJoin, type ExportPlan, type ExportRequest
 import { runExport } from './pit/export.js';
 import { runJoin, type OutputRow } from './pit/join.js';
 import type { Value } from './pit/values.js';
+import { importFile, type ImportRequest, type ImportResult } from './import/index.js';
+import { validateMetadata, type ValidateOptions, type ValidationReport } from './validate/index.js';
 
 export interface OpenOptions {
   /** A metadata file path (default: SPELLBOOK_METADATA, else ./metadata.yml) or an already loaded model. */
@@ -121,6 +123,16 @@ export class Spellbook {
     const db = this.database;
     this.database = undefined;
     if (db) await (await db).close();
+  }
+
+  /** `import`: the one write. Opens its own writable connection (refused when read_only) and closes it. */
+  import(request: ImportRequest): Promise<ImportResult> {
+    return importFile(this.metadata, this.connection(), request);
+  }
+
+  /** `validate`: the metadata against the live database, read-only. Findings are in the report, not thrown. */
+  async validate(options: ValidateOptions = {}): Promise<ValidationReport> {
+    return validateMetadata(this.metadata, await this.db(), options);
   }
 }
 
