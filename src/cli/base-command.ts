@@ -3,7 +3,7 @@
  * where errors become a single stderr line and an exit code (2 usage/input, 1 runtime).
  */
 import { Command, Flags, Errors } from '@oclif/core';
-import { chalkStderr } from 'chalk';
+import chalk, { chalkStderr } from 'chalk';
 import { SpellbookError } from '../errors.js';
 import { redact } from '../metadata/connection.js';
 
@@ -27,6 +27,8 @@ export abstract class SpellbookCommand extends Command {
 
   override async init(): Promise<void> {
     await super.init();
+    // https://no-color.org: chalk only looks at the terminal and FORCE_COLOR.
+    if ((process.env['NO_COLOR'] ?? '') !== '') chalk.level = chalkStderr.level = 0;
     // Exit through process.exit so 'exit' handlers run: they remove temporary output files.
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
   }

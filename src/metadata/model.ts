@@ -172,6 +172,9 @@ function checkGroups(rawGroups: unknown, entities: Entities, ctx: Context): Grou
       if (g['created_time'] !== undefined) {
         problems.at(ptr('created_time'), 'needs event_time (created_time only breaks ties between equal event times)', { where: 'key' });
       }
+      if (g['ttl'] !== undefined) {
+        problems.at(ptr('ttl'), 'needs event_time (a static group\'s rows never age)', { where: 'key' });
+      }
     }
 
     let ttlMs: number | undefined;

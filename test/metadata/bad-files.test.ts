@@ -52,6 +52,7 @@ const CASES: Record<string, string[]> = {
     '10:10: groups[0].ttl: expected a positive duration like 30d, got "0d"',
   ],
   'unit-without-event-time.yml': ['8:5: groups[0].event_time_unit: needs event_time, the column whose epochs it describes'],
+  'ttl-without-event-time.yml': ['8:5: groups[0].ttl: needs event_time (a static group\'s rows never age)'],
   'created-time-without-event-time.yml': [
     '8:5: groups[0].created_time: needs event_time (created_time only breaks ties between equal event times)',
   ],
@@ -70,6 +71,7 @@ const CASES: Record<string, string[]> = {
     '7:11: entities[0].type: expected one of string, int, got "integer"',
     '8:11: entities[1].name: duplicate entity "user", first defined on line 5',
     '12:13: groups[0].entity: expected one of the entities user, got "customer"',
+    "13:5: groups[0].ttl: needs event_time (a static group's rows never age)",
     '13:10: groups[0].ttl: expected a duration like 30d, got "30 days"',
     '17:9: groups[0].features[0]: unknown key "colum" (did you mean "column"?)',
     '18:15: groups[0].features[1].name: duplicate feature "balance" in group "account", first defined on line 15',
