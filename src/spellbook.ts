@@ -11,7 +11,7 @@ import type { ConnectionSpec, Metadata } from './metadata/types.js';
 import { readLabelsHeader } from './io/labels.js';
 import { describePlan, planExport, planJoin, type ExportPlan, type ExportRequest, type JoinPlan, type JoinRequest } from './plan/plan.js';
 import { runExport } from './pit/export.js';
-import { runJoin, type OutputRow } from './pit/join.js';
+import { runJoin, type JoinHooks, type OutputRow } from './pit/join.js';
 import type { Value } from './pit/values.js';
 import { importFile, type ImportRequest, type ImportResult } from './import/index.js';
 import { validateMetadata, type ValidateOptions, type ValidationReport } from './validate/index.js';
@@ -86,8 +86,8 @@ export class Spellbook {
   }
 
   /** Runs a join plan; `encodePrefix` turns each label row's fields into what the caller keeps of them. */
-  async *joinRows<P>(plan: JoinPlan, encodePrefix: (fields: readonly string[]) => P, onLabel?: () => void): AsyncGenerator<OutputRow<P>> {
-    yield* runJoin(await this.db(), plan, { encodePrefix, onLabel });
+  async *joinRows<P>(plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
+    yield* runJoin(await this.db(), plan, hooks);
   }
 
   /** `export` as objects: `{ user_id: 42, balance: 10.5, … }`. */
@@ -108,7 +108,7 @@ export class Spellbook {
       async *[Symbol.asyncIterator]() {
         const plan = await self.planJoin(request);
         columns = plan.columns;
-        for await (const row of self.joinRows(plan, (fields) => fields)) {
+        for await (const row of self.joinRows(plan, { encodePrefix: (fields) => fields })) {
           const out: Record<string, Value | string> = {};
           plan.inputColumns.forEach((c, i) => (out[c] = row.prefix[i]!));
           plan.features.forEach((f, i) => (out[f.column] = row.values[i]!));

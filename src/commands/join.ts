@@ -52,7 +52,14 @@ export default class Join extends SpellbookCommand {
       });
       if (flags['dry-run']) return printPlan(book.describe(plan));
       await writeOutput(
-        (encoder, progress) => book.joinRows(plan, (fields) => encoder.prefix(fields), () => progress.tick()),
+        (encoder, progress) => {
+          progress.phase('join: reading labels');
+          return book.joinRows(plan, {
+            encodePrefix: (fields) => encoder.prefix(fields),
+            onLabel: () => progress.tick(),
+            onPhase: (phase) => progress.phase(`join: ${phase}`),
+          });
+        },
         plan.inputColumns,
         plan.features.map((f) => f.column),
         { format: outputFormat(flags.format, flags.output), output: flags.output, quiet: flags.quiet, label: 'join' },

@@ -1,18 +1,25 @@
 /** Rows and rate on stderr, redrawn a few times a second, only when stderr is a terminal. */
 export class Progress {
   private count = 0;
-  private readonly started = Date.now();
+  private started = Date.now();
   private lastDraw = 0;
   private readonly enabled: boolean;
 
   constructor(
-    private readonly label: string,
+    private label: string,
     options: { quiet?: boolean; total?: number } = {},
   ) {
     this.enabled = !options.quiet && process.stderr.isTTY === true;
     this.total = options.total;
   }
   private readonly total: number | undefined;
+
+  /** Starts counting a new stage of the same work (`join: reading labels`, then `join: writing`). */
+  phase(label: string): void {
+    this.label = label;
+    this.count = 0;
+    this.started = Date.now();
+  }
 
   tick(n = 1): void {
     this.count += n;

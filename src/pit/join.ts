@@ -20,6 +20,8 @@ export interface OutputRow<P> {
 export interface JoinHooks<P> {
   readonly encodePrefix: (fields: readonly string[]) => P;
   readonly onLabel?: () => void;
+  /** Called as the join moves from reading labels to scanning groups to writing rows. */
+  readonly onPhase?: (phase: 'scanning' | 'writing') => void;
 }
 
 /** Winner rows (raw feature values of that group) per label number. */
@@ -42,6 +44,7 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
     onRow: hooks.onLabel,
   });
 
+  hooks.onPhase?.('scanning');
   const winners: Winners[] = [];
   const indexes = new Map<string, LabelIndex>();
   for (const g of plan.groups) {
@@ -58,6 +61,7 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
     }
   }
 
+  hooks.onPhase?.('writing');
   for (let i = 0; i < labels.count; i++) {
     const values: Value[] = [];
     plan.groups.forEach((g, gi) => {
