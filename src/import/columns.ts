@@ -3,7 +3,7 @@
  * header check and the per-row conversion are tested without a database.
  */
 import type { ImportValue } from '../db/dialect.js';
-import { badInput, formatProblem, SpellbookError } from '../errors.js';
+import { formatProblem, SpellbookError } from '../errors.js';
 import type { EpochUnit, FeatureType, Group } from '../metadata/types.js';
 import { suggest } from '../util/suggest.js';
 import { INVALID, typePhrase, valueParser, type ValueParser } from './values.js';
@@ -75,29 +75,31 @@ export function matchHeader(file: string, header: readonly string[], columns: re
   return columns.map((c) => header.indexOf(c.name));
 }
 
-/** Turns records of a file into rows of values in `columns` order, or throws the first bad field. */
+/** A bad field, before its line is known: `bal: "abc" is not a float`. */
+export class ValueProblem extends Error {}
+
+/** Turns records of a file into rows of values in `columns` order, or throws a ValueProblem for the first bad field. */
 export class RowConverter {
   private readonly parsers: ValueParser[];
 
   constructor(
-    private readonly file: string,
     private readonly columns: readonly ImportColumn[],
     private readonly indexes: readonly number[],
   ) {
     this.parsers = columns.map((c) => valueParser(c.type, c.unit));
   }
 
-  convert(record: readonly string[], line: number): ImportValue[] {
+  convert(record: readonly string[]): ImportValue[] {
     const row = new Array<ImportValue>(this.columns.length);
     for (let i = 0; i < this.columns.length; i++) {
       const text = record[this.indexes[i]!] ?? '';
       const value = this.parsers[i]!(text);
       const column = this.columns[i]!;
       if (value === INVALID) {
-        throw badInput({ file: this.file, line, message: `${column.name}: ${JSON.stringify(text)} is not ${typePhrase(column.type, column.unit)}` });
+        throw new ValueProblem(`${column.name}: ${JSON.stringify(text)} is not ${typePhrase(column.type, column.unit)}`);
       }
       if (value === null && column.required) {
-        throw badInput({ file: this.file, line, message: `${column.name}: missing value (${column.what} cannot be empty)` });
+        throw new ValueProblem(`${column.name}: missing value (${column.what} cannot be empty)`);
       }
       // Epoch columns store the instant in their unit; parsing already made sure it is whole.
       row[i] = column.unit === 's' && value !== null ? (value as number) / 1000 : value;

@@ -9,8 +9,8 @@ import { openDatabase } from '../db/open.js';
 import { badInput, SpellbookError, usage } from '../errors.js';
 import type { ConnectionSpec, Group, Metadata } from '../metadata/types.js';
 import { suggest } from '../util/suggest.js';
-import { importColumns, matchHeader, RowConverter, storedType, type ImportColumn } from './columns.js';
-import { readRecords } from './read.js';
+import { importColumns, matchHeader, RowConverter, storedType, ValueProblem, type ImportColumn } from './columns.js';
+import { lineOfRecord, readRecords } from './read.js';
 
 export interface ImportRequest {
   readonly group: string;
@@ -127,16 +127,26 @@ function textLength(fields: readonly string[]): number {
   return n;
 }
 
+/** Converts record `index` of the file, or throws the problem at its line. */
+async function convertAt(converter: RowConverter, fields: readonly string[], file: string, delimiter: string, index: number): Promise<ImportValue[]> {
+  try {
+    return converter.convert(fields);
+  } catch (err) {
+    if (!(err instanceof ValueProblem)) throw err;
+    throw badInput({ file, line: await lineOfRecord(file, delimiter, index), message: err.message });
+  }
+}
+
 /** Validates the whole file, header and values; returns the row count. */
 async function checkFile(file: string, delimiter: string, group: Group, columns: readonly ImportColumn[], onProgress?: ImportRequest['onProgress']): Promise<number> {
   let converter: RowConverter | undefined;
   let rows = 0;
-  for await (const { fields, line } of readRecords(file, delimiter)) {
+  for await (const fields of readRecords(file, delimiter)) {
     if (!converter) {
-      converter = new RowConverter(file, columns, matchHeader(file, fields, columns, group));
+      converter = new RowConverter(columns, matchHeader(file, fields, columns, group));
       continue;
     }
-    converter.convert(fields, line);
+    await convertAt(converter, fields, file, delimiter, rows + 1);
     if (++rows % 10_000 === 0) onProgress?.('check', rows);
   }
   if (!converter) throw badInput({ file, line: 1, message: 'the file is empty: expected a header row' });
@@ -145,7 +155,7 @@ async function checkFile(file: string, delimiter: string, group: Group, columns:
 
 /** The header alone, checked before anything connects. */
 async function checkHeader(file: string, delimiter: string, group: Group, columns: readonly ImportColumn[]): Promise<void> {
-  for await (const { fields } of readRecords(file, delimiter)) {
+  for await (const fields of readRecords(file, delimiter)) {
     matchHeader(file, fields, columns, group);
     return;
   }
@@ -235,14 +245,14 @@ async function writeRows(execute: (query: CompiledQuery) => Promise<void>, plan:
     written = rows;
     onProgress?.('write', written, total);
   };
-  for await (const { fields, line } of readRecords(file, delimiter)) {
+  for await (const fields of readRecords(file, delimiter)) {
     if (!converter) {
-      converter = new RowConverter(file, columns, matchHeader(file, fields, columns, group));
+      converter = new RowConverter(columns, matchHeader(file, fields, columns, group));
       continue;
     }
     // Checked in the first pass; converting again throws only if the file changed since.
     rows++;
-    await run(batcher.add(converter.convert(fields, line), textLength(fields)));
+    await run(batcher.add(await convertAt(converter, fields, file, delimiter, rows), textLength(fields)));
   }
   await run(batcher.flush());
   if (rows !== total) throw new SpellbookError('BAD_INPUT', `${file} changed while it was imported (${total} rows checked, ${rows} read): nothing written`);

@@ -1,17 +1,11 @@
 /**
- * Streams the records of an import file with the line each starts on. Read twice by
- * `importFile` (check everything, then write), so memory stays flat for any file size.
+ * Streams the records of an import file. Read twice by `importFile` (check everything,
+ * then write), so memory stays flat for any file size.
  */
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 import { badInput, SpellbookError } from '../errors.js';
-
-export interface FileRecord {
-  readonly fields: string[];
-  /** 1-based line the record starts on (the header is line 1 unless blank lines precede it). */
-  readonly line: number;
-}
 
 export async function assertReadable(file: string): Promise<void> {
   try {
@@ -26,26 +20,46 @@ interface Info {
   empty_lines: number;
 }
 
-/** Every record of the file, header first; CSV syntax errors become `FILE:LINE: message`. */
-export async function* readRecords(file: string, delimiter: string): AsyncGenerator<FileRecord> {
+function csvError(err: unknown, file: string, fallbackLine: number): unknown {
+  if (err instanceof SpellbookError) return err;
+  const e = err as Error & { code?: string; lines?: number };
+  if (e.code?.startsWith('CSV_')) return badInput({ file, line: e.lines ?? fallbackLine, message: e.message.replace(/ on line \d+$/, '') });
+  return err;
+}
+
+/**
+ * Every record of the file, header first, as arrays of fields. Line numbers are not
+ * tracked here: csv-parse's `info` nearly doubles the cost of a pass, and a line is only
+ * needed for an error, which `lineOfRecord` finds by reading again. CSV syntax errors
+ * become `FILE:LINE: message`.
+ */
+export async function* readRecords(file: string, delimiter: string): AsyncGenerator<string[]> {
   await assertReadable(file);
-  const parser = createReadStream(file).pipe(parse({ bom: true, delimiter, skip_empty_lines: true, info: true }));
-  // info.lines is the line a record ends on; the next starts after it and any blank lines skipped.
-  let lastEnd = 0;
-  let lastEmpty = 0;
+  const parser = createReadStream(file).pipe(parse({ bom: true, delimiter, skip_empty_lines: true }));
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-      const line = lastEnd + 1 + (info.empty_lines - lastEmpty);
-      lastEnd = info.lines;
-      lastEmpty = info.empty_lines;
-      yield { fields: record, line };
-    }
+    for await (const record of parser as AsyncIterable<string[]>) yield record;
   } catch (err) {
-    if (err instanceof SpellbookError) throw err;
-    const e = err as Error & { code?: string; lines?: number };
-    if (e.code?.startsWith('CSV_')) throw badInput({ file, line: e.lines ?? lastEnd + 1, message: e.message.replace(/ on line \d+$/, '') });
-    throw err;
+    throw csvError(err, file, 1);
   } finally {
     parser.destroy();
   }
+}
+
+/** The 1-based line record `index` (0 = the header) starts on, counting blank lines and line breaks inside quoted fields. */
+export async function lineOfRecord(file: string, delimiter: string, index: number): Promise<number> {
+  const parser = createReadStream(file).pipe(parse({ bom: true, delimiter, skip_empty_lines: true, info: true, to: index + 1 }));
+  // info.lines is the line a record ends on; the next starts after it and any blank lines skipped.
+  let lastEnd = 0;
+  let lastEmpty = 0;
+  let line = 1;
+  try {
+    for await (const { info } of parser as AsyncIterable<{ info: Info }>) {
+      line = lastEnd + 1 + (info.empty_lines - lastEmpty);
+      lastEnd = info.lines;
+      lastEmpty = info.empty_lines;
+    }
+  } finally {
+    parser.destroy();
+  }
+  return line;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { mysqlDialect } from '../../src/db/mysql/mysql-dialect.js';
 import { postgresDialect } from '../../src/db/postgres/postgres-dialect.js';
 import { sqliteDialect } from '../../src/db/sqlite/sqlite-dialect.js';
-import { createTableSql, importColumns, INVALID, matchHeader, parseDelimiter, RowConverter, valueParser } from '../../src/import/index.js';
+import { createTableSql, importColumns, INVALID, matchHeader, parseDelimiter, RowConverter, valueParser, ValueProblem } from '../../src/import/index.js';
 import { parseMetadata } from '../../src/metadata/index.js';
 
 describe('value parsing', () => {
@@ -117,11 +117,11 @@ describe('header and rows', () => {
     );
   });
 
-  it('converts a row, storing seconds for an epoch-seconds column, and names file, line, column and value on a bad one', () => {
-    const convert = new RowConverter('f.csv', columns, [0, 1, 2, 3, 4]);
-    expect(convert.convert(['7', '2024-03-01T12:00:00Z', '', '1.5', 'yes'], 3)).toEqual([7, 1709294400, null, 1.5, true]);
-    expect(() => convert.convert(['7', '2024-03-01', '', 'abc', ''], 1001)).toThrow('f.csv:1001: bal: "abc" is not a float');
-    expect(() => convert.convert(['7', '', '', '', ''], 9)).toThrow('f.csv:9: updated_at: missing value (the event time of group account cannot be empty)');
+  it('converts a row, storing seconds for an epoch-seconds column, and names the column and value of a bad one', () => {
+    const convert = new RowConverter(columns, [0, 1, 2, 3, 4]);
+    expect(convert.convert(['7', '2024-03-01T12:00:00Z', '', '1.5', 'yes'])).toEqual([7, 1709294400, null, 1.5, true]);
+    expect(() => convert.convert(['7', '2024-03-01', '', 'abc', ''])).toThrow(new ValueProblem('bal: "abc" is not a float'));
+    expect(() => convert.convert(['7', '', '', '', ''])).toThrow('updated_at: missing value (the event time of group account cannot be empty)');
   });
 });
 
