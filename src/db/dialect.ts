@@ -115,7 +115,7 @@ export interface ColumnInfo {
   readonly name: string;
   /** The engine's own type name, lower case (`bigint`, `text`, `timestamp with time zone`). */
   readonly dbType: string;
-  /** Digits after the point of a numeric/decimal table column, when the catalog says. */
+  /** Digits after the point of a numeric/decimal table column (absent for other types and for query columns). */
   readonly scale?: number;
 }
 

@@ -60,7 +60,8 @@ export class MysqlIntrospector implements Introspector {
   tableColumns(table: string): Promise<ColumnInfo[] | undefined> {
     return withConnection<MysqlConnection, ColumnInfo[] | undefined>(this.knex, this.secrets, async (c) => {
       const { rows } = await queryWithFields(c, {
-        sql: `SELECT COLUMN_NAME AS name, DATA_TYPE AS type, NUMERIC_SCALE AS scale
+        sql: `SELECT COLUMN_NAME AS name, DATA_TYPE AS type,
+                     CASE WHEN DATA_TYPE IN ('decimal', 'numeric') THEN NUMERIC_SCALE END AS scale
                 FROM information_schema.COLUMNS
                WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
                ORDER BY ORDINAL_POSITION`,
@@ -71,7 +72,6 @@ export class MysqlIntrospector implements Introspector {
       return list.map((r) => ({
         name: r.name,
         dbType: String(r.type).toLowerCase(),
-        // Integer columns report scale 0 too; it matters for decimal only.
         ...(r.scale === null ? {} : { scale: Number(r.scale) }),
       }));
     });

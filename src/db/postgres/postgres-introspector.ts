@@ -15,7 +15,7 @@ export class PostgresIntrospector implements Introspector {
       const { rows } = await c.query<{ name: string; type: string; scale: number | null }>(
         `SELECT column_name AS name,
                 CASE WHEN data_type = 'USER-DEFINED' THEN udt_name ELSE data_type END AS type,
-                numeric_scale AS scale
+                CASE WHEN data_type = 'numeric' THEN numeric_scale END AS scale
            FROM information_schema.columns
           WHERE table_schema = current_schema() AND table_name = $1
           ORDER BY ordinal_position`,
