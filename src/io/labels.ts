@@ -1,27 +1,25 @@
 /**
- * Reads a labels file for `join` (SPEC §3): every row kept, in order, with its time
- * parsed to an instant and its key(s) for every entity involved. The file is streamed;
- * what is kept per row is its encoded input columns (one string), its time in a
- * Float64Array-ready list and a key number per entity: join memory grows with the labels
- * only, and as little as it can.
+ * Reads a labels file for `join` (SPEC §3): every row's time parsed to an instant and
+ * its key(s) for every entity involved, kept in typed arrays. A row's input columns are
+ * not kept when the file can be re-read in order (no quotes in it): the output pass reads
+ * them again. Only files with quoted fields keep each row's encoded columns in memory.
+ * Join memory grows with the labels only, and as little as it can.
  */
-import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { parse } from 'csv-parse';
-import { SpellbookError, badInput } from '../errors.js';
+import { badInput } from '../errors.js';
 import type { Entity } from '../metadata/types.js';
 import { KeyDictionary } from '../pit/key-dictionary.js';
 import { normaliseKeyValue, type KeyValue } from '../pit/keys.js';
 import { parseEpoch, parseInstant, type EpochUnit } from '../time/instant.js';
+import { csvRecords, openCsv, rereadCsv, type CsvFile } from './csv-records.js';
 
-export interface LabelsOptions {
+export interface LabelsOptions<P> {
   readonly file: string;
   readonly timestampColumn: string;
   readonly timestampUnit?: EpochUnit;
   /** The entities whose keys the labels must carry, each with the label columns holding its key. */
   readonly entities: readonly { entity: Entity; columns: readonly string[] }[];
-  /** Encodes a row's input fields for output; called once per row. */
-  readonly encodePrefix: (fields: readonly string[]) => string;
+  /** Encodes a row's input fields for output; used now only when the file cannot be re-read. */
+  readonly encodePrefix: (fields: readonly string[]) => P;
   readonly onRow?: () => void;
 }
 
@@ -32,80 +30,53 @@ export interface EntityLabels {
   readonly keyOfLabel: Int32Array;
 }
 
-export interface Labels {
+export interface Labels<P> {
   readonly header: readonly string[];
   readonly count: number;
   readonly times: Float64Array;
-  readonly prefixes: readonly string[];
   readonly entities: ReadonlyMap<string, EntityLabels>;
+  /** Each row's encoded input columns, in order (read again from the file when it allows). */
+  prefixes(): AsyncIterable<P>;
 }
 
 const TIMESTAMP_HINT = 'expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z';
 
 /** Reads only the header, to know the input columns before anything else is planned. */
 export async function readLabelsHeader(file: string): Promise<string[]> {
-  await assertReadable(file);
-  const parser = createReadStream(file).pipe(parse({ bom: true, to_line: 1, relax_column_count: true }));
-  for await (const record of parser) return record as string[];
+  const csv = await openCsv(file);
+  for await (const record of csvRecords(csv)) return record.fields;
   throw badInput({ file, line: 1, message: 'the file is empty: expected a header row' });
 }
 
-async function assertReadable(file: string): Promise<void> {
-  try {
-    await access(file);
-  } catch {
-    throw new SpellbookError('BAD_INPUT', `labels file not found: ${file}`);
-  }
-}
-
-export async function readLabels(options: LabelsOptions): Promise<Labels> {
+export async function readLabels<P>(options: LabelsOptions<P>): Promise<Labels<P>> {
   const { file } = options;
-  await assertReadable(file);
-  const parser = createReadStream(file).pipe(
-    parse({ bom: true, skip_empty_lines: true, info: true, raw: true, relax_quotes: false }),
-  );
-
+  const csv = await openCsv(file);
+  const retained: P[] | undefined = csv.plain ? undefined : [];
   let header: string[] | undefined;
   let timeIndex = -1;
-  let keyColumns: { index: number[]; name: string[]; types: Entity['keyTypes']; dictionary: KeyDictionary; keys: number[] }[] = [];
+  let keyColumns: ReturnType<typeof resolveColumns>['keyColumns'] = [];
   const times: number[] = [];
-  const prefixes: string[] = [];
+  const parseTime = options.timestampUnit ? (s: string) => parseEpoch(s, options.timestampUnit!) : parseInstant;
 
-  try {
-    for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
-      // info.lines is where the record ends; a quoted field may span lines.
-      const line = info.lines - (raw.replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0);
-      if (header === undefined) {
-        header = record;
-        ({ timeIndex, keyColumns } = resolveColumns(header, options));
-        continue;
-      }
-      const stamp = record[timeIndex]!;
-      const t = options.timestampUnit ? parseEpoch(stamp, options.timestampUnit) : parseInstant(stamp);
-      if (t === undefined) {
-        const hint = options.timestampUnit ? `expected an integer epoch in ${options.timestampUnit}` : TIMESTAMP_HINT;
-        throw badInput({ file, line, message: `${options.timestampColumn}: ${JSON.stringify(stamp)} is not a timestamp (${hint})` });
-      }
-      for (const kc of keyColumns) {
-        const key: KeyValue[] = [];
-        for (let j = 0; j < kc.index.length; j++) {
-          const text = record[kc.index[j]!]!;
-          if (text.trim() === '') throw badInput({ file, line, message: `${kc.name[j]}: missing key value` });
-          const v = normaliseKeyValue(text, kc.types[j]!);
-          if (v === undefined) throw badInput({ file, line, message: `${kc.name[j]}: ${JSON.stringify(text)} is not an int` });
-          key.push(v);
-        }
-        kc.keys.push(kc.dictionary.add(key));
-      }
-      times.push(t);
-      prefixes.push(options.encodePrefix(record));
-      options.onRow?.();
+  for await (const { fields, line } of csvRecords(csv)) {
+    if (header === undefined) {
+      header = fields;
+      ({ timeIndex, keyColumns } = resolveColumns(header, options));
+      continue;
     }
-  } catch (err) {
-    if (err instanceof SpellbookError) throw err;
-    const e = err as Error & { code?: string; lines?: number };
-    if (e.code?.startsWith('CSV_')) throw badInput({ file, line: e.lines ?? 0, message: e.message.replace(/ on line \d+$/, '') });
-    throw err;
+    if (fields.length !== header.length) {
+      throw badInput({ file, line, message: `expected ${header.length} fields as in the header, got ${fields.length}` });
+    }
+    const stamp = fields[timeIndex]!;
+    const t = parseTime(stamp);
+    if (t === undefined) {
+      const hint = options.timestampUnit ? `expected an integer epoch in ${options.timestampUnit}` : TIMESTAMP_HINT;
+      throw badInput({ file, line, message: `${options.timestampColumn}: ${JSON.stringify(stamp)} is not a timestamp (${hint})` });
+    }
+    for (const kc of keyColumns) kc.keys.push(kc.dictionary.add(readKey(kc, fields, file, line)));
+    times.push(t);
+    retained?.push(options.encodePrefix(fields));
+    options.onRow?.();
   }
   if (header === undefined) throw badInput({ file, line: 1, message: 'the file is empty: expected a header row' });
 
@@ -114,10 +85,50 @@ export async function readLabels(options: LabelsOptions): Promise<Labels> {
     const kc = keyColumns[i]!;
     entities.set(entity.name, { entity, dictionary: kc.dictionary, keyOfLabel: Int32Array.from(kc.keys) });
   });
-  return { header, count: times.length, times: Float64Array.from(times), prefixes, entities };
+  const count = times.length;
+  return {
+    header,
+    count,
+    times: Float64Array.from(times),
+    entities,
+    prefixes: retained ? () => fromArray(retained) : () => reread(csv, count, options.encodePrefix),
+  };
 }
 
-function resolveColumns(header: string[], options: LabelsOptions) {
+async function* fromArray<P>(items: readonly P[]): AsyncGenerator<P> {
+  yield* items;
+}
+
+async function* reread<P>(csv: CsvFile, count: number, encode: (fields: readonly string[]) => P): AsyncGenerator<P> {
+  let n = -1; // the header is record -1
+  for await (const { fields } of rereadCsv(csv)) {
+    if (n >= 0) yield encode(fields);
+    n++;
+  }
+  if (n !== count) throw badInput({ file: csv.file, line: 0, message: 'the file changed while it was being read; run again' });
+}
+
+interface KeyColumns {
+  readonly index: number[];
+  readonly name: string[];
+  readonly types: Entity['keyTypes'];
+  readonly dictionary: KeyDictionary;
+  readonly keys: number[];
+}
+
+function readKey(kc: KeyColumns, fields: readonly string[], file: string, line: number): KeyValue[] {
+  const key: KeyValue[] = [];
+  for (let j = 0; j < kc.index.length; j++) {
+    const text = fields[kc.index[j]!]!;
+    if (text.trim() === '') throw badInput({ file, line, message: `${kc.name[j]}: missing key value` });
+    const v = normaliseKeyValue(text, kc.types[j]!);
+    if (v === undefined) throw badInput({ file, line, message: `${kc.name[j]}: ${JSON.stringify(text)} is not an int` });
+    key.push(v);
+  }
+  return key;
+}
+
+function resolveColumns<P>(header: string[], options: LabelsOptions<P>): { timeIndex: number; keyColumns: KeyColumns[] } {
   const { file } = options;
   const seen = new Set<string>();
   for (const name of header) {

@@ -27,7 +27,8 @@ process.once('exit', () => {
 });
 
 export interface Sink {
-  write(text: string): Promise<void>;
+  /** Buffers `text`; returns a promise only when it had to flush (await it then: backpressure). */
+  write(text: string): Promise<void> | undefined;
   /** Flushes; for a file, renames the temporary file onto the target. */
   commit(): Promise<void>;
   /** Discards everything written (a file sink removes its temporary file). */
@@ -46,10 +47,10 @@ class StreamSink implements Sink {
     stream.on('error', (err) => (this.failed = err));
   }
 
-  async write(text: string): Promise<void> {
+  write(text: string): Promise<void> | undefined {
     this.buffer.push(text);
     this.size += text.length;
-    if (this.size >= BATCH_BYTES) await this.flush();
+    return this.size >= BATCH_BYTES ? this.flush() : undefined;
   }
 
   private check(): void {
@@ -63,7 +64,8 @@ class StreamSink implements Sink {
     const chunk = this.buffer.join('');
     this.buffer = [];
     this.size = 0;
-    if (!this.stream.write(chunk)) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error')]);
+    // once() rejects if 'error' comes first, and leaves no listener behind either way.
+    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
     this.check();
   }
 

@@ -9,7 +9,8 @@ export async function writeRows(rows: AsyncIterable<OutputRow<string>>, encoder:
   try {
     await sink.write(encoder.header());
     for await (const row of rows) {
-      await sink.write(encoder.row(row.prefix, row.values));
+      const flushing = sink.write(encoder.row(row.prefix, row.values));
+      if (flushing) await flushing;
       count++;
       progress?.tick();
     }

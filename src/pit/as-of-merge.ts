@@ -11,7 +11,7 @@
  * sweep per key carries the running maximum forward. O(rows · log labels-per-key) time,
  * O(labels) memory, identical results whatever order the database returns rows in.
  */
-import { beats, visibleFrom, type RowTimes, type TimeRules } from './visibility.js';
+import { beats, type TimeRules } from './visibility.js';
 
 /** Labels of one entity, sorted by (key, time) once and shared by all its groups. */
 export class LabelIndex {
@@ -51,59 +51,67 @@ export class LabelIndex {
   }
 }
 
-/** Collects, for one group, the winning row of every label. */
-export class AsOfMerge<V> {
+/**
+ * Finds, for one group, the winning row of every label. The merge only keeps times per
+ * slot; the caller stores the values of a row that takes a slot (columnar, see
+ * feature-column.ts), so no row object outlives its batch.
+ */
+export class AsOfMerge {
   private readonly slotEvent: Float64Array;
   private readonly slotCreated: Float64Array;
-  private readonly slotValue: (V | undefined)[];
 
   constructor(
     private readonly labels: LabelIndex,
     private readonly rules: TimeRules,
   ) {
     const n = labels.labelCount;
-    this.slotEvent = new Float64Array(n);
+    // NaN marks an empty slot: it compares false with everything.
+    this.slotEvent = new Float64Array(n).fill(NaN);
     this.slotCreated = new Float64Array(n);
-    this.slotValue = new Array<V | undefined>(n).fill(undefined);
   }
 
-  /** Offers one feature row of key number `key` (from any position of an unordered scan). */
-  offer(key: number, row: RowTimes, value: V): void {
+  /**
+   * Offers one feature row of key number `key` (from any position of an unordered scan),
+   * with its times in epoch ms. Returns the slot the row now holds (store its values
+   * there), or -1 when it wins nothing.
+   */
+  offer(key: number, event: number, created: number): number {
     const { blockStart, sortedTimes } = this.labels;
     let lo = blockStart[key]!;
     let hi = blockStart[key + 1]!;
-    const start = visibleFrom(row, this.rules);
+    const start = this.rules.knownAt ? Math.max(event, created) : event;
     // First label position with time >= start.
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (sortedTimes[mid]! < start) lo = mid + 1;
       else hi = mid;
     }
-    if (lo === blockStart[key + 1]!) return; // every label of this key is earlier than the row
-    const current = this.slotValue[lo];
-    if (current === undefined || beats(row, { event: this.slotEvent[lo]!, created: this.slotCreated[lo]! })) {
-      this.slotEvent[lo] = row.event;
-      this.slotCreated[lo] = row.created;
-      this.slotValue[lo] = value;
+    if (lo === blockStart[key + 1]!) return -1; // every label of this key is earlier than the row
+    const slotEvent = this.slotEvent[lo]!;
+    if (slotEvent !== slotEvent || event > slotEvent || (event === slotEvent && created > this.slotCreated[lo]!)) {
+      this.slotEvent[lo] = event;
+      this.slotCreated[lo] = created;
+      return lo;
     }
+    return -1;
   }
 
-  /** The winner of every label, by label number; undefined where no row is visible. */
-  resolve(): (V | undefined)[] {
+  /** The slot holding the winner of every label (by label number), or -1 where no row is visible. */
+  resolve(): Int32Array {
     const { order, sortedTimes, blockStart } = this.labels;
     const ttl = this.rules.ttlMs;
-    const result = new Array<V | undefined>(order.length).fill(undefined);
+    const result = new Int32Array(order.length).fill(-1);
     for (let k = 0; k + 1 < blockStart.length; k++) {
       let event = -Infinity, created = -Infinity;
-      let value: V | undefined;
+      let winner = -1;
       for (let p = blockStart[k]!; p < blockStart[k + 1]!; p++) {
-        const v = this.slotValue[p];
-        if (v !== undefined && (value === undefined || beats({ event: this.slotEvent[p]!, created: this.slotCreated[p]! }, { event, created }))) {
-          event = this.slotEvent[p]!;
+        const e = this.slotEvent[p]!;
+        if (e === e && (winner < 0 || beats({ event: e, created: this.slotCreated[p]! }, { event, created }))) {
+          event = e;
           created = this.slotCreated[p]!;
-          value = v;
+          winner = p;
         }
-        if (value !== undefined && (ttl === undefined || event >= sortedTimes[p]! - ttl)) result[order[p]!] = value;
+        if (winner >= 0 && (ttl === undefined || event >= sortedTimes[p]! - ttl)) result[order[p]!] = winner;
       }
     }
     return result;

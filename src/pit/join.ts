@@ -10,7 +10,9 @@ import type { JoinPlan, GroupPlan } from '../plan/plan.js';
 import { joinChunkQuery, scanQuery } from '../sql/queries.js';
 import { AsOfMerge, LabelIndex } from './as-of-merge.js';
 import { RowDecoder } from './decode.js';
-import { normaliseValue, type Value } from './values.js';
+import { FEATURE_ALIAS } from '../sql/group-columns.js';
+import type { Value } from './values.js';
+import { FeatureColumn } from './feature-column.js';
 
 export interface OutputRow<P> {
   readonly prefix: P;
@@ -24,23 +26,22 @@ export interface JoinHooks<P> {
   readonly onPhase?: (phase: 'scanning' | 'writing') => void;
 }
 
-/** Winner rows (raw feature values of that group) per label number. */
-type Winners = (readonly unknown[] | undefined)[];
+/** A group's answer: for each label, the slot of its winning row (-1: none), and the winners' feature values by slot. */
+interface Winners {
+  readonly slotOfLabel: Int32Array;
+  readonly columns: readonly FeatureColumn[];
+}
 
 /** Labels per database round trip: small enough for any driver's packet limit, large enough to amortise it. */
 const CHUNK_LABELS = 5_000;
 
 export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
-  const prefixes: P[] = [];
   const labels = await readLabels({
     file: plan.inputFile,
     timestampColumn: plan.timestampColumn,
     timestampUnit: plan.timestampUnit,
     entities: plan.entities,
-    encodePrefix: (fields) => {
-      prefixes.push(hooks.encodePrefix(fields));
-      return '';
-    },
+    encodePrefix: hooks.encodePrefix,
     onRow: hooks.onLabel,
   });
 
@@ -62,51 +63,62 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
   }
 
   hooks.onPhase?.('writing');
-  for (let i = 0; i < labels.count; i++) {
-    const values: Value[] = [];
-    plan.groups.forEach((g, gi) => {
-      const row = winners[gi]![i];
-      g.features.forEach((f, fi) => values.push(row === undefined ? null : normaliseValue(row[fi], f.feature.type)));
-    });
-    yield { prefix: prefixes[i]!, values };
+  let i = 0;
+  const columns = winners.flatMap((w) => w.columns.map((column) => ({ column, slotOfLabel: w.slotOfLabel })));
+  for await (const prefix of labels.prefixes()) {
+    const values: Value[] = new Array(columns.length);
+    for (let c = 0; c < columns.length; c++) {
+      const { column, slotOfLabel } = columns[c]!;
+      const slot = slotOfLabel[i]!;
+      values[c] = slot < 0 ? null : column.get(slot);
+    }
+    yield { prefix, values };
+    i++;
   }
 }
 
-function maxTime(times: Float64Array): number {
-  let max = -Infinity;
-  for (let i = 0; i < times.length; i++) if (times[i]! > max) max = times[i]!;
-  return max;
+function featureColumns(g: GroupPlan, size: number): FeatureColumn[] {
+  return g.features.map((f) => new FeatureColumn(f.feature.type, size));
 }
 
-async function mergeGroup(db: Database, g: GroupPlan, labels: Labels, index: LabelIndex): Promise<Winners> {
+async function mergeGroup(db: Database, g: GroupPlan, labels: Labels<unknown>, index: LabelIndex): Promise<Winners> {
   const { dictionary } = labels.entities.get(g.group.entity.name)!;
-  const merge = new AsOfMerge<readonly unknown[]>(index, g.rules);
+  const merge = new AsOfMerge(index, g.rules);
   const decoder = new RowDecoder(g.group, g.features.length);
-  if (labels.count === 0) return [];
-  // Rows newer than the latest label can never be visible: leave them in the database.
-  const query = scanQuery(db.dialect, g.group, g.features.map((f) => f.feature), maxTime(labels.times));
-  for await (const row of db.driver.stream(query)) {
-    const key = decoder.key(row);
-    if (key === undefined) continue;
-    const k = key.length === 1 ? dictionary.lookupValue(key[0]!) : dictionary.lookup(key);
-    if (k < 0) continue;
-    const times = decoder.times(row);
-    if (times === undefined) continue;
-    merge.offer(k, times, decoder.values(row));
+  const columns = featureColumns(g, labels.count);
+  const aliases = decoder.featureAliases;
+  const query = scanQuery(db.dialect, g.group, g.features.map((f) => f.feature));
+  for await (const batch of db.driver.batches(query)) {
+    for (const row of batch) {
+      const key = decoder.keyNumber(row, dictionary);
+      if (key < 0) continue;
+      const event = decoder.event(row);
+      // NaN (a NULL event time) is never visible; rows later than every label of their
+      // key win no slot.
+      if (event !== event) continue;
+      const slot = merge.offer(key, event, decoder.created(row));
+      if (slot >= 0) for (let f = 0; f < columns.length; f++) columns[f]!.set(slot, row[aliases[f]!]);
+    }
   }
-  return merge.resolve();
+  return { slotOfLabel: merge.resolve(), columns };
 }
 
-async function databaseGroup(db: Database, g: GroupPlan, labels: Labels): Promise<Winners> {
+async function databaseGroup(db: Database, g: GroupPlan, labels: Labels<unknown>): Promise<Winners> {
   const { dictionary, keyOfLabel } = labels.entities.get(g.group.entity.name)!;
-  const decoder = new RowDecoder(g.group, g.features.length);
-  const winners: Winners = new Array(labels.count).fill(undefined);
+  // Here a label's slot is the label itself.
+  const slotOfLabel = new Int32Array(labels.count).fill(-1);
+  const columns = featureColumns(g, labels.count);
+  const aliases = g.features.map((_, i) => FEATURE_ALIAS(i));
   for (let start = 0; start < labels.count; start += CHUNK_LABELS) {
     const end = Math.min(labels.count, start + CHUNK_LABELS);
     const rows: unknown[][] = [];
     for (let i = start; i < end; i++) rows.push([i, labels.times[i], ...dictionary.keys[keyOfLabel[i]!]!]);
     const query = joinChunkQuery(db.dialect, g.group, g.features.map((f) => f.feature), g.rules, { json: JSON.stringify(rows) });
-    for await (const row of db.driver.stream(query)) winners[Number(row['__i'])] = decoder.values(row);
+    for await (const row of db.driver.stream(query)) {
+      const label = Number(row['__i']);
+      slotOfLabel[label] = label;
+      columns.forEach((column, f) => column.set(label, row[aliases[f]!]));
+    }
   }
-  return winners;
+  return { slotOfLabel, columns };
 }

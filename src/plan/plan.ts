@@ -144,7 +144,7 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
   const groups = byGroup(features).map(({ group, features: fs }) => {
     const rules = timeRules(md, group, request);
     const feats = fs.map((f) => f.feature);
-    const query = strategy.strategy === 'merge' ? scanQuery(dialect, group, feats, 0) : joinChunkQuery(dialect, group, feats, rules, { json: '[]' });
+    const query = strategy.strategy === 'merge' ? scanQuery(dialect, group, feats) : joinChunkQuery(dialect, group, feats, rules, { json: '[]' });
     return { group, features: fs, rules, query };
   });
   return {

@@ -11,7 +11,7 @@ import type { CompiledQuery, SqlDialect } from '../db/dialect.js';
 import type { Feature, Group } from '../metadata/types.js';
 import type { KeyTuple } from '../pit/keys.js';
 import { SqlBuilder, sourceSql } from './builder.js';
-import { AliasedColumns, EVENT_ALIAS, GroupColumns, KEY_ALIAS } from './group-columns.js';
+import { AliasedColumns, GroupColumns, KEY_ALIAS } from './group-columns.js';
 
 export interface TimeParams {
   readonly ttlMs?: number;
@@ -26,13 +26,13 @@ function innerSelect(dialect: SqlDialect, group: Group, features: readonly Featu
   return `SELECT ${cols.selectList()} FROM ${sourceSql(dialect, group.source, SRC)}${filter}`;
 }
 
-/** All rows of the group, unordered; rows newer than `notAfter` are left in the database. */
-export function scanQuery(dialect: SqlDialect, group: Group, features: readonly Feature[], notAfter?: number): CompiledQuery {
-  const b = new SqlBuilder(dialect);
-  const inner = innerSelect(dialect, group, features);
-  if (!group.eventTime || notAfter === undefined) return b.compile(inner);
-  const t = new AliasedColumns(dialect, group, 't');
-  return b.compile(`SELECT * FROM (${inner}) AS ${b.id('t')} WHERE ${t.col(EVENT_ALIAS)} <= ${b.bind(notAfter)}`);
+/**
+ * All rows of the group, unordered and unfiltered: the merge drops rows later than every
+ * label of their key itself, and a filter here would make engines compute the time
+ * expression twice per row.
+ */
+export function scanQuery(dialect: SqlDialect, group: Group, features: readonly Feature[]): CompiledQuery {
+  return new SqlBuilder(dialect).compile(innerSelect(dialect, group, features));
 }
 
 /** The latest visible row of every key at `at`, ordered by key (SPEC §2, §3 export). */

@@ -21,7 +21,8 @@ describe('AsOfMerge agrees with the brute-force reference', () => {
         (rows, labels, ttlMs, knownAt, isStatic) => {
           const rules = { ttlMs: isStatic ? undefined : ttlMs, knownAt };
           const index = new LabelIndex(Int32Array.from(labels, (l) => l.key), Float64Array.from(labels, (l) => l.t), 5);
-          const merge = new AsOfMerge<RefRow>(index, rules);
+          const merge = new AsOfMerge(index, rules);
+          const held: RefRow[] = [];
           const refRows: RefRow[] = rows.map((r, i) => ({
             key: [r.key],
             event: isStatic ? undefined : r.event,
@@ -29,9 +30,10 @@ describe('AsOfMerge agrees with the brute-force reference', () => {
             values: [i],
           }));
           for (const r of refRows) {
-            merge.offer(r.key[0] as number, { event: r.event ?? NO_TIME, created: r.created ?? NO_TIME }, r);
+            const slot = merge.offer(r.key[0] as number, r.event ?? NO_TIME, r.created ?? NO_TIME);
+            if (slot >= 0) held[slot] = r;
           }
-          const got = merge.resolve();
+          const got = Array.from(merge.resolve(), (slot) => (slot < 0 ? undefined : held[slot]));
           labels.forEach((l, i) => {
             const allowed = refWinners(refRows, [l.key], l.t, { ...rules, static: isStatic });
             if (allowed.length === 0) expect(got[i]).toBeUndefined();

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Connection, FieldPacket } from 'mysql2';
 import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Driver, Row } from '../dialect.js';
+import { inBatches } from '../batches.js';
 import { acquire, once, release, withConnection } from '../pool.js';
 
 export type MysqlConnection = Connection;
@@ -28,6 +29,10 @@ export class MysqlDriver implements Driver {
     private readonly secrets: readonly string[],
   ) {
     this.close = once(() => knex.destroy());
+  }
+
+  batches(query: CompiledQuery): AsyncIterable<Row[]> {
+    return inBatches(this.stream(query));
   }
 
   async *stream(query: CompiledQuery): AsyncIterable<Row> {

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Driver, Row } from '../dialect.js';
+import { inBatches } from '../batches.js';
 import { acquire, discard, once, release, withConnection } from '../pool.js';
 
 /** Rows fetched per round trip by the cursor. */
@@ -17,6 +18,10 @@ export class PostgresDriver implements Driver {
     private readonly secrets: readonly string[],
   ) {
     this.close = once(() => knex.destroy());
+  }
+
+  batches(query: CompiledQuery): AsyncIterable<Row[]> {
+    return inBatches(this.stream(query));
   }
 
   async *stream(query: CompiledQuery): AsyncIterable<Row> {

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Driver, Row } from '../dialect.js';
 import { acquire, once, release, withConnection } from '../pool.js';
+import { BATCH_ROWS, flatten } from '../batches.js';
 
 export type SqliteConnection = BetterSqlite3.Database;
 
@@ -21,7 +22,12 @@ export class SqliteDriver implements Driver {
     this.close = once(() => knex.destroy());
   }
 
-  async *stream(query: CompiledQuery): AsyncIterable<Row> {
+  stream(query: CompiledQuery): AsyncIterable<Row> {
+    return flatten(this.batches(query));
+  }
+
+  /** better-sqlite3 steps synchronously: a batch is a plain loop over `iterate()`. */
+  async *batches(query: CompiledQuery): AsyncIterable<Row[]> {
     const connection = await acquire<SqliteConnection>(this.knex, this.secrets);
     let rows: IterableIterator<unknown> | undefined;
     try {
@@ -36,14 +42,18 @@ export class SqliteDriver implements Driver {
         throw databaseError(err, this.secrets);
       }
       for (;;) {
-        let next: IteratorResult<unknown>;
+        const batch: Row[] = [];
         try {
-          next = rows.next();
+          for (let next = rows.next(); ; next = rows.next()) {
+            if (next.done) break;
+            if (batch.push(next.value as Row) >= BATCH_ROWS) break;
+          }
         } catch (err) {
           throw databaseError(err, this.secrets);
         }
-        if (next.done) break;
-        yield next.value as Row;
+        if (batch.length === 0) break;
+        yield batch;
+        if (batch.length < BATCH_ROWS) break;
       }
     } finally {
       // Ends the statement so the connection is free again before it goes back to the pool.
