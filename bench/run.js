@@ -17,7 +17,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, symlinkSync, createReadStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -227,7 +227,7 @@ async function benchVariant(engine, indexed) {
   const labels = labelsFile(scale);
   const { labels: nLabels } = sizes(scale);
   const tag = `${engine}-${scaleTag(scale)}${indexed ? '-ix' : ''}`;
-  const res = { engine, scale, indexed, labels: nLabels, rowsPerGroup: sizes(scale).rows, measured: {} };
+  const res = { engine, scale, indexed, revision, at: new Date().toISOString().slice(0, 16), loadAvg: loadavg()[0], labels: nLabels, rowsPerGroup: sizes(scale).rows, measured: {} };
   const want = (name) => !only || only.has(name);
   const log = (name, r) => console.error(`  ${tag} ${name}: ${r.skipped ?? (r.timeout ? `timeout` : `${fmtS(r.wall)} s, ${r.rssMB.toFixed(0)} MB, ${r.rows} rows`)}`);
 
@@ -354,6 +354,7 @@ function renderTargets(entries) {
     if (m.join_merge?.rssMB && r.labels === 1_000_000) parts.push(`join RSS ${m.join_merge.rssMB.toFixed(0)} MB ${m.join_merge.rssMB < 250 ? 'met' : 'MISSED'} (< 250 MB)`);
     if (m.export?.rssMB) parts.push(`export RSS ${m.export.rssMB.toFixed(0)} MB ${m.export.rssMB < 150 ? 'met' : 'MISSED'} (< 150 MB)`);
     if (r.joinStrategiesAgree !== undefined) parts.push(`merge and database outputs ${r.joinStrategiesAgree ? 'identical' : 'DIFFER'}`);
+    if (r.revision) parts.push(`measured ${r.at} on ${r.revision}, load average ${r.loadAvg.toFixed(1)} at start`);
     out.push(`- ${name}: ${parts.join('; ')}`);
   }
   return out.join('\n');
