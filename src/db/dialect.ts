@@ -37,6 +37,18 @@ export type DeclaredType = FeatureType | 'epoch';
  */
 export type ImportValue = string | number | boolean | null;
 
+/** See SqlDialect.timeComparison. */
+export interface TimeComparison {
+  readonly column: string;
+  instant(placeholder: string): string;
+  instantValue(ms: number): unknown;
+}
+
+/** Comparing through epochMs: the instant is a number of milliseconds. */
+export function epochComparison(column: string, cast: (p: string) => string = (p) => p): TimeComparison {
+  return { column, instant: cast, instantValue: (ms) => ms };
+}
+
 /** Pure SQL generation for one engine. No I/O. */
 export interface SqlDialect {
   readonly engine: EngineName;
@@ -50,6 +62,13 @@ export interface SqlDialect {
    * either SQLite form, or integer epochs in `unit`.
    */
   epochMs(columnSql: string, unit?: EpochUnit): string;
+  /**
+   * A stored time as an expression that orders and compares like the instant it holds,
+   * cheaply: the native column where the engine's own timestamp types already do (no
+   * per-row conversion, an index stays usable), else `epochMs`. `instant(p)` turns a
+   * placeholder bound to `instantValue(ms)` into something comparable with it.
+   */
+  timeComparison(columnSql: string, unit?: EpochUnit): TimeComparison;
   /**
    * An expression to ORDER BY so that the database sorts key values the way
    * `compareKeys` in src/pit/keys.ts does (binary / code-point order for strings, numeric for ints),

@@ -3,7 +3,7 @@
  * as epoch ms, and the requested feature columns, under fixed aliases. Outer queries
  * filter, rank and join on those aliases only, so each time expression is written once.
  */
-import type { SqlDialect } from '../db/dialect.js';
+import type { SqlDialect, TimeComparison } from '../db/dialect.js';
 import type { Feature, Group } from '../metadata/types.js';
 
 export const KEY_ALIAS = (i: number) => `__k${i}`;
@@ -29,18 +29,32 @@ export class GroupColumns {
     return this.group.entityColumns.map((c) => this.ref(c));
   }
 
-  /** `k AS __k0, …, e AS __e, c AS __c, f AS __f0, …`; timestamp features as epoch ms, so no driver or TZ interprets them. */
-  selectList(): string {
+  /**
+   * `k AS __k0, …, e AS __e, c AS __c, f AS __f0, …`; timestamp features as epoch ms, so no
+   * driver or TZ interprets them. `times: false` leaves out __e and __c.
+   */
+  selectList(options: { times?: boolean } = {}): string {
     const q = (a: string) => this.dialect.quoteIdentifier(a);
     const items = this.sourceKeys().map((k, i) => `${k} AS ${q(KEY_ALIAS(i))}`);
-    const e = this.group.eventTime;
+    const e = options.times === false ? undefined : this.group.eventTime;
     if (e) items.push(`${this.dialect.epochMs(this.ref(e.column), e.unit)} AS ${q(EVENT_ALIAS)}`);
-    if (this.group.createdTime !== undefined) items.push(`${this.dialect.epochMs(this.ref(this.group.createdTime), e?.unit)} AS ${q(CREATED_ALIAS)}`);
+    if (e && this.group.createdTime !== undefined) items.push(`${this.dialect.epochMs(this.ref(this.group.createdTime), e?.unit)} AS ${q(CREATED_ALIAS)}`);
     this.features.forEach((f, i) => {
       const col = this.ref(f.column);
       items.push(`${f.type === 'timestamp' ? this.dialect.epochMs(col) : col} AS ${q(FEATURE_ALIAS(i))}`);
     });
     return items.join(', ');
+  }
+
+  /** The event and created times as the dialect compares them natively (see SqlDialect.timeComparison). */
+  eventComparison(): TimeComparison | undefined {
+    const e = this.group.eventTime;
+    return e && this.dialect.timeComparison(this.ref(e.column), e.unit);
+  }
+
+  createdComparison(): TimeComparison | undefined {
+    const c = this.group.createdTime;
+    return c === undefined ? undefined : this.dialect.timeComparison(this.ref(c), this.group.eventTime?.unit);
   }
 }
 

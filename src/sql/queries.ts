@@ -7,7 +7,7 @@
  * - latest: the winning row per key at one instant (export), sorted by key;
  * - join chunk: the winning row per label for a chunk of labels sent as one JSON parameter.
  */
-import type { CompiledQuery, SqlDialect } from '../db/dialect.js';
+import type { CompiledQuery, SqlDialect, TimeComparison } from '../db/dialect.js';
 import type { Feature, Group } from '../metadata/types.js';
 import type { KeyTuple } from '../pit/keys.js';
 import { SqlBuilder, sourceSql } from './builder.js';
@@ -35,7 +35,11 @@ export function scanQuery(dialect: SqlDialect, group: Group, features: readonly 
   return new SqlBuilder(dialect).compile(innerSelect(dialect, group, features));
 }
 
-/** The latest visible row of every key at `at`, ordered by key (SPEC §2, §3 export). */
+/**
+ * The latest visible row of every key at `at`, ordered by key (SPEC §2, §3 export).
+ * Times are compared the engine's own way (SqlDialect.timeComparison): instants are whole
+ * milliseconds, so `e <= t` is written `e < t + 1ms`, exact also for stored microseconds.
+ */
 export function latestQuery(
   dialect: SqlDialect,
   group: Group,
@@ -45,18 +49,25 @@ export function latestQuery(
   keys?: readonly KeyTuple[],
 ): CompiledQuery {
   const b = new SqlBuilder(dialect);
-  const inner = innerSelect(dialect, group, features, keys === undefined ? [] : [keyFilter(b, new GroupColumns(dialect, group, features, SRC), keys)]);
-  const t = new AliasedColumns(dialect, group, 't');
-  const where = t.keys().map((k) => `${k} IS NOT NULL`);
-  const ttl = time.ttlMs;
-  const notBefore = ttl === undefined ? undefined : () => b.bind(at - ttl);
-  where.push(...t.visibleAt(() => b.bind(at), notBefore, time.knownAt));
-  const order = t.priorityOrder();
-  const window = `ROW_NUMBER() OVER (PARTITION BY ${t.exactKeys().join(', ')}${order ? ` ORDER BY ${order}` : ''})`;
+  const cols = new GroupColumns(dialect, group, features, SRC);
+  const where = cols.sourceKeys().map((k) => `${k} IS NOT NULL`);
+  const e = cols.eventComparison();
+  const c = cols.createdComparison();
+  const instant = (cmp: TimeComparison, ms: number) => cmp.instant(b.bind(cmp.instantValue(ms)));
+  if (e) {
+    where.push(`${e.column} < ${instant(e, at + 1)}`);
+    if (time.ttlMs !== undefined) where.push(`${e.column} >= ${instant(e, at - time.ttlMs)}`);
+    if (time.knownAt && c) where.push(`(${c.column} IS NULL OR ${c.column} < ${instant(c, at + 1)})`);
+  }
+  if (keys !== undefined) where.push(keyFilter(b, cols, keys));
+  const order = !e ? '' : c ? `${e.column} DESC, CASE WHEN ${c.column} IS NULL THEN 1 ELSE 0 END, ${c.column} DESC` : `${e.column} DESC`;
+  const exactKeys = cols.sourceKeys().map((k, i) => dialect.exactKey(k, group.entity.keyTypes[i]!));
+  const window = `ROW_NUMBER() OVER (PARTITION BY ${exactKeys.join(', ')}${order ? ` ORDER BY ${order}` : ''})`;
   const w = new AliasedColumns(dialect, group, 'w');
   const keyOrder = group.entity.keyTypes.map((type, i) => dialect.keyOrder(w.col(KEY_ALIAS(i)), type));
   return b.compile(
-    `SELECT * FROM (SELECT ${b.id('t')}.*, ${window} AS ${b.id('__rn')} FROM (${inner}) AS ${b.id('t')} WHERE ${where.join(' AND ')}) AS ${b.id('w')}` +
+    `SELECT * FROM (SELECT ${cols.selectList({ times: false })}, ${window} AS ${b.id('__rn')}` +
+      ` FROM ${sourceSql(dialect, group.source, SRC)} WHERE ${where.join(' AND ')}) AS ${b.id('w')}` +
       ` WHERE ${w.col('__rn')} = 1 ORDER BY ${keyOrder.join(', ')}`,
   );
 }

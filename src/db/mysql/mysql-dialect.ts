@@ -1,5 +1,5 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
-import type { JsonColumn, SqlDialect } from '../dialect.js';
+import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
 import { mysqlBindValue, mysqlColumnType, mysqlTypeFits } from './mysql-types.js';
 
@@ -23,6 +23,15 @@ export const mysqlDialect: SqlDialect = {
     // session's time_zone is UTC, so DATETIME (naive) and TIMESTAMP both read as UTC.
     // BIGINT / 1000 is an exact DECIMAL, so FLOOR truncates to the millisecond exactly.
     return `CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ${col}) / 1000) AS DOUBLE)`;
+  },
+  timeComparison(col: string, unit?: EpochUnit): TimeComparison {
+    if (unit) return epochComparison(mysqlDialect.epochMs(col, unit));
+    // DATETIME, TIMESTAMP (read in the UTC session) and DATE compare with a DATETIME(3).
+    return {
+      column: col,
+      instant: (p) => `CAST(${p} AS DATETIME(3))`,
+      instantValue: (ms) => new Date(ms).toISOString().slice(0, 23).replace('T', ' '),
+    };
   },
   keyOrder(col: string, type: KeyType): string {
     // Binary strings compare byte by byte with no padding; utf8mb4_bin is PAD SPACE on

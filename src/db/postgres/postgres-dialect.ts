@@ -1,5 +1,5 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
-import type { JsonColumn, SqlDialect } from '../dialect.js';
+import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
 import { postgresBindValue, postgresColumnType, postgresTypeFits } from './postgres-types.js';
 
@@ -21,6 +21,15 @@ export const postgresDialect: SqlDialect = {
     // reads a naive timestamp or a date as UTC and leaves timestamptz unchanged; it also
     // accepts ISO text. extract(epoch) is numeric since PostgreSQL 14: no float error.
     return `floor(extract(epoch from (${col})::timestamptz) * 1000)::float8`;
+  },
+  timeComparison(col: string, unit?: EpochUnit): TimeComparison {
+    if (unit) return epochComparison(postgresDialect.epochMs(col, unit), (p) => `CAST(${p} AS float8)`);
+    // timestamp, timestamptz, date and ISO text all compare as timestamptz in a UTC session.
+    return {
+      column: `CAST(${col} AS timestamptz)`,
+      instant: (p) => `CAST(${p} AS timestamptz)`,
+      instantValue: (ms) => new Date(ms).toISOString(),
+    };
   },
   keyOrder(col: string, type: KeyType): string {
     // "C" compares bytes; on a UTF-8 database that is code-point order.

@@ -1,5 +1,5 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
-import type { JsonColumn, SqlDialect } from '../dialect.js';
+import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
 import { sqliteBindValue, sqliteColumnType, sqliteTypeFits } from './sqlite-types.js';
 
@@ -32,6 +32,10 @@ export const sqliteDialect: SqlDialect = {
       ` WHEN 'real' THEN CAST(round(${col}) AS INTEGER)` +
       ` END)`
     );
+  },
+  timeComparison(col: string, unit?: EpochUnit): TimeComparison {
+    // No timestamp type: ISO text in mixed forms only compares right as a number.
+    return epochComparison(sqliteDialect.epochMs(col, unit));
   },
   keyOrder(col: string, type: KeyType): string {
     // BINARY is memcmp on UTF-8, i.e. code-point order, even if the column was declared NOCASE.
