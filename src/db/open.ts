@@ -1,19 +1,10 @@
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { SpellbookError } from '../errors.js';
 import type { ConnectionSpec } from '../metadata/types.js';
 import type { Database, Driver, EngineName, Introspector, SqlDialect } from './dialect.js';
-import { mysqlKnexConfig } from './mysql/mysql-connection.js';
 import { mysqlDialect } from './mysql/mysql-dialect.js';
-import { MysqlDriver } from './mysql/mysql-driver.js';
-import { MysqlIntrospector } from './mysql/mysql-introspector.js';
-import { postgresKnexConfig } from './postgres/postgres-connection.js';
 import { postgresDialect } from './postgres/postgres-dialect.js';
-import { PostgresDriver } from './postgres/postgres-driver.js';
-import { PostgresIntrospector } from './postgres/postgres-introspector.js';
-import { sqliteKnexConfig } from './sqlite/sqlite-connection.js';
 import { sqliteDialect } from './sqlite/sqlite-dialect.js';
-import { SqliteDriver } from './sqlite/sqlite-driver.js';
-import { SqliteIntrospector } from './sqlite/sqlite-introspector.js';
 
 const ENGINES: Record<string, EngineName> = {
   'better-sqlite3': 'sqlite',
@@ -24,32 +15,24 @@ const ENGINES: Record<string, EngineName> = {
   mysql2: 'mysql',
 };
 
-interface Engine {
-  readonly dialect: SqlDialect;
+/** An engine's run-time parts: what opening a database of that kind needs. */
+export interface EngineRuntime {
   knexConfig(config: Knex.Config, readOnly: boolean): Knex.Config;
   driver(knex: Knex, secrets: readonly string[]): Driver;
   introspector(knex: Knex, secrets: readonly string[]): Introspector;
 }
 
-const IMPLEMENTATIONS: Record<EngineName, Engine> = {
-  sqlite: {
-    dialect: sqliteDialect,
-    knexConfig: sqliteKnexConfig,
-    driver: (k, s) => new SqliteDriver(k, s),
-    introspector: (k, s) => new SqliteIntrospector(k, s),
-  },
-  postgres: {
-    dialect: postgresDialect,
-    knexConfig: postgresKnexConfig,
-    driver: (k, s) => new PostgresDriver(k, s),
-    introspector: (k, s) => new PostgresIntrospector(k, s),
-  },
-  mysql: {
-    dialect: mysqlDialect,
-    knexConfig: mysqlKnexConfig,
-    driver: (k, s) => new MysqlDriver(k, s),
-    introspector: (k, s) => new MysqlIntrospector(k, s),
-  },
+/** SQL generation is light and needed without a connection (`--dry-run`). */
+const DIALECTS: Record<EngineName, SqlDialect> = { sqlite: sqliteDialect, postgres: postgresDialect, mysql: mysqlDialect };
+
+/**
+ * Drivers are loaded on demand: every command would otherwise pay for importing knex
+ * and all three drivers at start-up, whichever database it uses, if any.
+ */
+const RUNTIMES: Record<EngineName, () => Promise<EngineRuntime>> = {
+  sqlite: () => import('./sqlite/sqlite-engine.js').then((m) => m.sqliteEngine),
+  postgres: () => import('./postgres/postgres-engine.js').then((m) => m.postgresEngine),
+  mysql: () => import('./mysql/mysql-engine.js').then((m) => m.mysqlEngine),
 };
 
 /**
@@ -89,7 +72,7 @@ export function engineOf(spec: ConnectionSpec): EngineName {
 
 /** The dialect of a connection, for SQL generation without opening anything (`--dry-run`). */
 export function dialectOf(spec: ConnectionSpec): SqlDialect {
-  return IMPLEMENTATIONS[engineOf(spec)].dialect;
+  return DIALECTS[engineOf(spec)];
 }
 
 /**
@@ -99,12 +82,13 @@ export function dialectOf(spec: ConnectionSpec): SqlDialect {
  * minimum, so `close()` leaves nothing behind.
  */
 export async function openDatabase(spec: ConnectionSpec, options: { readOnly: boolean }): Promise<Database> {
-  const engine = IMPLEMENTATIONS[engineOf(spec)];
+  const name = engineOf(spec);
+  const [engine, { default: knexFactory }] = await Promise.all([RUNTIMES[name](), import('knex')]);
   const { readOnly } = options;
   const knex = knexFactory({ log: QUIET_LOG, ...engine.knexConfig(spec.config, readOnly) });
   const driver = engine.driver(knex, spec.secrets);
   return {
-    dialect: engine.dialect,
+    dialect: DIALECTS[name],
     driver,
     introspector: engine.introspector(knex, spec.secrets),
     knex,
