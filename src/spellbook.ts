@@ -9,7 +9,18 @@ import { listMetadata, type ListOptions, type MetaListing } from './catalog/list
 import { loadMetadata, resolveConnection, resolveMetadataPath } from './metadata/index.js';
 import type { ConnectionSpec, Metadata } from './metadata/types.js';
 import { readLabelsHeader } from './io/labels.js';
-import { describePlan, planExport, planJoin, type ExportPlan, type ExportRequest, type JoinPlan, type JoinRequest } from './plan/plan.js';
+import {
+  DATABASE_JOIN_MAX_LABELS,
+  describePlan,
+  planExport,
+  planJoin,
+  type ExportPlan,
+  type ExportRequest,
+  type JoinPlan,
+  type JoinRequest,
+  type StrategyFacts,
+} from './plan/plan.js';
+import { countRecordsUpTo } from './io/csv-records.js';
 import { runExport } from './pit/export.js';
 import { runJoin, type JoinHooks, type OutputRow } from './pit/join.js';
 import type { Value } from './pit/values.js';
@@ -72,7 +83,23 @@ export class Spellbook {
 
   async planJoin(request: JoinRequest): Promise<JoinPlan> {
     const header = await readLabelsHeader(request.inputFile);
-    return planJoin(this.metadata, this.dialect(), request, header);
+    const plan = planJoin(this.metadata, this.dialect(), request, header);
+    if ((request.strategy ?? 'auto') !== 'auto') return plan;
+    return planJoin(this.metadata, this.dialect(), request, header, await this.strategyFacts(plan));
+  }
+
+  /** What `auto` needs to know; the catalog is only asked when the labels are few. */
+  private async strategyFacts(plan: JoinPlan): Promise<StrategyFacts> {
+    const labelCount = await countRecordsUpTo(plan.inputFile, DATABASE_JOIN_MAX_LABELS);
+    const dialect = this.dialect();
+    if (labelCount > DATABASE_JOIN_MAX_LABELS || dialect.hashJoins) return { labelCount, hashJoins: dialect.hashJoins, indexed: [] };
+    const { introspector } = await this.db();
+    const indexed = await Promise.all(
+      plan.groups.map(({ group }) =>
+        group.source.kind === 'table' ? introspector.indexLeadsWith(group.source.table, group.entityColumns[0]!) : Promise.resolve(false),
+      ),
+    );
+    return { labelCount, hashJoins: false, indexed };
   }
 
   /** The plan as plain data (what --dry-run prints). */

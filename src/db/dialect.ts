@@ -87,6 +87,12 @@ export interface SqlDialect {
    * Lets a whole chunk of labels travel as one parameter.
    */
   jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string;
+  /**
+   * Whether the planner joins a small derived table of labels to an unindexed table with
+   * a hash join (one scan). Where it does not, such a join is a nested loop: a scan per
+   * label. The `auto` join strategy depends on it.
+   */
+  readonly hashJoins: boolean;
   /** Most bound parameters one statement may carry on this engine. */
   readonly maxParameters: number;
   /**
@@ -149,6 +155,8 @@ export interface Introspector {
   tableColumns(table: string): Promise<ColumnInfo[] | undefined>;
   /** Columns a SELECT returns, found by running it with no rows (`LIMIT 0`). */
   queryColumns(sql: string): Promise<ColumnInfo[]>;
+  /** Whether some index of the table starts with this column (what a per-key lookup needs). */
+  indexLeadsWith(table: string, column: string): Promise<boolean>;
 }
 
 /** An open database: the three roles together, plus Knex for the one write path and schema work. */

@@ -114,3 +114,19 @@ async function* parsedRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
     throw err;
   }
 }
+
+/**
+ * Lines after the header, counting no further than `limit + 1`: enough to compare a file
+ * with a threshold without reading all of a large one.
+ */
+export async function countRecordsUpTo(file: string, limit: number): Promise<number> {
+  let lines = 0;
+  let last = 0x0a;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) lines++;
+    last = chunk[chunk.length - 1] ?? last;
+    if (lines > limit + 1) break;
+  }
+  if (last !== 0x0a) lines++; // a last line without a line break
+  return Math.max(0, lines - 1);
+}

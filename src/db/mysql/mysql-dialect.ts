@@ -5,6 +5,8 @@ import { mysqlBindValue, mysqlColumnType, mysqlTypeFits } from './mysql-types.js
 
 export const mysqlDialect: SqlDialect = {
   engine: 'mysql',
+  // MariaDB's default join_cache_level gives block nested loops: a scan per label block.
+  hashJoins: false,
   maxParameters: 65535,
   // mysql2 inlines values into the text; 4 MiB stays under every server's default
   // max_allowed_packet (4 MiB on MySQL 5.7 and older MariaDB, 16–64 MiB since).

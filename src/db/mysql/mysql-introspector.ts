@@ -83,4 +83,16 @@ export class MysqlIntrospector implements Introspector {
       return (fields ?? []).map((f) => ({ name: f.name, dbType: typeName(f.columnType, f.characterSet) }));
     });
   }
+
+  indexLeadsWith(table: string, column: string): Promise<boolean> {
+    return withConnection<MysqlConnection, boolean>(this.knex, this.secrets, async (c) => {
+      const { rows } = await queryWithFields(c, {
+        sql: `SELECT 1 FROM information_schema.STATISTICS
+               WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ? AND SEQ_IN_INDEX = 1
+               LIMIT 1`,
+        parameters: [table, column],
+      });
+      return (rows as unknown[]).length > 0;
+    });
+  }
 }

@@ -5,6 +5,8 @@ import { postgresBindValue, postgresColumnType, postgresTypeFits } from './postg
 
 export const postgresDialect: SqlDialect = {
   engine: 'postgres',
+  // Hash joins are PostgreSQL's default for an unindexed equi-join.
+  hashJoins: true,
   maxParameters: 65535,
   maxStatementBytes: 64 * 1024 * 1024,
   transactionalDdl: true,

@@ -39,4 +39,19 @@ export class PostgresIntrospector implements Introspector {
       return fields.map((f) => ({ name: f.name, dbType: (names.get(f.dataTypeID) ?? '').toLowerCase() }));
     });
   }
+
+  indexLeadsWith(table: string, column: string): Promise<boolean> {
+    return withConnection<pg.Client, boolean>(this.knex, this.secrets, async (c) => {
+      const { rows } = await c.query(
+        `SELECT 1 FROM pg_index i
+           JOIN pg_class t ON t.oid = i.indrelid
+           JOIN pg_namespace n ON n.oid = t.relnamespace
+           JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
+          WHERE n.nspname = current_schema() AND t.relname = $1 AND a.attname = $2
+          LIMIT 1`,
+        [table, column],
+      );
+      return rows.length > 0;
+    });
+  }
 }

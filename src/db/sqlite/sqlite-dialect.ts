@@ -10,6 +10,8 @@ import { sqliteBindValue, sqliteColumnType, sqliteTypeFits } from './sqlite-type
  */
 export const sqliteDialect: SqlDialect = {
   engine: 'sqlite',
+  // SQLite joins by nested loops (an automatic index is not assured).
+  hashJoins: false,
   maxParameters: 32766,
   // Values are bound, never inlined; the text is only placeholders.
   maxStatementBytes: 64 * 1024 * 1024,

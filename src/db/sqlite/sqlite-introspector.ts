@@ -28,4 +28,13 @@ export class SqliteIntrospector implements Introspector {
       return statement.columns().map((c) => ({ name: c.name, dbType: (c.type ?? '').toLowerCase() }));
     });
   }
+
+  indexLeadsWith(table: string, column: string): Promise<boolean> {
+    return withConnection<SqliteConnection, boolean>(this.knex, this.secrets, async (db) => {
+      const row = db
+        .prepare('SELECT 1 FROM pragma_index_list(?) AS l JOIN pragma_index_info(l.name) AS i WHERE i.seqno = 0 AND i.name = ? LIMIT 1')
+        .get(table, column);
+      return row !== undefined;
+    });
+  }
 }

@@ -1,0 +1,51 @@
+/** How `--strategy auto` chooses, as a rule and as each engine sees its own catalog. */
+import { describe, expect, it } from 'vitest';
+import { chooseStrategy, DATABASE_JOIN_MAX_LABELS } from '../../src/plan/plan.js';
+import { describeEngines } from '../support/engines.js';
+import { at, createTable } from '../support/tables.js';
+import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
+
+describe('chooseStrategy', () => {
+  const few = { labelCount: 10, hashJoins: false, indexed: [true, true] };
+  it('honours an explicit choice', () => {
+    expect(chooseStrategy('merge', few).strategy).toBe('merge');
+    expect(chooseStrategy('database', { ...few, labelCount: 1e9 }).strategy).toBe('database');
+  });
+  it('auto: the database for few labels it can look up by hash or index, else the merge', () => {
+    expect(chooseStrategy('auto', few).strategy).toBe('database');
+    expect(chooseStrategy('auto', { ...few, indexed: [true, false] }).strategy).toBe('merge');
+    expect(chooseStrategy('auto', { ...few, indexed: [false], hashJoins: true }).strategy).toBe('database');
+    expect(chooseStrategy('auto', { ...few, labelCount: DATABASE_JOIN_MAX_LABELS }).strategy).toBe('database');
+    expect(chooseStrategy('auto', { ...few, labelCount: DATABASE_JOIN_MAX_LABELS + 1, hashJoins: true }).strategy).toBe('merge');
+    expect(chooseStrategy('auto').strategy).toBe('merge');
+  });
+});
+
+describeEngines('join --strategy auto', (ctx) => {
+  async function setup(index: boolean, labels: number) {
+    const c = ctx();
+    const table = `accounts_${index ? 'ix' : 'plain'}`;
+    await createTable(c, table, { user_id: 'int', updated_at: 'time', balance: 'float' }, [{ user_id: 1, updated_at: at('2024-01-01'), balance: 1 }], index ? { index: ['user_id', 'updated_at'] } : {});
+    const dir = tempDir();
+    writeMetadata(dir, {
+      version: 1,
+      connection: c.connection,
+      entities: [{ name: 'user', key: 'user_id', type: 'int' }],
+      groups: [{ name: 'account', entity: 'user', table, event_time: 'updated_at', features: [{ name: 'balance', type: 'float' }] }],
+    });
+    writeFile(dir, 'labels.csv', ['user_id,event_timestamp', ...Array.from({ length: labels }, () => '1,2024-02-01')].join('\n') + '\n');
+    const r = await runCli(['join', '--input-file', 'labels.csv', '--feature', 'account.balance', '--dry-run'], { cwd: dir });
+    expect(r.code).toBe(0);
+    return /^strategy: (\w+)$/m.exec(r.stdout)?.[1];
+  }
+
+  it('uses the database for a few labels where it can hash-join or use an index on the key', async () => {
+    const engine = ctx().engine;
+    expect(await setup(true, 3)).toBe('database');
+    expect(await setup(false, 3)).toBe(engine === 'postgres' ? 'database' : 'merge');
+  });
+
+  it('uses the merge beyond the label threshold', async () => {
+    expect(await setup(true, DATABASE_JOIN_MAX_LABELS + 1)).toBe('merge');
+  });
+});
