@@ -1,16 +1,7 @@
 import { SpellbookError } from '../errors.js';
+import { redact } from '../util/redact.js';
 
-/**
- * Hides every known secret and any `user:password@` in a URL. Driver messages can echo
- * connection strings (pg's "password authentication failed", a bad URI in mysql2).
- */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text.replace(/(\/\/[^/\s:@]+:)[^@\s/]+@/g, '$1***@');
-  for (const s of secrets) {
-    if (s.length > 0) out = out.split(s).join('***');
-  }
-  return out;
-}
+export { redact };
 
 /**
  * One clean line for a person (`database error: relation "x" does not exist`); the

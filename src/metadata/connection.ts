@@ -8,6 +8,9 @@ import type { Knex } from 'knex';
 import { SpellbookError } from '../errors.js';
 import type { Env } from './env.js';
 import type { ConnectionSpec, Metadata } from './types.js';
+import { redact } from '../util/redact.js';
+
+export { redact };
 
 /** The Knex clients spellbook ships drivers for; other spellings are aliases of these. */
 export type ClientName = 'better-sqlite3' | 'pg' | 'mysql2';
@@ -189,19 +192,6 @@ function maskUrlPassword(url: string): string {
   const parts = splitUserinfo(url);
   if (!parts || parts.password === undefined) return url;
   return `${parts.before}${parts.user}:***${parts.after}`;
-}
-
-/** Replaces every secret, raw and URL-encoded, with `***`. Longer secrets first, so a secret containing another is masked whole. */
-export function redact(text: string, secrets: readonly string[]): string {
-  const forms = new Set<string>();
-  for (const s of secrets) {
-    if (s === '') continue;
-    forms.add(s);
-    forms.add(encodeURIComponent(s));
-  }
-  let out = text;
-  for (const s of [...forms].sort((a, b) => b.length - a.length)) out = out.split(s).join('***');
-  return out;
 }
 
 const URL_SCHEMES: Record<string, string> = { pg: 'postgres', mysql2: 'mysql' };
