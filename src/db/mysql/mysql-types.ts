@@ -1,31 +1,20 @@
 /** How spellbook's types map onto MySQL/MariaDB's (DATA_TYPE names of information_schema). */
 import type { FeatureType } from '../../metadata/types.js';
 import type { ColumnInfo, DeclaredType, ImportValue } from '../dialect.js';
+import { fitsFamily, type TypeFamilies } from '../type-families.js';
 
-const INTEGERS = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint']);
-const DECIMALS = new Set(['decimal', 'numeric']);
-const FLOATS = new Set(['float', 'double', 'real']);
-const TEXTS = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set']);
-const DATETIMES = new Set(['datetime', 'timestamp']);
+const FAMILIES: TypeFamilies = {
+  integers: new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint']),
+  decimals: new Set(['decimal', 'numeric']),
+  floats: new Set(['float', 'double', 'real']),
+  texts: new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set']),
+  // BOOLEAN is TINYINT(1); the catalog's DATA_TYPE no longer says "(1)".
+  booleans: new Set(['tinyint', 'bit', 'boolean']),
+  timestamps: new Set(['datetime', 'timestamp']),
+};
 
 export function mysqlTypeFits(column: ColumnInfo, declared: DeclaredType): boolean {
-  const t = column.dbType.replace(/\(.*\)/, '').replace(/ unsigned$/, '').trim();
-  switch (declared) {
-    case 'int':
-      return INTEGERS.has(t) || (DECIMALS.has(t) && (column.scale === undefined || column.scale === 0));
-    case 'float':
-    case 'epoch':
-      return INTEGERS.has(t) || DECIMALS.has(t) || FLOATS.has(t);
-    case 'bool':
-      // BOOLEAN is TINYINT(1); the catalog's DATA_TYPE no longer says "(1)".
-      return t === 'tinyint' || t === 'bit' || t === 'boolean';
-    case 'string':
-      return TEXTS.has(t) || INTEGERS.has(t);
-    case 'timestamp':
-      return DATETIMES.has(t) || t === 'date';
-    case 'date':
-      return t === 'date' || DATETIMES.has(t);
-  }
+  return fitsFamily(FAMILIES, column.dbType.replace(/\(.*\)/, '').replace(/ unsigned$/, '').trim(), column, declared);
 }
 
 const DDL: Record<FeatureType, string> = {

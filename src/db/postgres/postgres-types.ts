@@ -1,31 +1,19 @@
 /** How spellbook's types map onto PostgreSQL's (names as information_schema and format_type give them). */
 import type { FeatureType } from '../../metadata/types.js';
 import type { ColumnInfo, DeclaredType, ImportValue } from '../dialect.js';
+import { fitsFamily, type TypeFamilies } from '../type-families.js';
 
-const INTEGERS = new Set(['smallint', 'integer', 'bigint', 'int2', 'int4', 'int8']);
-const DECIMALS = new Set(['numeric', 'decimal']);
-const FLOATS = new Set(['real', 'double precision', 'float4', 'float8']);
-const TEXTS = new Set(['text', 'character varying', 'character', 'varchar', 'char', 'bpchar', 'citext', 'name', 'uuid']);
-const TIMESTAMPS = new Set(['timestamp without time zone', 'timestamp with time zone', 'timestamp', 'timestamptz']);
+const FAMILIES: TypeFamilies = {
+  integers: new Set(['smallint', 'integer', 'bigint', 'int2', 'int4', 'int8']),
+  decimals: new Set(['numeric', 'decimal']),
+  floats: new Set(['real', 'double precision', 'float4', 'float8']),
+  texts: new Set(['text', 'character varying', 'character', 'varchar', 'char', 'bpchar', 'citext', 'name', 'uuid']),
+  booleans: new Set(['boolean', 'bool']),
+  timestamps: new Set(['timestamp without time zone', 'timestamp with time zone', 'timestamp', 'timestamptz']),
+};
 
 export function postgresTypeFits(column: ColumnInfo, declared: DeclaredType): boolean {
-  const t = column.dbType.replace(/\(.*\)/, '').trim();
-  switch (declared) {
-    case 'int':
-      // numeric of a query has no known scale; a table's numeric(p, 0) holds integers.
-      return INTEGERS.has(t) || (DECIMALS.has(t) && (column.scale === undefined || column.scale === 0));
-    case 'float':
-    case 'epoch':
-      return INTEGERS.has(t) || DECIMALS.has(t) || FLOATS.has(t);
-    case 'bool':
-      return t === 'boolean' || t === 'bool';
-    case 'string':
-      return TEXTS.has(t) || INTEGERS.has(t);
-    case 'timestamp':
-      return TIMESTAMPS.has(t) || t === 'date';
-    case 'date':
-      return t === 'date' || TIMESTAMPS.has(t);
-  }
+  return fitsFamily(FAMILIES, column.dbType.replace(/\(.*\)/, '').trim(), column, declared);
 }
 
 const DDL: Record<FeatureType, string> = {
