@@ -31,7 +31,9 @@ export interface CsvFile {
 }
 
 const QUOTE = 0x22;
-const CHUNK = 1 << 20;
+// 64 KiB, not more: larger read chunks cost ~120 MB of peak RSS on a 1M-row file (allocator
+// churn), for no measurable speed.
+const CHUNK = 1 << 16;
 
 async function signatureOf(file: string): Promise<string> {
   const s = await stat(file);

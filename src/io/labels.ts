@@ -11,6 +11,7 @@ import { KeyDictionary } from '../pit/key-dictionary.js';
 import { normaliseKeyValue, type KeyValue } from '../pit/keys.js';
 import { parseEpoch, parseInstant, type EpochUnit } from '../time/instant.js';
 import { csvRecords, openCsv, rereadCsv, type CsvFile } from './csv-records.js';
+import { growableFloat64, growableInt32, type Growable } from '../util/growable.js';
 
 export interface LabelsOptions<P> {
   readonly file: string;
@@ -55,7 +56,7 @@ export async function readLabels<P>(options: LabelsOptions<P>): Promise<Labels<P
   let header: string[] | undefined;
   let timeIndex = -1;
   let keyColumns: ReturnType<typeof resolveColumns>['keyColumns'] = [];
-  const times: number[] = [];
+  const times = growableFloat64();
   const parseTime = options.timestampUnit ? (s: string) => parseEpoch(s, options.timestampUnit!) : parseInstant;
 
   for await (const { fields, line } of csvRecords(csv)) {
@@ -83,13 +84,13 @@ export async function readLabels<P>(options: LabelsOptions<P>): Promise<Labels<P
   const entities = new Map<string, EntityLabels>();
   options.entities.forEach(({ entity }, i) => {
     const kc = keyColumns[i]!;
-    entities.set(entity.name, { entity, dictionary: kc.dictionary, keyOfLabel: Int32Array.from(kc.keys) });
+    entities.set(entity.name, { entity, dictionary: kc.dictionary, keyOfLabel: kc.keys.toArray() });
   });
   const count = times.length;
   return {
     header,
     count,
-    times: Float64Array.from(times),
+    times: times.toArray(),
     entities,
     prefixes: retained ? () => fromArray(retained) : () => reread(csv, count, options.encodePrefix),
   };
@@ -113,7 +114,7 @@ interface KeyColumns {
   readonly name: string[];
   readonly types: Entity['keyTypes'];
   readonly dictionary: KeyDictionary;
-  readonly keys: number[];
+  readonly keys: Growable<Int32Array>;
 }
 
 function readKey(kc: KeyColumns, fields: readonly string[], file: string, line: number): KeyValue[] {
@@ -143,7 +144,7 @@ function resolveColumns<P>(header: string[], options: LabelsOptions<P>): { timeI
     name: [...columns],
     types: entity.keyTypes,
     dictionary: new KeyDictionary(columns.length),
-    keys: [] as number[],
+    keys: growableInt32(),
     index: columns.map((c) => {
       const i = header.indexOf(c);
       if (i < 0) {
