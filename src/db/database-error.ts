@@ -3,6 +3,33 @@ import { redact } from '../util/redact.js';
 
 export { redact };
 
+interface DriverError {
+  code?: unknown;
+  errno?: unknown;
+  name?: unknown;
+}
+
+/**
+ * A driver's words for "the server cancelled the statement at its time limit" and "no
+ * connection within the limit" get the flag that sets the limit, so the user knows
+ * which knob to turn. Matched on codes, not text, wherever the driver gives one.
+ */
+function hint(err: unknown, message: string): string | undefined {
+  const e = (err ?? {}) as DriverError;
+  // PostgreSQL query_canceled raised by statement_timeout; MariaDB ER_STATEMENT_TIMEOUT; MySQL ER_QUERY_TIMEOUT.
+  if ((e.code === '57014' && /statement timeout/.test(message)) || e.errno === 1969 || e.errno === 3024) {
+    return 'the statement ran longer than --statement-timeout';
+  }
+  if (
+    e.code === 'ETIMEDOUT' ||
+    e.name === 'KnexTimeoutError' ||
+    /^(timeout expired|Connection terminated due to connection timeout)$/.test(message)
+  ) {
+    return 'no connection within --connect-timeout';
+  }
+  return undefined;
+}
+
 /**
  * One clean line for a person (`database error: relation "x" does not exist`); the
  * driver's error stays reachable as `cause` for `--debug` and for code that needs the
@@ -11,6 +38,8 @@ export { redact };
 export function databaseError(err: unknown, secrets: readonly string[]): SpellbookError {
   if (err instanceof SpellbookError) return err;
   const raw = err instanceof Error ? err.message : String(err);
-  const firstLine = raw.split(/\r?\n/).find((l) => l.trim() !== '') ?? 'unknown error';
-  return new SpellbookError('DATABASE', `database error: ${redact(firstLine.trim(), secrets)}`, { cause: err });
+  const firstLine = (raw.split(/\r?\n/).find((l) => l.trim() !== '') ?? 'unknown error').trim();
+  const why = hint(err, firstLine);
+  const text = why === undefined ? firstLine : `${firstLine} (${why})`;
+  return new SpellbookError('DATABASE', `database error: ${redact(text, secrets)}`, { cause: err });
 }

@@ -15,9 +15,27 @@ const ENGINES: Record<string, EngineName> = {
   mysql2: 'mysql',
 };
 
+/**
+ * How a database is opened. Timeouts are in milliseconds; 0 or absent means none
+ * (`connectTimeoutMs` then falls back to DEFAULT_CONNECT_TIMEOUT_MS).
+ */
+export interface SessionOptions {
+  readonly readOnly: boolean;
+  /** Giving up on reaching the server: an unreachable host or a server that never answers must not hang a run. */
+  readonly connectTimeoutMs?: number;
+  /** The longest one statement may run, enforced by the server; not available on SQLite. */
+  readonly statementTimeoutMs?: number;
+}
+
+/**
+ * Long enough for a server across a VPN or waking a serverless instance, short enough
+ * that a typo in a host name is reported while the user still waits for it.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
 /** An engine's run-time parts: what opening a database of that kind needs. */
 export interface EngineRuntime {
-  knexConfig(config: Knex.Config, readOnly: boolean): Knex.Config;
+  knexConfig(config: Knex.Config, options: Required<SessionOptions>): Knex.Config;
   driver(knex: Knex, secrets: readonly string[]): Driver;
   introspector(knex: Knex, secrets: readonly string[]): Introspector;
 }
@@ -81,11 +99,16 @@ export function dialectOf(spec: ConnectionSpec): SqlDialect {
  * process's TZ. Nothing connects until the first query, and the pool keeps no idle
  * minimum, so `close()` leaves nothing behind.
  */
-export async function openDatabase(spec: ConnectionSpec, options: { readOnly: boolean }): Promise<Database> {
+export async function openDatabase(spec: ConnectionSpec, options: SessionOptions): Promise<Database> {
   const name = engineOf(spec);
   const [engine, { default: knexFactory }] = await Promise.all([RUNTIMES[name](), import('knex')]);
   const { readOnly } = options;
-  const knex = knexFactory({ log: QUIET_LOG, ...engine.knexConfig(spec.config, readOnly) });
+  const session: Required<SessionOptions> = {
+    readOnly,
+    connectTimeoutMs: options.connectTimeoutMs || DEFAULT_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: options.statementTimeoutMs ?? 0,
+  };
+  const knex = knexFactory({ log: QUIET_LOG, ...engine.knexConfig(spec.config, session) });
   const driver = engine.driver(knex, spec.secrets);
   return {
     dialect: DIALECTS[name],

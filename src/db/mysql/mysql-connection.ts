@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { SessionOptions } from '../open.js';
 import { type AfterCreate, chainAfterCreate } from '../pool-hooks.js';
 import type { MysqlConnection } from './mysql-driver.js';
 
@@ -6,7 +7,24 @@ function run(connection: MysqlConnection, sql: string): Promise<void> {
   return new Promise((resolve, reject) => connection.query(sql, (err) => (err ? reject(err) : resolve())));
 }
 
-export function mysqlKnexConfig(config: Knex.Config, readOnly: boolean): Knex.Config {
+/** MySQL's "unknown system variable": the server is MySQL, not MariaDB. */
+const ER_UNKNOWN_SYSTEM_VARIABLE = 1193;
+
+/**
+ * MariaDB's max_statement_time (seconds) covers every statement; MySQL only has
+ * max_execution_time (milliseconds, SELECT only), which is all a read-only session runs.
+ */
+async function setStatementTimeout(connection: MysqlConnection, ms: number): Promise<void> {
+  try {
+    await run(connection, `SET SESSION max_statement_time = ${ms / 1000}`);
+  } catch (err) {
+    if ((err as { errno?: number }).errno !== ER_UNKNOWN_SYSTEM_VARIABLE) throw err;
+    await run(connection, `SET SESSION max_execution_time = ${Math.round(ms)}`);
+  }
+}
+
+export function mysqlKnexConfig(config: Knex.Config, options: Required<SessionOptions>): Knex.Config {
+  const { readOnly, connectTimeoutMs, statementTimeoutMs } = options;
   const raw = config.connection;
   // mysql2 merges `uri` under explicit options, so a URL can take our options too.
   const connection: Record<string, unknown> =
@@ -18,6 +36,7 @@ export function mysqlKnexConfig(config: Knex.Config, readOnly: boolean): Knex.Co
     timezone: 'Z',
     supportBigNumbers: true,
     bigNumberStrings: false,
+    connectTimeout: connectTimeoutMs,
   });
   if (readOnly) connection.multipleStatements = false;
   const pool = (config.pool ?? {}) as Knex.PoolConfig & { afterCreate?: AfterCreate };
@@ -32,6 +51,7 @@ export function mysqlKnexConfig(config: Knex.Config, readOnly: boolean): Knex.Co
         const conn = c as MysqlConnection;
         await run(conn, `SET time_zone = '+00:00'`);
         if (readOnly) await run(conn, 'SET SESSION TRANSACTION READ ONLY');
+        if (statementTimeoutMs > 0) await setStatementTimeout(conn, statementTimeoutMs);
       }, pool.afterCreate),
     },
   };

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import pg from 'pg';
+import type { SessionOptions } from '../open.js';
 import { type AfterCreate, chainAfterCreate } from '../pool-hooks.js';
 
 /**
@@ -29,14 +30,21 @@ function typeParsers(user: TypeParsers | undefined): TypeParsers {
   };
 }
 
-export function postgresKnexConfig(config: Knex.Config, readOnly: boolean): Knex.Config {
+export function postgresKnexConfig(config: Knex.Config, options: Required<SessionOptions>): Knex.Config {
+  const { readOnly, connectTimeoutMs, statementTimeoutMs } = options;
   const raw = config.connection;
   const connection: Record<string, unknown> =
     typeof raw === 'string' ? { connectionString: raw } : { ...((raw ?? {}) as Record<string, unknown>) };
   connection.types = typeParsers(connection.types as TypeParsers | undefined);
+  // pg waits forever for a server that accepts the TCP connection but never answers.
+  connection.connectionTimeoutMillis = connectTimeoutMs;
   const pool = (config.pool ?? {}) as Knex.PoolConfig & { afterCreate?: AfterCreate };
+  // The server enforces statement_timeout (SQLSTATE 57014), so a cancelled statement
+  // leaves a healthy session and nothing on the client has to race it.
   const setup =
-    `SET TIME ZONE 'UTC'` + (readOnly ? '; SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY' : '');
+    `SET TIME ZONE 'UTC'` +
+    (readOnly ? '; SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY' : '') +
+    `; SET statement_timeout = ${Math.max(0, Math.round(statementTimeoutMs))}`;
   return {
     ...config,
     client: 'pg',

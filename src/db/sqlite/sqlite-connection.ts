@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { SpellbookError } from '../../errors.js';
+import type { SessionOptions } from '../open.js';
 import { type AfterCreate, chainAfterCreate } from '../pool-hooks.js';
 
 /**
@@ -31,7 +32,14 @@ function isInMemory(filename: string): boolean {
  * constructor, not `fileMustExist`, so a missing file is caught here before better-sqlite3
  * could create an empty one.
  */
-export function sqliteKnexConfig(config: Knex.Config, readOnly: boolean): Knex.Config {
+/*
+ * Timeouts do not apply to SQLite: opening a file cannot hang, and better-sqlite3 runs a
+ * statement synchronously on the main thread without exposing sqlite3_interrupt or a
+ * progress handler, so nothing could stop a statement once it runs (not even a signal
+ * handler, which waits for the event loop). `--statement-timeout` is ignored here.
+ */
+export function sqliteKnexConfig(config: Knex.Config, options: Required<SessionOptions>): Knex.Config {
+  const { readOnly } = options;
   const connection = connectionOf(config);
   const { filename } = connection;
   if (readOnly && !isInMemory(filename) && !existsSync(filename)) {
