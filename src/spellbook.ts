@@ -34,6 +34,10 @@ export interface OpenOptions {
   readonly db?: string;
   /** Environment for SPELLBOOK_* and ${NAME} values; default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Milliseconds to wait for the database server to accept a connection (default 10 s). */
+  readonly connectTimeout?: number;
+  /** Milliseconds a statement may run before the server cancels it (default 0: no limit; not on SQLite). */
+  readonly statementTimeout?: number;
 }
 
 /** Rows as objects keyed by output column, plus the column order. */
@@ -46,7 +50,12 @@ export class Spellbook {
 
   constructor(
     readonly metadata: Metadata,
-    private readonly connectionOptions: { db?: string; env?: Readonly<Record<string, string | undefined>> },
+    private readonly connectionOptions: {
+      db?: string;
+      env?: Readonly<Record<string, string | undefined>>;
+      connectTimeout?: number;
+      statementTimeout?: number;
+    },
   ) {}
 
   /** The connection in force (--db, SPELLBOOK_DB, then the metadata's); resolved on demand. */
@@ -73,7 +82,8 @@ export class Spellbook {
 
   /** The read-only database, opened on first use. */
   private db(): Promise<Database> {
-    this.database ??= openDatabase(this.connection(), { readOnly: true });
+    const { connectTimeout, statementTimeout } = this.connectionOptions;
+    this.database ??= openDatabase(this.connection(), { readOnly: true, connectTimeoutMs: connectTimeout, statementTimeoutMs: statementTimeout });
     return this.database;
   }
 
@@ -184,5 +194,5 @@ export async function openSpellbook(options: OpenOptions = {}): Promise<Spellboo
     typeof options.metadata === 'object'
       ? options.metadata
       : await loadMetadata(resolveMetadataPath(options.metadata, env), { env, ignoreConnection });
-  return new Spellbook(metadata, { db: options.db, env });
+  return new Spellbook(metadata, { db: options.db, env, connectTimeout: options.connectTimeout, statementTimeout: options.statementTimeout });
 }

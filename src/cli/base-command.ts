@@ -4,8 +4,18 @@
  */
 import { Command, Flags, Errors } from '@oclif/core';
 import chalk, { chalkStderr } from 'chalk';
-import { SpellbookError } from '../errors.js';
+import { SpellbookError, usage } from '../errors.js';
 import { redact } from '../metadata/connection.js';
+import { DURATION_HINT, parseDuration } from '../time/duration.js';
+
+/** A timeout flag's value in milliseconds; `0` or `off` turns the limit off. */
+function timeoutMs(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (/^(0|off)$/i.test(text.trim())) return 0;
+  const ms = parseDuration(text);
+  if (ms === undefined) throw usage(`--${flag}: expected ${DURATION_HINT}, or 0 for none, got ${JSON.stringify(text)}`);
+  return ms;
+}
 
 export abstract class SpellbookCommand extends Command {
   static override baseFlags = {
@@ -23,7 +33,29 @@ export abstract class SpellbookCommand extends Command {
     }),
     debug: Flags.boolean({ summary: 'Print the stack trace of an error.', helpGroup: 'GLOBAL' }),
     quiet: Flags.boolean({ char: 'q', summary: 'Print no progress.', helpGroup: 'GLOBAL' }),
+    'connect-timeout': Flags.string({
+      summary: 'Give up connecting to a database server after this long (default 10s).',
+      env: 'SPELLBOOK_CONNECT_TIMEOUT',
+      helpGroup: 'GLOBAL',
+    }),
+    'statement-timeout': Flags.string({
+      summary: 'Have the server cancel a statement that runs longer than this (default: no limit; not on SQLite).',
+      description: 'Off by default: a full export or join over a large table is a legitimately long statement.',
+      env: 'SPELLBOOK_STATEMENT_TIMEOUT',
+      helpGroup: 'GLOBAL',
+    }),
   };
+
+  /** The timeout flags as openSpellbook options. */
+  protected timeouts(flags: { 'connect-timeout'?: string; 'statement-timeout'?: string }): {
+    connectTimeout?: number;
+    statementTimeout?: number;
+  } {
+    return {
+      connectTimeout: timeoutMs('connect-timeout', flags['connect-timeout']),
+      statementTimeout: timeoutMs('statement-timeout', flags['statement-timeout']),
+    };
+  }
 
   override async init(): Promise<void> {
     await super.init();

@@ -26,7 +26,7 @@ export default class Export extends SpellbookCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Export);
-    const book = await openSpellbook({ metadata: flags.metadata, db: flags.db });
+    const book = await openSpellbook({ metadata: flags.metadata, db: flags.db, ...this.timeouts(flags) });
     this.secrets.push(...book.secrets());
     try {
       let snapshot: number | undefined;

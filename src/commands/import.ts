@@ -26,7 +26,7 @@ export default class Import extends SpellbookCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Import);
-    const book = await openSpellbook({ metadata: flags.metadata, db: flags.db });
+    const book = await openSpellbook({ metadata: flags.metadata, db: flags.db, ...this.timeouts(flags) });
     this.secrets.push(...book.secrets());
     const checking = new Progress('import: checking', { quiet: flags.quiet });
     let writing: Progress | undefined;

@@ -36,7 +36,7 @@ export default class Join extends SpellbookCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Join);
-    const book = await openSpellbook({ metadata: flags.metadata, db: flags.db });
+    const book = await openSpellbook({ metadata: flags.metadata, db: flags.db, ...this.timeouts(flags) });
     this.secrets.push(...book.secrets());
     try {
       const plan = await book.planJoin({

@@ -23,7 +23,7 @@ export default class Validate extends SpellbookCommand {
 
   async run(): Promise<ValidationReport> {
     const { flags } = await this.parse(Validate);
-    const book = await openSpellbook({ metadata: flags.metadata, db: flags.db });
+    const book = await openSpellbook({ metadata: flags.metadata, db: flags.db, ...this.timeouts(flags) });
     this.secrets.push(...book.secrets());
     try {
       const report = await book.validate({ data: flags.data, groups: flags.group });
