@@ -23,7 +23,8 @@ import {
 import { countRecordsUpTo } from './io/csv-records.js';
 import { runExport } from './pit/export.js';
 import { runJoin, type JoinHooks, type OutputRow } from './pit/join.js';
-import type { Value } from './pit/values.js';
+import { keyValueType, type Value } from './pit/values.js';
+import type { OutputColumn } from './io/parquet.js';
 import { importFile, type ImportRequest, type ImportResult } from './import/index.js';
 import { validateMetadata, type ValidateOptions, type ValidationReport } from './validate/index.js';
 
@@ -110,6 +111,22 @@ export class Spellbook {
       ),
     );
     return { labelCount, hashJoins: false, indexed };
+  }
+
+  /**
+   * The output columns of a plan and their types, split as the rows carry them: a join's
+   * label columns (`prefix`: strings, except the key columns of an entity with int keys)
+   * and the typed values (an export's key columns, then the features).
+   */
+  outputColumns(plan: ExportPlan | JoinPlan): { prefix: OutputColumn[]; values: OutputColumn[] } {
+    const features = plan.features.map((f) => ({ name: f.column, type: f.feature.type }));
+    if (plan.kind === 'export') {
+      const keys = plan.entity.keyColumns.map((name, i) => ({ name, type: keyValueType(plan.entity.keyTypes[i]!) }));
+      return { prefix: [], values: [...keys, ...features] };
+    }
+    const intKeys = new Set(plan.entities.flatMap(({ entity, columns }) => columns.filter((_, i) => entity.keyTypes[i] === 'int')));
+    const prefix = plan.inputColumns.map((name) => ({ name, type: intKeys.has(name) ? ('int' as const) : ('string' as const) }));
+    return { prefix, values: features };
   }
 
   /** The plan as plain data (what --dry-run prints). */

@@ -13,7 +13,7 @@ export const pitFlags = {
     required: true,
   }),
   output: Flags.string({ char: 'o', summary: 'Output file (default: stdout). Written under a temporary name and renamed on success.' }),
-  format: Flags.string({ summary: 'Output format (default: from the --output extension, else csv).', options: [...OUTPUT_FORMATS] }),
+  format: Flags.string({ summary: 'Output format (default: from the --output extension: .jsonl/.ndjson, .parquet; else csv).', options: [...OUTPUT_FORMATS] }),
   'full-names': Flags.boolean({ summary: 'Name feature columns group.feature.' }),
   'known-at': Flags.boolean({ summary: 'Also hide rows whose created_time is after the time: what was known then.' }),
   ttl: Flags.string({ summary: 'Override a group\'s ttl for this run: GROUP=DURATION (e.g. account=7d). Repeatable.', multiple: true }),
@@ -36,6 +36,6 @@ export function outputFormat(format: string | undefined, output: string | undefi
   if (format !== undefined) return format as OutputFormat;
   const ext = output === undefined ? '' : extname(output).toLowerCase();
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
-  if (ext === '.parquet') throw usage(`${output}: parquet output is not available yet; use .csv or .jsonl`);
+  if (ext === '.parquet') return 'parquet';
   return 'csv';
 }

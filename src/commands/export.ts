@@ -45,7 +45,8 @@ export default class Export extends SpellbookCommand {
         limit: flags.limit,
       });
       if (flags['dry-run']) return printPlan(book.describe(plan));
-      await writeOutput(() => book.exportRows(plan), [], plan.columns, {
+      const columns = book.outputColumns(plan);
+      await writeOutput(() => book.exportRows(plan), columns.prefix, columns.values, {
         format: outputFormat(flags.format, flags.output),
         output: flags.output,
         quiet: flags.quiet,

@@ -51,17 +51,23 @@ export default class Join extends SpellbookCommand {
         strategy: flags.strategy as StrategyChoice,
       });
       if (flags['dry-run']) return printPlan(book.describe(plan));
+      const columns = book.outputColumns(plan);
       await writeOutput(
         (encoder, progress) => {
           progress.phase('join: reading labels');
+          // One output row per label: the count read is the writing phase's total, for its ETA.
+          let labels = 0;
           return book.joinRows(plan, {
             encodePrefix: (fields) => encoder.prefix(fields),
-            onLabel: () => progress.tick(),
-            onPhase: (phase) => progress.phase(`join: ${phase}`),
+            onLabel: () => {
+              labels++;
+              progress.tick();
+            },
+            onPhase: (phase) => progress.phase(`join: ${phase}`, phase === 'writing' ? labels : undefined),
           });
         },
-        plan.inputColumns,
-        plan.features.map((f) => f.column),
+        columns.prefix,
+        columns.values,
         { format: outputFormat(flags.format, flags.output), output: flags.output, quiet: flags.quiet, label: 'join' },
       );
     } finally {

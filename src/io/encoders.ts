@@ -1,7 +1,8 @@
 /**
- * Output encoders (SPEC §4). Each row is: an already-encoded prefix (a join's label
- * columns, encoded once while the labels file is read, so a million labels cost a
- * million short strings rather than a million arrays) and typed values appended to it.
+ * Text output encoders (SPEC §4; parquet is parquet.ts). Each row is: an already-encoded
+ * prefix (a join's label columns, encoded once while the labels file is read, so a million
+ * labels cost a million short strings rather than a million arrays) and typed values
+ * appended to it.
  *
  * The CSV quoting is written out here rather than taken from csv-stringify because it
  * runs for every value of every output row and RFC 4180 quoting is three lines.
@@ -9,7 +10,7 @@
 import type { Value } from '../pit/values.js';
 
 export type OutputFormat = 'csv' | 'jsonl' | 'parquet';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['csv', 'jsonl'];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['csv', 'jsonl', 'parquet'];
 
 export interface RowEncoder {
   /** Text before the first row (the CSV header), '' if none. */

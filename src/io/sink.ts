@@ -27,8 +27,8 @@ process.once('exit', () => {
 });
 
 export interface Sink {
-  /** Buffers `text`; returns a promise only when it had to flush (await it then: backpressure). */
-  write(text: string): Promise<void> | undefined;
+  /** Buffers `chunk` (text, or bytes for a binary format); returns a promise only when it had to flush (await it then: backpressure). */
+  write(chunk: string | Uint8Array): Promise<void> | undefined;
   /** Flushes; for a file, renames the temporary file onto the target. */
   commit(): Promise<void>;
   /** Discards everything written (a file sink removes its temporary file). */
@@ -36,7 +36,7 @@ export interface Sink {
 }
 
 class StreamSink implements Sink {
-  private buffer: string[] = [];
+  private buffer: (string | Uint8Array)[] = [];
   private size = 0;
   private failed: Error | undefined;
 
@@ -47,9 +47,9 @@ class StreamSink implements Sink {
     stream.on('error', (err) => (this.failed = err));
   }
 
-  write(text: string): Promise<void> | undefined {
-    this.buffer.push(text);
-    this.size += text.length;
+  write(chunk: string | Uint8Array): Promise<void> | undefined {
+    this.buffer.push(chunk);
+    this.size += chunk.length;
     return this.size >= BATCH_BYTES ? this.flush() : undefined;
   }
 
@@ -61,7 +61,8 @@ class StreamSink implements Sink {
   protected async flush(): Promise<void> {
     this.check();
     if (this.buffer.length === 0) return;
-    const chunk = this.buffer.join('');
+    // A sink carries one format, so the batch is all text or all bytes.
+    const chunk = typeof this.buffer[0] === 'string' ? this.buffer.join('') : Buffer.concat(this.buffer as Uint8Array[]);
     this.buffer = [];
     this.size = 0;
     // once() rejects if 'error' comes first, and leaves no listener behind either way.
