@@ -12,6 +12,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { SpellbookError, badInput } from '../errors.js';
 
@@ -58,6 +59,57 @@ export async function openCsv(file: string, delimiter = ','): Promise<CsvFile> {
   return { file, delimiter, plain, signature };
 }
 
+/** Where the first byte that cannot start or continue a UTF-8 sequence is in `bytes` (a prefix stays valid as it shrinks). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+async function lineAt(file: string, offset: number): Promise<number> {
+  let line = 1;
+  if (offset === 0) return line;
+  for await (const chunk of createReadStream(file, { end: offset - 1 }) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) line++;
+  }
+  return line;
+}
+
+/**
+ * The file's text, decoded strictly: bytes that are not UTF-8 are a bad input naming
+ * their line, not U+FFFD silently put in a key or carried into the output. A leading BOM
+ * is dropped by the decoder.
+ */
+export async function* utf8Text(file: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let offset = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
+    let text: string;
+    try {
+      text = decoder.decode(chunk, { stream: true });
+    } catch {
+      const at = offset + firstInvalidUtf8(chunk);
+      throw badInput({ file, line: await lineAt(file, at), message: `invalid UTF-8 near byte ${at}: save the file as UTF-8` });
+    }
+    offset += chunk.length;
+    if (text !== '') yield text;
+  }
+  try {
+    decoder.decode();
+  } catch {
+    throw badInput({ file, line: await lineAt(file, offset), message: 'invalid UTF-8: the file ends inside a character' });
+  }
+}
+
 /** Every record of the file, the header first; empty lines are skipped, a UTF-8 BOM is dropped. */
 export async function* csvRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
   if (csv.plain) yield* plainRecords(csv);
@@ -75,14 +127,8 @@ export async function* rereadCsv(csv: CsvFile): AsyncGenerator<CsvRecord> {
 async function* plainRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
   let rest = '';
   let line = 0;
-  let first = true;
-  const stream = createReadStream(csv.file, { encoding: 'utf8', highWaterMark: CHUNK });
-  for await (const chunk of stream as AsyncIterable<string>) {
-    let text = rest + chunk;
-    if (first) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
-    }
+  for await (const chunk of utf8Text(csv.file)) {
+    const text = rest + chunk;
     let start = 0;
     for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
       line++;
@@ -99,9 +145,10 @@ async function* plainRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
 }
 
 async function* parsedRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
-  const parser = createReadStream(csv.file).pipe(
-    parse({ bom: true, skip_empty_lines: true, info: true, raw: true, delimiter: csv.delimiter, relax_column_count: true }),
-  );
+  const parser = parse({ bom: true, skip_empty_lines: true, info: true, raw: true, delimiter: csv.delimiter, relax_column_count: true });
+  // pipe() does not forward a source's error; without this a bad byte would leave the parser waiting forever.
+  const source = Readable.from(utf8Text(csv.file)).on('error', (err) => parser.destroy(err));
+  source.pipe(parser);
   try {
     for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
       // info.lines is the line where the record ends (a quoted field may span lines);
@@ -111,6 +158,7 @@ async function* parsedRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
       yield { fields: record, line };
     }
   } catch (err) {
+    if (err instanceof SpellbookError) throw err;
     const e = err as Error & { code?: string; lines?: number };
     if (e.code?.startsWith('CSV_')) throw badInput({ file: csv.file, line: e.lines ?? 0, message: e.message.replace(/ on line \d+$/, '') });
     throw err;
