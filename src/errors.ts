@@ -33,15 +33,51 @@ export class SpellbookError extends Error {
 
   constructor(code: ErrorCode, message: string, options?: { details?: readonly string[]; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'SpellbookError';
+    this.name = new.target.name;
     this.code = code;
     this.details = options?.details ?? [];
+    // `new SpellbookError(code, …)` is written all over the code base; returning the code's
+    // family class here makes every one of them catchable as e.g. BadInputError, without
+    // each throw site having to know the class. Subclasses land here with new.target set.
+    if (new.target === SpellbookError) {
+      const family = FAMILIES[code];
+      if (family) return new family(code, message, options);
+    }
   }
 
   get exitCode(): 1 | 2 {
     return EXIT_CODES[this.code];
   }
 }
+
+/** The metadata file is missing, or fails the schema or a semantic check (`METADATA_INVALID`, `METADATA_NOT_FOUND`); exit 2. */
+export class MetadataError extends SpellbookError {}
+/** A wrong argument, flag or request, or a name that does not exist (`USAGE`, `NOT_FOUND`); exit 2. */
+export class UsageError extends SpellbookError {}
+/** A labels or import file has a bad row or header (`BAD_INPUT`); exit 2. The message names `FILE:LINE`. */
+export class BadInputError extends SpellbookError {}
+/** A write was asked of a connection marked read_only (`READ_ONLY`); exit 2. */
+export class ReadOnlyError extends SpellbookError {}
+/** The database failed or refused (`DATABASE`); exit 1. The driver's error is the `cause`. */
+export class DatabaseError extends SpellbookError {}
+/** `validate` found problems (`VALIDATION_FAILED`); exit 1. */
+export class ValidationError extends SpellbookError {}
+/** Anything else: an output file that cannot be written, a bug (`INTERNAL`); exit 1. */
+export class InternalError extends SpellbookError {}
+
+type Family = new (code: ErrorCode, message: string, options?: { details?: readonly string[]; cause?: unknown }) => SpellbookError;
+
+const FAMILIES: Record<ErrorCode, Family> = {
+  METADATA_INVALID: MetadataError,
+  METADATA_NOT_FOUND: MetadataError,
+  USAGE: UsageError,
+  NOT_FOUND: UsageError,
+  BAD_INPUT: BadInputError,
+  READ_ONLY: ReadOnlyError,
+  DATABASE: DatabaseError,
+  VALIDATION_FAILED: ValidationError,
+  INTERNAL: InternalError,
+};
 
 /** A problem in a file at a place, formatted `FILE:LINE[:COL]: message` as csv-parse and compilers do. */
 export interface SourceProblem {

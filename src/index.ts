@@ -1,10 +1,31 @@
 /** spellbook as a library: `import { openSpellbook } from 'spellbook'`. */
-export { openSpellbook, Spellbook, type OpenOptions, type RowStream } from './spellbook.js';
-export { SpellbookError, type ErrorCode } from './errors.js';
+export {
+  openSpellbook,
+  Spellbook,
+  type OpenOptions,
+  type Row,
+  type RowStream,
+  type ExportOptions,
+  type JoinOptions,
+  type TimeInput,
+  type TtlInput,
+} from './spellbook.js';
+export {
+  SpellbookError,
+  MetadataError,
+  UsageError,
+  BadInputError,
+  ReadOnlyError,
+  DatabaseError,
+  ValidationError,
+  InternalError,
+  type ErrorCode,
+} from './errors.js';
 export type { Metadata, Entity, Group, Feature, FeatureType, KeyType, Source, ConnectionSpec } from './metadata/types.js';
 export { loadMetadata } from './metadata/index.js';
 export type { ExportRequest, JoinRequest, ExportPlan, JoinPlan, Strategy, StrategyChoice } from './plan/plan.js';
 export type { Value } from './pit/values.js';
+export type { OutputColumn } from './io/parquet.js';
 export type { MetaListing, ListOptions, MetaKind } from './catalog/list.js';
 export type { ImportRequest, ImportResult } from './import/index.js';
 export type { ValidateOptions, ValidationReport, GroupReport, Finding, FindingKind } from './validate/index.js';

@@ -18,9 +18,13 @@ import {
   type ExportRequest,
   type JoinPlan,
   type JoinRequest,
+  type StrategyChoice,
   type StrategyFacts,
 } from './plan/plan.js';
 import { countRecordsUpTo } from './io/csv-records.js';
+import { usage } from './errors.js';
+import { parseInstant } from './time/instant.js';
+import { DURATION_HINT, parseDuration } from './time/duration.js';
 import { runExport } from './pit/export.js';
 import { runJoin, type JoinHooks, type OutputRow } from './pit/join.js';
 import { keyValueType, type Value } from './pit/values.js';
@@ -41,9 +45,79 @@ export interface OpenOptions {
   readonly statementTimeout?: number;
 }
 
-/** Rows as objects keyed by output column, plus the column order. */
-export interface RowStream extends AsyncIterable<Record<string, Value | string>> {
+/** One output row: column name → value. Label columns of a join are strings; features and export keys are typed (see Value). */
+export type Row = Record<string, Value>;
+
+/** Rows as objects keyed by output column, plus the column order (a join's is known once iteration has begun). */
+export interface RowStream<R extends Row = Row> extends AsyncIterable<R> {
   readonly columns: readonly string[];
+}
+
+/** A time as the library takes it: a Date, epoch milliseconds, or ISO 8601 text (no offset = UTC), as --snapshot-date. */
+export type TimeInput = Date | number | string;
+
+/** A group's ttl override: milliseconds, or a duration like `7d` as --ttl takes it. */
+export type TtlInput = Readonly<Record<string, number | string>>;
+
+interface CommonOptions {
+  /** `group.feature` or `group.*`, as --feature. */
+  readonly features: readonly string[];
+  readonly knownAt?: boolean;
+  readonly ttl?: TtlInput;
+  readonly fullNames?: boolean;
+}
+
+/** `export` from the library: the ExportRequest the CLI builds, with friendlier input types. */
+export interface ExportOptions extends CommonOptions {
+  /** Default: now. */
+  readonly snapshot?: TimeInput;
+  /** Only these keys: a value per key, or a tuple per key for a composite key. */
+  readonly keys?: readonly (string | number | readonly (string | number)[])[];
+  readonly limit?: number;
+}
+
+/** `join` from the library: the JoinRequest the CLI builds, with friendlier input types. */
+export interface JoinOptions extends CommonOptions {
+  readonly inputFile: string;
+  readonly timestampColumn?: string;
+  readonly timestampUnit?: 's' | 'ms';
+  /** An entity's label column(s) when not named as its key, as --entity-column. */
+  readonly entityColumns?: Readonly<Record<string, string | readonly string[]>>;
+  readonly strategy?: StrategyChoice;
+}
+
+function toInstant(value: TimeInput, what: string): number {
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : parseInstant(value);
+  if (ms === undefined || !Number.isFinite(ms)) throw usage(`${what}: ${JSON.stringify(String(value))} is not a timestamp (expected a Date, epoch ms or ISO 8601 like 2024-03-01T12:00:00Z)`);
+  return ms;
+}
+
+function toTtl(ttl: TtlInput | undefined): Record<string, number> | undefined {
+  if (ttl === undefined) return undefined;
+  return Object.fromEntries(
+    Object.entries(ttl).map(([group, v]) => {
+      const ms = typeof v === 'number' ? v : parseDuration(v);
+      if (ms === undefined || !(ms > 0)) throw usage(`ttl ${group}=${v}: expected ${DURATION_HINT}`);
+      return [group, ms];
+    }),
+  );
+}
+
+function exportRequest(o: ExportOptions): ExportRequest {
+  return {
+    features: o.features,
+    snapshot: o.snapshot === undefined ? undefined : toInstant(o.snapshot, 'snapshot'),
+    keys: o.keys?.map((k) => (Array.isArray(k) ? k.map(String) : [String(k)])),
+    limit: o.limit,
+    knownAt: o.knownAt,
+    ttl: toTtl(o.ttl),
+    fullNames: o.fullNames,
+  };
+}
+
+function joinRequest(o: JoinOptions): JoinRequest {
+  const entityColumns = o.entityColumns === undefined ? undefined : Object.fromEntries(Object.entries(o.entityColumns).map(([e, c]) => [e, typeof c === 'string' ? [c] : c]));
+  return { ...o, entityColumns, ttl: toTtl(o.ttl) };
 }
 
 export class Spellbook {
@@ -144,33 +218,49 @@ export class Spellbook {
     yield* runJoin(await this.db(), plan, hooks);
   }
 
-  /** `export` as objects: `{ user_id: 42, balance: 10.5, … }`. */
-  export(request: ExportRequest): RowStream {
-    const plan = this.planExport(request);
+  /**
+   * `export` as objects: `{ user_id: 42, balance: 10.5, … }`. The request is checked at
+   * once (an unknown feature throws here); the database is read as the rows are iterated.
+   * `R` lets a caller name the row shape it expects; values are not checked against it.
+   */
+  export<R extends Row = Row>(options: ExportOptions): RowStream<R> {
+    const plan = this.planExport(exportRequest(options));
     const rows = this.exportRows(plan);
-    return toObjects(plan.columns, rows, () => []);
+    const columns = plan.columns;
+    return {
+      columns,
+      async *[Symbol.asyncIterator]() {
+        for await (const row of rows) {
+          const out: Row = {};
+          for (let i = 0; i < columns.length; i++) out[columns[i]!] = row.values[i]!;
+          yield out as R;
+        }
+      },
+    };
   }
 
-  /** `join` as objects: label columns (strings, unchanged) then features. */
-  join(request: JoinRequest): RowStream {
+  /**
+   * `join` as objects: label columns (strings, unchanged) then features. The labels file is
+   * read, and the request checked, when iteration begins; errors are thrown from there.
+   */
+  join<R extends Row = Row>(options: JoinOptions): RowStream<R> {
     const self = this;
     let columns: readonly string[] = [];
-    const stream = {
+    return {
       get columns() {
         return columns;
       },
       async *[Symbol.asyncIterator]() {
-        const plan = await self.planJoin(request);
+        const plan = await self.planJoin(joinRequest(options));
         columns = plan.columns;
         for await (const row of self.joinRows(plan, { encodePrefix: (fields) => fields })) {
-          const out: Record<string, Value | string> = {};
-          plan.inputColumns.forEach((c, i) => (out[c] = row.prefix[i]!));
+          const out: Row = {};
+          plan.inputColumns.forEach((c, i) => (out[c] = row.prefix[i] ?? null));
           plan.features.forEach((f, i) => (out[f.column] = row.values[i]!));
-          yield out;
+          yield out as R;
         }
       },
     };
-    return stream;
   }
 
   async close(): Promise<void> {
@@ -188,18 +278,6 @@ export class Spellbook {
   async validate(options: ValidateOptions = {}): Promise<ValidationReport> {
     return validateMetadata(this.metadata, await this.db(), options);
   }
-}
-
-function toObjects(columns: readonly string[], rows: AsyncIterable<OutputRow<unknown>>, prefix: (p: unknown) => readonly string[]): RowStream {
-  return {
-    columns,
-    async *[Symbol.asyncIterator]() {
-      for await (const row of rows) {
-        const fields = [...prefix(row.prefix), ...row.values];
-        yield Object.fromEntries(columns.map((c, i) => [c, fields[i]!]));
-      }
-    },
-  };
 }
 
 /** Loads the metadata and returns a Spellbook; nothing connects until a query needs it. */

@@ -1,0 +1,167 @@
+/**
+ * The library (SPEC §6) as a user sees it: everything comes from the package's public
+ * entry point, `spellbook` (resolved through package.json `exports` to the built dist/),
+ * never from src/. Fixtures use the shared test support only to make tables and files.
+ */
+import { expect, it } from 'vitest';
+import {
+  BadInputError,
+  DatabaseError,
+  MetadataError,
+  openSpellbook,
+  ReadOnlyError,
+  SpellbookError,
+  UsageError,
+  type Row,
+  type Spellbook,
+} from 'spellbook';
+import { describeEngines, type EngineContext } from '../support/engines.js';
+import { at, createTable } from '../support/tables.js';
+import { tempDir, writeFile, writeMetadata } from '../support/cli.js';
+
+const ACCOUNTS = [
+  { user_id: 1, updated_at: at('2024-01-01 10:00'), balance: 10.5, status: 'open', vip: true, seen: at('2024-01-01 09:00'), opened: '2023-06-01' },
+  { user_id: 1, updated_at: at('2024-01-05 00:00'), balance: 20, status: 'open', vip: false, seen: null, opened: '2023-06-01' },
+  { user_id: 2, updated_at: at('2024-01-02 00:00'), balance: null, status: 'closed', vip: null, seen: at('2024-01-02 00:00'), opened: null },
+];
+
+async function setup(ctx: EngineContext, extra: Record<string, unknown> = {}): Promise<{ dir: string; metadata: string }> {
+  await createTable(ctx, 'accounts', { user_id: 'int', updated_at: 'time', balance: 'float', status: 'string', vip: 'bool', seen: 'time', opened: 'date' }, ACCOUNTS);
+  const dir = tempDir();
+  const metadata = writeMetadata(dir, {
+    version: 1,
+    connection: { ...ctx.connection, ...extra },
+    entities: [{ name: 'user', key: 'user_id', type: 'int' }],
+    groups: [
+      {
+        name: 'account',
+        entity: 'user',
+        table: 'accounts',
+        event_time: 'updated_at',
+        features: [
+          { name: 'balance', type: 'float' },
+          { name: 'status', type: 'string' },
+          { name: 'vip', type: 'bool' },
+          { name: 'seen', type: 'timestamp' },
+          { name: 'opened', type: 'date' },
+        ],
+      },
+    ],
+  });
+  return { dir, metadata };
+}
+
+async function collect<R extends Row>(rows: AsyncIterable<R>): Promise<R[]> {
+  const out: R[] = [];
+  for await (const row of rows) out.push(row);
+  return out;
+}
+
+async function withBook<T>(metadata: string, body: (book: Spellbook) => Promise<T>): Promise<T> {
+  const book = await openSpellbook({ metadata });
+  try {
+    return await body(book);
+  } finally {
+    await book.close();
+  }
+}
+
+describeEngines('library API', (ctx) => {
+  it('export streams typed rows: numbers, strings, booleans, Date, date text, null', async () => {
+    const { metadata } = await setup(ctx());
+    await withBook(metadata, async (book) => {
+      interface AccountRow extends Row {
+        user_id: number;
+        balance: number | null;
+      }
+      const stream = book.export<AccountRow>({ features: ['account.*'], snapshot: '2024-01-03' });
+      expect(stream.columns).toEqual(['user_id', 'balance', 'status', 'vip', 'seen', 'opened']);
+      expect(await collect(stream)).toEqual([
+        { user_id: 1, balance: 10.5, status: 'open', vip: true, seen: new Date('2024-01-01T09:00:00Z'), opened: '2023-06-01' },
+        { user_id: 2, balance: null, status: 'closed', vip: null, seen: new Date('2024-01-02T00:00:00Z'), opened: null },
+      ]);
+      // The same instant as a Date and as epoch ms; keys as plain numbers; a ttl as text.
+      const later = await collect(book.export({ features: ['account.balance'], snapshot: new Date('2024-01-06T00:00:00Z'), keys: [1] }));
+      expect(later).toEqual([{ user_id: 1, balance: 20 }]);
+      const ttl = await collect(book.export({ features: ['account.balance'], snapshot: Date.parse('2024-01-06T00:00:00Z'), ttl: { account: '2d' } }));
+      expect(ttl).toEqual([{ user_id: 1, balance: 20 }]);
+    });
+  });
+
+  it('join streams one row per label: label columns as strings, then typed features', async () => {
+    const { dir, metadata } = await setup(ctx());
+    const labels = writeFile(dir, 'labels.csv', 'id,user_id,event_timestamp\nL1,1,2023-12-31\nL2,1,2024-01-01 10:00:00\nL3,2,2024-02-01\n');
+    await withBook(metadata, async (book) => {
+      const stream = book.join({ features: ['account.balance', 'account.vip'], inputFile: labels, strategy: 'merge' });
+      const rows = await collect(stream);
+      expect(stream.columns).toEqual(['id', 'user_id', 'event_timestamp', 'balance', 'vip']);
+      expect(rows).toEqual([
+        { id: 'L1', user_id: '1', event_timestamp: '2023-12-31', balance: null, vip: null },
+        { id: 'L2', user_id: '1', event_timestamp: '2024-01-01 10:00:00', balance: 10.5, vip: true },
+        { id: 'L3', user_id: '2', event_timestamp: '2024-02-01', balance: null, vip: null },
+      ]);
+    });
+  });
+
+  it('metadata, validate and import are typed calls', async () => {
+    const { dir, metadata } = await setup(ctx());
+    await withBook(metadata, async (book) => {
+      expect(book.metadata.groups.map((g) => g.name)).toEqual(['account']);
+      expect(book.listMetadata({ kind: 'feature' })).toBeTruthy();
+      const report = await book.validate();
+      expect(report.findings).toBe(0);
+      const file = writeFile(dir, 'more.csv', 'user_id,updated_at,balance,status,vip,seen,opened\n3,2024-01-04 00:00:00,5,open,true,,2024-01-04\n');
+      const result = await book.import({ group: 'account', inputFile: file });
+      expect([result.rows, result.table, result.dryRun]).toEqual([1, 'accounts', false]);
+      expect(await collect(book.export({ features: ['account.balance'], snapshot: '2024-01-04', keys: [3] }))).toEqual([{ user_id: 3, balance: 5 }]);
+    });
+  });
+
+  it('errors are typed classes with the code, exit code and message the CLI prints', async () => {
+    const { dir, metadata } = await setup(ctx());
+    await withBook(metadata, async (book) => {
+      const unknown = (() => {
+        try {
+          book.export({ features: ['account.nope'] });
+        } catch (err) {
+          return err;
+        }
+      })();
+      expect(unknown).toBeInstanceOf(UsageError);
+      expect(unknown).toBeInstanceOf(SpellbookError);
+      expect(unknown).toMatchObject({ code: 'NOT_FOUND', exitCode: 2, name: 'UsageError' });
+
+      expect(() => book.export({ features: ['account.balance'], snapshot: 'yesterday' })).toThrow(UsageError);
+
+      const labels = writeFile(dir, 'bad.csv', 'user_id,event_timestamp\n1,2024-01-01\n1,2024-13-01\n');
+      const bad = await collect(book.join({ features: ['account.balance'], inputFile: labels })).catch((err: unknown) => err);
+      expect(bad).toBeInstanceOf(BadInputError);
+      expect(bad).toMatchObject({ code: 'BAD_INPUT', exitCode: 2 });
+      expect((bad as Error).message).toMatch(/bad\.csv:3: event_timestamp: "2024-13-01" is not a timestamp/);
+    });
+
+    const missing = await openSpellbook({ metadata: `${dir}/nowhere.yml` }).catch((err: unknown) => err);
+    expect(missing).toBeInstanceOf(MetadataError);
+    expect(missing).toMatchObject({ code: 'METADATA_NOT_FOUND', exitCode: 2 });
+
+    const broken = writeFile(dir, 'broken.yml', 'version: 1\nentities: []\ngroups:\n  - name: g\n    entity: nobody\n    features: []\n');
+    const invalid = await openSpellbook({ metadata: broken }).catch((err: unknown) => err);
+    expect(invalid).toBeInstanceOf(MetadataError);
+    expect((invalid as MetadataError).code).toBe('METADATA_INVALID');
+  });
+
+  it('database failures are DatabaseError; writes to a read_only connection are ReadOnlyError', async () => {
+    const c = ctx();
+    const { dir, metadata } = await setup(c, { read_only: true });
+    await c.admin.schema.dropTable('accounts');
+    await withBook(metadata, async (book) => {
+      const gone = await collect(book.export({ features: ['account.balance'] })).catch((err: unknown) => err);
+      expect(gone).toBeInstanceOf(DatabaseError);
+      expect(gone).toMatchObject({ code: 'DATABASE', exitCode: 1 });
+      const file = writeFile(dir, 'rows.csv', 'user_id,updated_at,balance,status,vip,seen,opened\n');
+      const refused = await book.import({ group: 'account', inputFile: file }).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(ReadOnlyError);
+      expect(refused).toMatchObject({ code: 'READ_ONLY', exitCode: 2 });
+    });
+  });
+});
