@@ -24,6 +24,7 @@ export default class Join extends SpellbookCommand {
     { description: 'Features of two entities for every labelled transaction', command: '<%= config.bin %> join -m metadata.example.yml --input-file examples/labels.csv --feature account.balance,txn_stats.*,merchant_profile.risk_score' },
     { description: 'Labels keyed by another column name, timestamps as epoch seconds', command: '<%= config.bin %> join --input-file labels.csv --entity-column user=customer --timestamp-column ts --timestamp-unit s --feature account.*' },
     { description: 'What was known at the time, not only what had happened', command: '<%= config.bin %> join --input-file labels.csv --feature account.* --known-at --output train.jsonl' },
+    { description: 'A typed Parquet training set', command: '<%= config.bin %> join --input-file labels.csv --feature account.*,txn_stats.* --output train.parquet' },
   ];
   static override flags = {
     ...pitFlags,
