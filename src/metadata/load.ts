@@ -33,6 +33,23 @@ export function resolveMetadataPath(flag: string | undefined, env: Env = process
 }
 
 /**
+ * The file's text, refusing bytes that are not UTF-8: decoded leniently they would become
+ * U+FFFD inside a column name or password and fail far from their cause.
+ */
+function decodeUtf8(path: string, bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const lenient = new TextDecoder('utf-8').decode(bytes);
+    const at = lenient.indexOf('\uFFFD');
+    const before = at < 0 ? lenient : lenient.slice(0, at);
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    throw new SpellbookError('METADATA_INVALID', `${path}:${line}:${column}: invalid UTF-8: save the file as UTF-8`);
+  }
+}
+
+/**
  * Loads and checks a metadata file. Problems are reported as `PATH:LINE:COL: message`
  * lines with PATH as the caller wrote it, so they match what the user typed.
  */
@@ -40,8 +57,9 @@ export async function loadMetadata(path: string, options: LoadMetadataOptions = 
   const file = resolve(path);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = decodeUtf8(path, await readFile(file));
   } catch (err) {
+    if (err instanceof SpellbookError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw new SpellbookError('METADATA_NOT_FOUND', `metadata file not found: ${path} (set --metadata or SPELLBOOK_METADATA)`);
