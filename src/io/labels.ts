@@ -40,6 +40,12 @@ export interface Labels<P> {
   prefixes(): AsyncIterable<P>;
 }
 
+/** A field as quoted in a message: a runaway field (a missing quote, a binary file) must not flood the terminal. */
+function shown(value: string): string {
+  const MAX = 60;
+  return value.length <= MAX ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, MAX))}… (${value.length} characters)`;
+}
+
 const TIMESTAMP_HINT = 'expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z';
 
 /** Reads only the header, to know the input columns before anything else is planned. */
@@ -72,7 +78,7 @@ export async function readLabels<P>(options: LabelsOptions<P>): Promise<Labels<P
     const t = parseTime(stamp);
     if (t === undefined) {
       const hint = options.timestampUnit ? `expected an integer epoch in ${options.timestampUnit}` : TIMESTAMP_HINT;
-      throw badInput({ file, line, message: `${options.timestampColumn}: ${JSON.stringify(stamp)} is not a timestamp (${hint})` });
+      throw badInput({ file, line, message: `${options.timestampColumn}: ${shown(stamp)} is not a timestamp (${hint})` });
     }
     for (const kc of keyColumns) kc.keys.push(kc.dictionary.add(readKey(kc, fields, file, line)));
     times.push(t);
@@ -123,7 +129,7 @@ function readKey(kc: KeyColumns, fields: readonly string[], file: string, line: 
     const text = fields[kc.index[j]!]!;
     if (text.trim() === '') throw badInput({ file, line, message: `${kc.name[j]}: missing key value` });
     const v = normaliseKeyValue(text, kc.types[j]!);
-    if (v === undefined) throw badInput({ file, line, message: `${kc.name[j]}: ${JSON.stringify(text)} is not an int` });
+    if (v === undefined) throw badInput({ file, line, message: `${kc.name[j]}: ${shown(text)} is not an int` });
     key.push(v);
   }
   return key;
