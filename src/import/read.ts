@@ -4,8 +4,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { badInput, SpellbookError } from '../errors.js';
+import { utf8Text } from '../io/csv-records.js';
 
 export async function assertReadable(file: string): Promise<void> {
   try {
@@ -35,7 +37,9 @@ function csvError(err: unknown, file: string, fallbackLine: number): unknown {
  */
 export async function* readRecords(file: string, delimiter: string): AsyncGenerator<string[]> {
   await assertReadable(file);
-  const parser = createReadStream(file).pipe(parse({ bom: true, delimiter, skip_empty_lines: true }));
+  // Decoded strictly, so bytes that are not UTF-8 stop the import instead of being written as U+FFFD.
+  const parser = parse({ bom: true, delimiter, skip_empty_lines: true });
+  Readable.from(utf8Text(file)).on('error', (err) => parser.destroy(err)).pipe(parser);
   try {
     for await (const record of parser as AsyncIterable<string[]>) yield record;
   } catch (err) {
