@@ -8,6 +8,18 @@ import { SpellbookError, usage } from '../errors.js';
 import { redact } from '../metadata/connection.js';
 import { DURATION_HINT, parseDuration } from '../time/duration.js';
 
+/**
+ * oclif's parse errors come on several lines ("The following error occurred:", the
+ * problems, "See more help with --help"); every error is one line (SPEC §3).
+ */
+function oneLine(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^The following errors? occurred:$/.test(l) && !/^See more help with --help$/.test(l));
+  return `${lines.join('; ')} (see --help)`;
+}
+
 /** A timeout flag's value in milliseconds; `0` or `off` turns the limit off. */
 function timeoutMs(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -72,7 +84,10 @@ export abstract class SpellbookCommand extends Command {
     // oclif's own parse errors (unknown flag, bad option) are usage errors: exit 2.
     if (err instanceof Errors.CLIError && !(err instanceof SpellbookError)) {
       if (err.oclif?.exit === 0) return;
-      return this.fail(err.message, 2, err);
+      // The parse failed and is reported here; without this, oclif adds a "did not parse its
+      // arguments" warning to stderr whenever NODE_ENV is test or development (as in many CIs).
+      this.parsed = true;
+      return this.fail(oneLine(err.message), 2, err);
     }
     if (err instanceof SpellbookError) return this.fail(err.message, err.exitCode, err);
     return this.fail(err.message || String(err), 1, err);
