@@ -20,7 +20,7 @@ export interface OutputColumn {
 }
 
 /** Rows per row group: large enough for good compression and fast scans, small enough to keep memory flat. */
-export const ROW_GROUP_ROWS = 65_536;
+export const ROW_GROUP_ROWS = 32_768;
 
 const DAY_MS = 86_400_000;
 

@@ -62,6 +62,7 @@ export function progressLine(label: string, count: number, seconds: number, tota
   const fraction = Math.min(1, count / total);
   const filled = Math.floor(fraction * BAR_WIDTH);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
-  const eta = rate > 0 ? duration(Math.max(0, (total - count) / rate)) : '?';
+  // The first rows of a phase come in a burst or a trickle: no estimate before a second of it.
+  const eta = seconds >= 1 && rate > 0 ? duration(Math.max(0, (total - count) / rate)) : '?';
   return `${label} ${bar} ${Math.floor(fraction * 100)}% ${counts}, ETA ${eta}`;
 }
