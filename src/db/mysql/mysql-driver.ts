@@ -38,8 +38,19 @@ export class MysqlDriver implements Driver {
   async *stream(query: CompiledQuery): AsyncIterable<Row> {
     const connection = await acquire<MysqlConnection>(this.knex, this.secrets);
     let completed = false;
+    let stopWatching = (): void => undefined;
     try {
       const rows = connection.query(query.sql, [...query.parameters]).stream({ highWaterMark: HIGH_WATER_MARK });
+      // mysql2 reports a connection closed under a running query (KILL, a failover, a
+      // network cut) on the connection only; the row stream would wait forever.
+      const lost = (err: Error): void => void rows.destroy(err);
+      const ended = (): void => void setImmediate(() => rows.destroy(new Error('Connection lost: The server closed the connection.')));
+      connection.on('error', lost);
+      connection.on('end', ended);
+      stopWatching = () => {
+        connection.off('error', lost);
+        connection.off('end', ended);
+      };
       try {
         for await (const row of rows) {
           // A write statement yields its OK packet (a ResultSetHeader), not a row.
@@ -57,6 +68,7 @@ export class MysqlDriver implements Driver {
         // destroyed socket on validation and replaces the connection.
         connection.destroy();
       }
+      stopWatching();
       await release(this.knex, connection);
     }
   }

@@ -10,6 +10,43 @@ import { acquire, discard, once, release, withConnection } from '../pool.js';
 /** Rows fetched per round trip by the cursor. */
 const BATCH_SIZE = 2000;
 
+/**
+ * pg-cursor's close() waits for a readyForQuery that a dead connection never sends
+ * (brianc/node-postgres#2642, #2588), so a stream whose session was terminated
+ * (pg_terminate_backend, a failover, a network cut) would never finish destroying and the
+ * run would hang. Once the client has ended or failed, destroying the stream completes
+ * at once with the error, and the connection is not given back to the pool.
+ */
+function whenLost(connection: pg.Client, rows: QueryStream): { happened(): boolean; stop(): void } {
+  let gone = false;
+  let settle: (() => void) | undefined;
+  const onGone = (): void => {
+    gone = true;
+    settle?.();
+  };
+  connection.on('end', onGone);
+  connection.on('error', onGone);
+  const close = rows._destroy.bind(rows);
+  rows._destroy = (err, callback) => {
+    let settled = false;
+    const finish = (e: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      callback(e);
+    };
+    settle = () => finish(err ?? new Error('Connection terminated unexpectedly'));
+    if (gone) return settle();
+    close(err, finish);
+  };
+  return {
+    happened: () => gone,
+    stop: () => {
+      connection.off('end', onGone);
+      connection.off('error', onGone);
+    },
+  };
+}
+
 export class PostgresDriver implements Driver {
   readonly close: () => Promise<void>;
 
@@ -27,6 +64,7 @@ export class PostgresDriver implements Driver {
   async *stream(query: CompiledQuery): AsyncIterable<Row> {
     const connection = await acquire<pg.Client>(this.knex, this.secrets);
     const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE });
+    const lost = whenLost(connection, rows);
     let completed = false;
     try {
       connection.query(rows);
@@ -42,8 +80,9 @@ export class PostgresDriver implements Driver {
         // the connection is not trusted again.
         rows.destroy();
         await finished(rows).catch(() => undefined);
-        if ((rows.cursor as { state?: string } | undefined)?.state === 'error') discard(connection, 'cursor failed');
+        if (lost.happened() || (rows.cursor as { state?: string } | undefined)?.state === 'error') discard(connection, 'cursor failed');
       }
+      lost.stop();
       await release(this.knex, connection);
     }
   }
