@@ -1,0 +1,141 @@
+/**
+ * Failures end cleanly: exit 1, one line on stderr naming no secret, no output file left
+ * behind and an existing one untouched, and no hang. Covers an unreachable server, a
+ * server that never answers (--connect-timeout), a wrong password, a statement over
+ * --statement-timeout, the session killed mid-export (pg_terminate_backend / KILL on
+ * that session only) and a table dropped between two chunks of a database join.
+ */
+import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Knex } from 'knex';
+import { describeEngines, type EngineContext } from '../support/engines.js';
+import { runCli, tempDir, writeFile, writeMetadata, type CliResult } from '../support/cli.js';
+import { accounts, metadataFor } from './helpers.js';
+
+const PASSWORD = 'Sup3r-s3cret-pw';
+const KEPT = 'an earlier result\n';
+
+/** Runs a command whose --output already holds KEPT, and checks the failure left it so. */
+async function failsCleanly(args: string[], expected: RegExp): Promise<CliResult> {
+  const dir = tempDir();
+  const out = writeFile(dir, 'out.csv', KEPT);
+  const started = Date.now();
+  const result = await runCli([...args, '--output', out]);
+  expect(result.code, result.stderr).toBe(1);
+  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(result.stderr).toMatch(expected);
+  expect(result.stderr + result.stdout).not.toContain(PASSWORD);
+  expect(readFileSync(out, 'utf8')).toBe(KEPT);
+  expect(readdirSync(dir)).toEqual(['out.csv']);
+  expect(Date.now() - started).toBeLessThan(15_000);
+  return result;
+}
+
+describe('failures before any data', () => {
+  let silent: Server;
+  let port: number;
+  let md: string;
+  beforeAll(async () => {
+    // Accepts connections and never says a word: what a firewall black hole or a hung server looks like.
+    silent = createServer(() => undefined).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    port = (silent.address() as AddressInfo).port;
+    md = writeMetadata(tempDir(), metadataFor(undefined));
+  });
+  afterAll(() => {
+    silent.close();
+  });
+
+  it.each(['postgres', 'mysql'])('%s: an unreachable server', async (scheme) => {
+    await failsCleanly(['export', '-m', md, '--db', `${scheme}://u:${PASSWORD}@127.0.0.1:1/test`, '-f', 'account.balance'], /^Error: database error: connect ECONNREFUSED 127\.0\.0\.1:1$/m);
+  });
+
+  it.each(['postgres', 'mysql'])('%s: a server that never answers, cut off by --connect-timeout', async (scheme) => {
+    await failsCleanly(
+      ['export', '-m', md, '--db', `${scheme}://u:${PASSWORD}@127.0.0.1:${port}/test`, '-f', 'account.balance', '--connect-timeout', '1s'],
+      /database error: .*\(no connection within --connect-timeout\)$/m,
+    );
+  });
+
+  it('mysql: a wrong password', async () => {
+    await failsCleanly(['export', '-m', md, '--db', `mysql://root:${PASSWORD}@127.0.0.1:3306/test`, '-f', 'account.balance'], /database error: Access denied for user 'root'/);
+  });
+
+  it('postgres: an unknown role with a password (the test server trusts every password)', async () => {
+    await failsCleanly(['export', '-m', md, '--db', `postgres://nobody_${Date.now()}:${PASSWORD}@127.0.0.1:5432/test`, '-f', 'account.balance'], /database error: role "nobody_\d+" does not exist/);
+  });
+});
+
+/** Per engine: a source that sleeps, the statement timeout error, and how to end another session. */
+const SLOW: Record<'postgres' | 'mysql', { query(seconds: number): string; timeout: RegExp; kill(admin: Knex, marker: string): Promise<boolean>; killed: RegExp }> = {
+  postgres: {
+    query: (s) => `SELECT a.* FROM accounts a, pg_sleep(${s})`,
+    timeout: /database error: canceling statement due to statement timeout \(the statement ran longer than --statement-timeout\)/,
+    kill: async (admin, marker) => {
+      const r = await admin.raw(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query LIKE ? AND pid <> pg_backend_pid()`, [`%${marker}%`]);
+      return (r.rows as unknown[]).length > 0;
+    },
+    killed: /database error: terminating connection due to administrator command/,
+  },
+  mysql: {
+    query: (s) => `SELECT a.* FROM accounts a JOIN (SELECT SLEEP(${s}) AS z) w`,
+    timeout: /database error: Query execution was interrupted \(max_statement_time exceeded\) \(the statement ran longer than --statement-timeout\)/,
+    kill: async (admin, marker) => {
+      const [rows] = await admin.raw(`SELECT ID AS id FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND ID <> CONNECTION_ID()`, [`%${marker}%`]);
+      for (const { id } of rows as { id: number }[]) await admin.raw(`KILL ${Number(id)}`);
+      return (rows as unknown[]).length > 0;
+    },
+    killed: /database error: (Connection lost: The server closed the connection|Connection was killed)/,
+  },
+};
+
+async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) if (await probe()) return;
+  throw new Error(`${what} never happened`);
+}
+
+function slowSetup(ctx: EngineContext, seconds: number): { md: string; slow: (typeof SLOW)['postgres'] } {
+  const slow = SLOW[ctx.engine as 'postgres' | 'mysql'];
+  return { md: writeMetadata(tempDir(), metadataFor(ctx.connection, { query: slow.query(seconds) })), slow };
+}
+
+describeEngines(
+  'failures mid-run',
+  (ctx) => {
+    it('a statement over --statement-timeout is cancelled by the server', async () => {
+      await accounts(ctx());
+      const { md, slow } = slowSetup(ctx(), 30);
+      await failsCleanly(['export', '-m', md, '-f', 'account.balance', '--statement-timeout', '1s'], slow.timeout);
+    });
+
+    it('the session killed in the middle of an export', async () => {
+      await accounts(ctx());
+      const { md, slow } = slowSetup(ctx(), 20);
+      const run = failsCleanly(['export', '-m', md, '-f', 'account.balance'], slow.killed);
+      await until('the export statement', () => slow.kill(ctx().admin, slow.query(20)));
+      await run;
+    });
+
+    // PostgreSQL only: on MariaDB the DROP did not get in between two chunks (it waited out
+    // the whole join, which then succeeded), so there is no mid-run drop to observe there.
+    it('a table dropped between two chunks of a database join', async () => {
+      if (ctx().engine !== 'postgres') return;
+      await accounts(ctx());
+      const { md, slow } = slowSetup(ctx(), 1);
+      const labels = writeFile(tempDir(), 'labels.csv', 'user_id,event_timestamp\n' + '1,2024-01-03\n'.repeat(12_000));
+      const run = failsCleanly(['join', '-m', md, '-f', 'account.balance', '--input-file', labels, '--strategy', 'database'], /database error: .*(accounts.*(does not exist|doesn't exist))/);
+      // The first chunk holds the table; the DROP waits for it, then the next chunk finds nothing.
+      await until('the first chunk', async () => {
+        const sql = ctx().engine === 'postgres' ? `SELECT 1 FROM pg_stat_activity WHERE query LIKE ? AND pid <> pg_backend_pid()` : `SELECT 1 FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND ID <> CONNECTION_ID()`;
+        const r = await ctx().admin.raw(sql, [`%${slow.query(1)}%`]);
+        return (ctx().engine === 'postgres' ? r.rows : r[0]).length > 0;
+      });
+      await ctx().admin.schema.dropTable('accounts');
+      await run;
+    });
+  },
+  { engines: ['postgres', 'mysql'] },
+);
