@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { badInput, SpellbookError } from '../errors.js';
 import { utf8Text } from '../io/csv-records.js';
 
@@ -25,7 +25,7 @@ interface Info {
 function csvError(err: unknown, file: string, fallbackLine: number): unknown {
   if (err instanceof SpellbookError) return err;
   const e = err as Error & { code?: string; lines?: number };
-  if (e.code?.startsWith('CSV_')) return badInput({ file, line: e.lines ?? fallbackLine, message: e.message.replace(/ on line \d+$/, '') });
+  if (err instanceof CsvError) return badInput({ file, line: e.lines ?? fallbackLine, message: e.message.replace(/ on line \d+$/, '') });
   return err;
 }
 

@@ -13,7 +13,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { SpellbookError, badInput } from '../errors.js';
 
 export interface CsvRecord {
@@ -159,8 +159,11 @@ async function* parsedRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
     }
   } catch (err) {
     if (err instanceof SpellbookError) throw err;
-    const e = err as Error & { code?: string; lines?: number };
-    if (e.code?.startsWith('CSV_')) throw badInput({ file: csv.file, line: e.lines ?? 0, message: e.message.replace(/ on line \d+$/, '') });
+    // Every csv-parse error, not only the CSV_* codes: INVALID_OPENING_QUOTE has no prefix.
+    if (err instanceof CsvError) {
+      const e = err as CsvError & { lines?: number };
+      throw badInput({ file: csv.file, line: e.lines ?? 0, message: e.message.replace(/ on line \d+$/, '') });
+    }
     throw err;
   }
 }
