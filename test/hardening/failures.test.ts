@@ -5,6 +5,7 @@
  * --statement-timeout, the session killed mid-export (pg_terminate_backend / KILL on
  * that session only) and a table dropped between two chunks of a database join.
  */
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { describeEngines, type EngineContext } from '../support/engines.js';
-import { runCli, tempDir, writeFile, writeMetadata, type CliResult } from '../support/cli.js';
+import { ROOT, runCli, tempDir, writeFile, writeMetadata, type CliResult } from '../support/cli.js';
 import { accounts, metadataFor } from './helpers.js';
 
 const PASSWORD = 'Sup3r-s3cret-pw';
@@ -117,6 +118,28 @@ describeEngines(
       const run = failsCleanly(['export', '-m', md, '-f', 'account.balance'], slow.killed);
       await until('the export statement', () => slow.kill(ctx().admin, slow.query(20)));
       await run;
+    });
+
+    it('SIGINT while the server works: exit 130 at once, no temporary file, the old output kept', async () => {
+      await accounts(ctx());
+      const { md, slow } = slowSetup(ctx(), 20);
+      const dir = tempDir();
+      const out = writeFile(dir, 'out.csv', KEPT);
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'export', '-m', md, '-f', 'account.balance', '--output', out], { env: { ...process.env, NO_COLOR: '1' } });
+      const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+      const probe = ctx().engine === 'postgres' ? `SELECT 1 FROM pg_stat_activity WHERE query LIKE ? AND pid <> pg_backend_pid()` : `SELECT 1 FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND ID <> CONNECTION_ID()`;
+      await until('the export statement', async () => {
+        const r = await ctx().admin.raw(probe, [`%${slow.query(20)}%`]);
+        return (ctx().engine === 'postgres' ? r.rows : r[0]).length > 0;
+      });
+      const started = Date.now();
+      child.kill('SIGINT');
+      const [code] = await exited;
+      expect(code).toBe(130);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(readFileSync(out, 'utf8')).toBe(KEPT);
+      expect(readdirSync(dir)).toEqual(['out.csv']);
+      await slow.kill(ctx().admin, slow.query(20)); // the server-side statement outlives the client otherwise
     });
 
     // PostgreSQL only: on MariaDB the DROP did not get in between two chunks (it waited out
