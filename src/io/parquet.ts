@@ -74,7 +74,11 @@ function toCell(v: Value | string, column: OutputColumn): Cell {
       break;
     }
   }
-  throw new SpellbookError('BAD_INPUT', `${column.name}: ${JSON.stringify(typeof v === 'bigint' ? v.toString() : v)} is not a ${column.type}; parquet output needs values of the declared type`);
+  // Exit 1, not 2: the database returned it, so no file the user passed is at fault.
+  throw new SpellbookError(
+    'INTERNAL',
+    `${column.name}: ${JSON.stringify(typeof v === 'bigint' ? v.toString() : v)} is not a ${column.type}; parquet output needs values of the declared type (spellbook validate checks the column types)`,
+  );
 }
 
 /**

@@ -48,9 +48,11 @@ describe('ParquetRowWriter', () => {
       yield* rows(10);
       yield { prefix: ['L', '1'], values: ['abc', null] };
     }
-    await expect(writeRows(bad(), new ParquetRowWriter(openSink(join(dir, 'out.parquet')), PREFIX, VALUES))).rejects.toThrow(
-      'x: "abc" is not a float; parquet output needs values of the declared type',
-    );
+    await expect(writeRows(bad(), new ParquetRowWriter(openSink(join(dir, 'out.parquet')), PREFIX, VALUES))).rejects.toMatchObject({
+      code: 'INTERNAL',
+      exitCode: 1,
+      message: expect.stringContaining('x: "abc" is not a float; parquet output needs values of the declared type'),
+    });
     expect(existsSync(join(dir, 'out.parquet'))).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
   });
