@@ -1,9 +1,8 @@
-import type { Knex } from 'knex';
 import type { Connection, FieldPacket } from 'mysql2';
 import { databaseError } from '../database-error.js';
-import type { CompiledQuery, Driver, Row } from '../dialect.js';
-import { inBatches } from '../batches.js';
-import { acquire, once, release, withConnection } from '../pool.js';
+import type { CompiledQuery, Row } from '../dialect.js';
+import { acquire, release, withConnection } from '../pool.js';
+import { KnexDriver } from '../knex-driver.js';
 
 export type MysqlConnection = Connection;
 
@@ -21,20 +20,7 @@ export function queryWithFields(
   });
 }
 
-export class MysqlDriver implements Driver {
-  readonly close: () => Promise<void>;
-
-  constructor(
-    private readonly knex: Knex,
-    private readonly secrets: readonly string[],
-  ) {
-    this.close = once(() => knex.destroy());
-  }
-
-  batches(query: CompiledQuery): AsyncIterable<Row[]> {
-    return inBatches(this.stream(query));
-  }
-
+export class MysqlDriver extends KnexDriver {
   async *stream(query: CompiledQuery): AsyncIterable<Row> {
     const connection = await acquire<MysqlConnection>(this.knex, this.secrets);
     let completed = false;

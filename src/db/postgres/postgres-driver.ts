@@ -1,11 +1,10 @@
 import { finished } from 'node:stream/promises';
-import type { Knex } from 'knex';
 import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import { databaseError } from '../database-error.js';
-import type { CompiledQuery, Driver, Row } from '../dialect.js';
-import { inBatches } from '../batches.js';
-import { acquire, discard, once, release, withConnection } from '../pool.js';
+import type { CompiledQuery, Row } from '../dialect.js';
+import { acquire, discard, release, withConnection } from '../pool.js';
+import { KnexDriver } from '../knex-driver.js';
 
 /** Rows fetched per round trip by the cursor. */
 const BATCH_SIZE = 2000;
@@ -47,20 +46,7 @@ function whenLost(connection: pg.Client, rows: QueryStream): { happened(): boole
   };
 }
 
-export class PostgresDriver implements Driver {
-  readonly close: () => Promise<void>;
-
-  constructor(
-    private readonly knex: Knex,
-    private readonly secrets: readonly string[],
-  ) {
-    this.close = once(() => knex.destroy());
-  }
-
-  batches(query: CompiledQuery): AsyncIterable<Row[]> {
-    return inBatches(this.stream(query));
-  }
-
+export class PostgresDriver extends KnexDriver {
   async *stream(query: CompiledQuery): AsyncIterable<Row> {
     const connection = await acquire<pg.Client>(this.knex, this.secrets);
     const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE });

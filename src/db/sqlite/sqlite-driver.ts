@@ -1,9 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Knex } from 'knex';
 import { databaseError } from '../database-error.js';
-import type { CompiledQuery, Driver, Row } from '../dialect.js';
-import { acquire, once, release, withConnection } from '../pool.js';
+import type { CompiledQuery, Row } from '../dialect.js';
+import { acquire, release, withConnection } from '../pool.js';
 import { BATCH_ROWS, flatten } from '../batches.js';
+import { KnexDriver } from '../knex-driver.js';
 
 export type SqliteConnection = BetterSqlite3.Database;
 
@@ -12,22 +12,13 @@ export function sqliteParameters(parameters: readonly unknown[]): unknown[] {
   return parameters.map((p) => (typeof p === 'boolean' ? Number(p) : p instanceof Date ? p.getTime() : p));
 }
 
-export class SqliteDriver implements Driver {
-  readonly close: () => Promise<void>;
-
-  constructor(
-    private readonly knex: Knex,
-    private readonly secrets: readonly string[],
-  ) {
-    this.close = once(() => knex.destroy());
-  }
-
+export class SqliteDriver extends KnexDriver {
   stream(query: CompiledQuery): AsyncIterable<Row> {
     return flatten(this.batches(query));
   }
 
   /** better-sqlite3 steps synchronously: a batch is a plain loop over `iterate()`. */
-  async *batches(query: CompiledQuery): AsyncIterable<Row[]> {
+  override async *batches(query: CompiledQuery): AsyncIterable<Row[]> {
     const connection = await acquire<SqliteConnection>(this.knex, this.secrets);
     let rows: IterableIterator<unknown> | undefined;
     try {
