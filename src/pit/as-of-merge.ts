@@ -11,7 +11,7 @@
  * sweep per key carries the running maximum forward. O(rows · log labels-per-key) time,
  * O(labels) memory, identical results whatever order the database returns rows in.
  */
-import { beats, type TimeRules } from './visibility.js';
+import { beats, visibleFrom, type TimeRules } from './visibility.js';
 
 /** Labels of one entity, sorted by (key, time) once and shared by all its groups. */
 export class LabelIndex {
@@ -79,7 +79,7 @@ export class AsOfMerge {
     const { blockStart, sortedTimes } = this.labels;
     let lo = blockStart[key]!;
     let hi = blockStart[key + 1]!;
-    const start = this.rules.knownAt ? Math.max(event, created) : event;
+    const start = visibleFrom(event, created, this.rules);
     // First label position with time >= start.
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
@@ -88,7 +88,7 @@ export class AsOfMerge {
     }
     if (lo === blockStart[key + 1]!) return -1; // every label of this key is earlier than the row
     const slotEvent = this.slotEvent[lo]!;
-    if (slotEvent !== slotEvent || event > slotEvent || (event === slotEvent && created > this.slotCreated[lo]!)) {
+    if (slotEvent !== slotEvent || beats(event, created, slotEvent, this.slotCreated[lo]!)) {
       this.slotEvent[lo] = event;
       this.slotCreated[lo] = created;
       return lo;
@@ -106,7 +106,7 @@ export class AsOfMerge {
       let winner = -1;
       for (let p = blockStart[k]!; p < blockStart[k + 1]!; p++) {
         const e = this.slotEvent[p]!;
-        if (e === e && (winner < 0 || beats({ event: e, created: this.slotCreated[p]! }, { event, created }))) {
+        if (e === e && (winner < 0 || beats(e, this.slotCreated[p]!, event, created))) {
           event = e;
           created = this.slotCreated[p]!;
           winner = p;
