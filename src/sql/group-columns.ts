@@ -4,7 +4,7 @@
  * filter, rank and join on those aliases only, so each time expression is written once.
  */
 import type { SqlDialect, TimeComparison } from '../db/dialect.js';
-import type { Feature, Group } from '../metadata/types.js';
+import type { Feature, Group, KeyType } from '../metadata/types.js';
 
 export const KEY_ALIAS = (i: number) => `__k${i}`;
 export const FEATURE_ALIAS = (i: number) => `__f${i}`;
@@ -27,6 +27,11 @@ export class GroupColumns {
   /** The source's own key columns (what an index on the table would cover). */
   sourceKeys(): string[] {
     return this.group.entityColumns.map((c) => this.ref(c));
+  }
+
+  /** The source's key columns as they compare exactly (byte for byte on strings), whatever the collation. */
+  exactKeys(): string[] {
+    return this.sourceKeys().map((k, i) => this.dialect.exactKey(k, this.group.entity.keyTypes[i]!));
   }
 
   /**
@@ -74,10 +79,6 @@ export class AliasedColumns {
     return this.group.entityColumns.map((_, i) => this.col(KEY_ALIAS(i)));
   }
 
-  /** Key expressions that compare exactly (byte for byte on strings), whatever the collation. */
-  exactKeys(): string[] {
-    return this.keys().map((k, i) => this.dialect.exactKey(k, this.group.entity.keyTypes[i]!));
-  }
 
   /** Newest first: event time, then created time with NULL last; beyond that the engine picks. */
   priorityOrder(): string {
@@ -106,4 +107,16 @@ export class AliasedColumns {
     }
     return conditions;
   }
+}
+
+/**
+ * `a = b` for a key column: the native comparison, which an index on the key can serve,
+ * plus, where the dialect's exact form differs, the byte-for-byte one that rules out
+ * collation matches such as 'abc' = 'ABC' on MariaDB. `b()` is called once per use, in
+ * text order, so a positional placeholder is bound for each.
+ */
+export function keyEquality(dialect: SqlDialect, a: string, b: () => string, type: KeyType): string[] {
+  const native = `${a} = ${b()}`;
+  const exact = dialect.exactKey(a, type);
+  return exact === a ? [native] : [native, `${exact} = ${dialect.exactKey(b(), type)}`];
 }

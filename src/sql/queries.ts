@@ -11,7 +11,7 @@ import type { CompiledQuery, SqlDialect, TimeComparison } from '../db/dialect.js
 import type { Feature, Group } from '../metadata/types.js';
 import type { KeyTuple } from '../pit/keys.js';
 import { SqlBuilder, sourceSql } from './builder.js';
-import { AliasedColumns, GroupColumns, KEY_ALIAS } from './group-columns.js';
+import { AliasedColumns, GroupColumns, KEY_ALIAS, keyEquality } from './group-columns.js';
 
 export interface TimeParams {
   readonly ttlMs?: number;
@@ -61,8 +61,7 @@ export function latestQuery(
   }
   if (keys !== undefined) where.push(keyFilter(b, cols, keys));
   const order = !e ? '' : c ? `${e.column} DESC, CASE WHEN ${c.column} IS NULL THEN 1 ELSE 0 END, ${c.column} DESC` : `${e.column} DESC`;
-  const exactKeys = cols.sourceKeys().map((k, i) => dialect.exactKey(k, group.entity.keyTypes[i]!));
-  const window = `ROW_NUMBER() OVER (PARTITION BY ${exactKeys.join(', ')}${order ? ` ORDER BY ${order}` : ''})`;
+  const window = `ROW_NUMBER() OVER (PARTITION BY ${cols.exactKeys().join(', ')}${order ? ` ORDER BY ${order}` : ''})`;
   const w = new AliasedColumns(dialect, group, 'w');
   const keyOrder = group.entity.keyTypes.map((type, i) => dialect.keyOrder(w.col(KEY_ALIAS(i)), type));
   return b.compile(
@@ -79,13 +78,7 @@ function keyFilter(b: SqlBuilder, cols: GroupColumns, keys: readonly KeyTuple[])
   const one = (key: KeyTuple) =>
     cols
       .sourceKeys()
-      .map((k, i) => {
-        const native = `${k} = ${b.bind(key[i])}`;
-        const exact = b.dialect.exactKey(k, types[i]!);
-        // The native comparison can use an index; the exact one rules out collation
-        // matches such as 'abc' = 'ABC' on MariaDB.
-        return exact === k ? native : `${native} AND ${exact} = ${b.dialect.exactKey(b.bind(key[i]), types[i]!)}`;
-      })
+      .flatMap((k, i) => keyEquality(b.dialect, k, () => b.bind(key[i]), types[i]!))
       .join(' AND ');
   return `(${keys.map((k) => `(${one(k)})`).join(' OR ')})`;
 }
@@ -106,12 +99,7 @@ export function joinChunkQuery(dialect: SqlDialect, group: Group, features: read
     ...group.entity.keyTypes.map((type, i) => ({ name: KEY_ALIAS(i), type })),
   ]);
   const t = new AliasedColumns(dialect, group, 't');
-  const on = t.keys().flatMap((k, i) => {
-    const type = group.entity.keyTypes[i]!;
-    const native = `${k} = ${l(KEY_ALIAS(i))}`;
-    const exact = dialect.exactKey(k, type);
-    return exact === k ? [native] : [native, `${exact} = ${dialect.exactKey(l(KEY_ALIAS(i)), type)}`];
-  });
+  const on = t.keys().flatMap((k, i) => keyEquality(dialect, k, () => l(KEY_ALIAS(i)), group.entity.keyTypes[i]!));
   const ttl = time.ttlMs;
   const notBefore = ttl === undefined ? undefined : () => `${l('__t')} - ${Math.trunc(ttl)}`;
   const where = t.visibleAt(() => l('__t'), notBefore, time.knownAt);
