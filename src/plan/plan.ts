@@ -80,7 +80,7 @@ export interface JoinPlan {
   readonly columns: readonly string[];
 }
 
-function timeRules(md: Metadata, group: Group, request: CommonRequest): TimeRules {
+function timeRules(group: Group, request: CommonRequest): TimeRules {
   const override = request.ttl?.[group.name];
   return { ttlMs: group.eventTime ? (override ?? group.ttlMs) : undefined, knownAt: request.knownAt === true };
 }
@@ -110,7 +110,7 @@ export function planExport(md: Metadata, dialect: SqlDialect, request: ExportReq
     throw new SpellbookError('USAGE', `--limit must be a whole number, got ${request.limit}`);
   }
   const groups = byGroup(features).map(({ group, features: fs }) => {
-    const rules = timeRules(md, group, request);
+    const rules = timeRules(group, request);
     return { group, features: fs, rules, query: latestQuery(dialect, group, fs.map((f) => f.feature), snapshot, rules, keys) };
   });
   return { kind: 'export', entity, snapshot, knownAt: request.knownAt === true, keys, limit: request.limit, features, groups, columns };
@@ -142,7 +142,7 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
   const entities = entityList.map((entity) => ({ entity, columns: request.entityColumns?.[entity.name] ?? entity.keyColumns }));
   const strategy = chooseStrategy(request.strategy ?? 'auto', facts);
   const groups = byGroup(features).map(({ group, features: fs }) => {
-    const rules = timeRules(md, group, request);
+    const rules = timeRules(group, request);
     const feats = fs.map((f) => f.feature);
     const query = strategy.strategy === 'merge' ? scanQuery(dialect, group, feats) : joinChunkQuery(dialect, group, feats, rules, { json: '[]' });
     return { group, features: fs, rules, query };
