@@ -78,7 +78,7 @@ export async function readLabels<P>(options: LabelsOptions<P>): Promise<Labels<P
     const t = parseTime(stamp);
     if (t === undefined) {
       const hint = options.timestampUnit ? `expected an integer epoch in ${options.timestampUnit}` : TIMESTAMP_HINT;
-      throw badInput({ file, line, message: `${options.timestampColumn}: ${shown(stamp)} is not a timestamp (${hint})` });
+      throw badInput({ file, line, column: options.timestampColumn, value: stamp, message: `${options.timestampColumn}: ${shown(stamp)} is not a timestamp (${hint})` });
     }
     for (const kc of keyColumns) kc.keys.push(kc.dictionary.add(readKey(kc, fields, file, line)));
     times.push(t);
@@ -127,9 +127,9 @@ function readKey(kc: KeyColumns, fields: readonly string[], file: string, line: 
   const key: KeyValue[] = [];
   for (let j = 0; j < kc.index.length; j++) {
     const text = fields[kc.index[j]!]!;
-    if (text.trim() === '') throw badInput({ file, line, message: `${kc.name[j]}: missing key value` });
+    if (text.trim() === '') throw badInput({ file, line, column: kc.name[j], value: text, message: `${kc.name[j]}: missing key value` });
     const v = normaliseKeyValue(text, kc.types[j]!);
-    if (v === undefined) throw badInput({ file, line, message: `${kc.name[j]}: ${shown(text)} is not an int` });
+    if (v === undefined) throw badInput({ file, line, column: kc.name[j], value: text, message: `${kc.name[j]}: ${shown(text)} is not an int` });
     key.push(v);
   }
   return key;
