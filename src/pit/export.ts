@@ -7,6 +7,7 @@ import type { Database, Row } from '../db/dialect.js';
 import { SpellbookError } from '../errors.js';
 import type { ExportPlan } from '../plan/plan.js';
 import { RowDecoder } from './decode.js';
+import { inMetadataWords } from './missing-object.js';
 import { compareKeys, type KeyTuple } from './keys.js';
 import type { OutputRow } from './join.js';
 import { normaliseValue, keyValueType, type Value } from './values.js';
@@ -14,13 +15,17 @@ import { normaliseValue, keyValueType, type Value } from './values.js';
 interface Cursor {
   readonly iterator: AsyncIterator<Row>;
   readonly decoder: RowDecoder;
+  /** Puts a failure of this group's query in the metadata's words. */
+  readonly explain: (err: unknown) => unknown;
   key?: KeyTuple;
   values?: unknown[];
 }
 
 async function advance(cursor: Cursor, groupName: string): Promise<void> {
   for (;;) {
-    const next = await cursor.iterator.next();
+    const next = await cursor.iterator.next().catch((err: unknown) => {
+      throw cursor.explain(err);
+    });
     if (next.done) {
       cursor.key = undefined;
       return;
@@ -41,6 +46,7 @@ export async function* runExport(db: Database, plan: ExportPlan): AsyncGenerator
   const cursors: Cursor[] = plan.groups.map((g) => ({
     iterator: db.driver.stream(g.query)[Symbol.asyncIterator](),
     decoder: new RowDecoder(g.group, g.features.length),
+    explain: (err: unknown) => inMetadataWords(err, db.dialect, g.group, g.features.map((f) => f.feature)),
   }));
   const keyTypes = plan.entity.keyTypes.map(keyValueType);
   let emitted = 0;

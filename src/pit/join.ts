@@ -10,6 +10,7 @@ import type { JoinPlan, GroupPlan } from '../plan/plan.js';
 import { joinChunkQuery, scanQuery } from '../sql/queries.js';
 import { AsOfMerge, LabelIndex } from './as-of-merge.js';
 import { RowDecoder } from './decode.js';
+import { inMetadataWords } from './missing-object.js';
 import { FEATURE_ALIAS } from '../sql/group-columns.js';
 import type { Value } from './values.js';
 import { FeatureColumn } from './feature-column.js';
@@ -49,16 +50,20 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
   const winners: Winners[] = [];
   const indexes = new Map<string, LabelIndex>();
   for (const g of plan.groups) {
-    if (plan.strategy === 'merge') {
-      const entityLabels = labels.entities.get(g.group.entity.name)!;
-      let index = indexes.get(g.group.entity.name);
-      if (!index) {
-        index = new LabelIndex(entityLabels.keyOfLabel, labels.times, entityLabels.dictionary.size);
-        indexes.set(g.group.entity.name, index);
+    try {
+      if (plan.strategy === 'merge') {
+        const entityLabels = labels.entities.get(g.group.entity.name)!;
+        let index = indexes.get(g.group.entity.name);
+        if (!index) {
+          index = new LabelIndex(entityLabels.keyOfLabel, labels.times, entityLabels.dictionary.size);
+          indexes.set(g.group.entity.name, index);
+        }
+        winners.push(await mergeGroup(db, g, labels, index));
+      } else {
+        winners.push(await databaseGroup(db, g, labels));
       }
-      winners.push(await mergeGroup(db, g, labels, index));
-    } else {
-      winners.push(await databaseGroup(db, g, labels));
+    } catch (err) {
+      throw inMetadataWords(err, db.dialect, g.group, g.features.map((f) => f.feature));
     }
   }
 
