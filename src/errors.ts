@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'NOT_FOUND' // a named entity, group or feature does not exist
   | 'READ_ONLY' // a write was asked of a read-only connection
   | 'DATABASE' // the database failed or refused
+  | 'TYPE_MISMATCH' // the database returned a value its declared type cannot hold
   | 'VALIDATION_FAILED' // `validate` found problems
   | 'INTERNAL';
 
@@ -22,6 +23,7 @@ const EXIT_CODES: Record<ErrorCode, 1 | 2> = {
   NOT_FOUND: 2,
   READ_ONLY: 2,
   DATABASE: 1,
+  TYPE_MISMATCH: 1,
   VALIDATION_FAILED: 1,
   INTERNAL: 1,
 };
@@ -118,7 +120,10 @@ export class UsageError extends SpellbookError {}
 export class BadInputError extends SpellbookError {}
 /** A write was asked of a connection marked read_only (`READ_ONLY`); exit 2. */
 export class ReadOnlyError extends SpellbookError {}
-/** The database failed or refused (`DATABASE`); exit 1. The driver's error is the `cause`. */
+/**
+ * The database failed or refused (`DATABASE`; the driver's error is the `cause`), or returned
+ * a value its declared type cannot hold (`TYPE_MISMATCH`); exit 1.
+ */
 export class DatabaseError extends SpellbookError {}
 /** `validate` found problems (`VALIDATION_FAILED`); exit 1. */
 export class ValidationError extends SpellbookError {}
@@ -135,6 +140,7 @@ const FAMILIES: Record<ErrorCode, Family> = {
   BAD_INPUT: BadInputError,
   READ_ONLY: ReadOnlyError,
   DATABASE: DatabaseError,
+  TYPE_MISMATCH: DatabaseError,
   VALIDATION_FAILED: ValidationError,
   INTERNAL: InternalError,
 };

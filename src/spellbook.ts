@@ -27,6 +27,7 @@ import { parseInstant } from './time/instant.js';
 import { DURATION_HINT, parseDuration } from './time/duration.js';
 import { runExport } from './pit/export.js';
 import { runJoin, type JoinHooks, type OutputRow } from './pit/join.js';
+import { RunStats } from './pit/stats.js';
 import { keyValueType, type Value } from './pit/values.js';
 import type { OutputColumn } from './io/parquet.js';
 import { importFile, type ImportRequest, type ImportResult } from './import/index.js';
@@ -51,6 +52,8 @@ export type Row = Record<string, Value>;
 /** Rows as objects keyed by output column, plus the column order (a join's is known once iteration has begun). */
 export interface RowStream<R extends Row = Row> extends AsyncIterable<R> {
   readonly columns: readonly string[];
+  /** What the run did, filled as the rows are iterated (complete once the loop ends): see RunStats. */
+  readonly stats: RunStats;
 }
 
 /** A time as the library takes it: a Date, epoch milliseconds, or ISO 8601 text (no offset = UTC), as --snapshot-date. */
@@ -208,9 +211,14 @@ export class Spellbook {
     return describePlan(plan);
   }
 
-  /** Runs an export plan; rows carry typed values (see Value). */
-  async *exportRows(plan: ExportPlan): AsyncGenerator<OutputRow<''>> {
-    yield* runExport(await this.db(), plan);
+  /** An empty RunStats for a plan, for exportRows or joinRows (hooks.stats) to fill. */
+  newStats(plan: ExportPlan | JoinPlan): RunStats {
+    return new RunStats(plan.groups.map((g) => g.group.name));
+  }
+
+  /** Runs an export plan; rows carry typed values (see Value). `stats`, if given, is filled as rows are produced. */
+  async *exportRows(plan: ExportPlan, stats?: RunStats): AsyncGenerator<OutputRow<''>> {
+    yield* runExport(await this.db(), plan, stats);
   }
 
   /** Runs a join plan; `encodePrefix` turns each label row's fields into what the caller keeps of them. */
@@ -225,10 +233,12 @@ export class Spellbook {
    */
   export<R extends Row = Row>(options: ExportOptions): RowStream<R> {
     const plan = this.planExport(exportRequest(options));
-    const rows = this.exportRows(plan);
+    const stats = this.newStats(plan);
+    const rows = this.exportRows(plan, stats);
     const columns = plan.columns;
     return {
       columns,
+      stats,
       async *[Symbol.asyncIterator]() {
         for await (const row of rows) {
           const out: Row = {};
@@ -246,14 +256,19 @@ export class Spellbook {
   join<R extends Row = Row>(options: JoinOptions): RowStream<R> {
     const self = this;
     let columns: readonly string[] = [];
+    let stats = new RunStats([]);
     return {
       get columns() {
         return columns;
       },
+      get stats() {
+        return stats;
+      },
       async *[Symbol.asyncIterator]() {
         const plan = await self.planJoin(joinRequest(options));
         columns = plan.columns;
-        for await (const row of self.joinRows(plan, { encodePrefix: (fields) => fields })) {
+        stats = self.newStats(plan);
+        for await (const row of self.joinRows(plan, { encodePrefix: (fields) => fields, stats })) {
           const out: Row = {};
           plan.inputColumns.forEach((c, i) => (out[c] = row.prefix[i] ?? null));
           plan.features.forEach((f, i) => (out[f.column] = row.values[i]!));

@@ -7,6 +7,7 @@ import { openSink } from '../io/sink.js';
 import { Progress } from '../io/progress.js';
 import { textRowWriter, writeRows, type RowWriter } from '../io/write.js';
 import type { OutputRow } from '../pit/join.js';
+import type { RunStats } from '../pit/stats.js';
 
 export function printPlan(plan: Record<string, unknown>): void {
   process.stdout.write(yamlStringify(plan, { lineWidth: 0 }));
@@ -40,4 +41,30 @@ export async function writeOutput(
       : (textRowWriter(createEncoder(options.format, prefixColumns.map((c) => c.name), valueColumns.map((c) => c.name)), sink) as RowWriter<unknown>);
   const progress = new Progress(options.label, { quiet: options.quiet });
   return writeRows(rows(writer, progress), writer, progress);
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * The end-of-run summary (stderr, unless --quiet): rows written, where, how long, and per
+ * group what matched — for a join, labels that found a row; for an export, keys given a
+ * value; then the --key values that matched nothing. The counts are the library's
+ * (RunStats, filled by the row stream); this only words them.
+ */
+export function formatSummary(command: 'export' | 'join', stats: RunStats, output: string | undefined, elapsedMs: number): string {
+  const where = (output ?? '-') === '-' ? 'stdout' : output!;
+  const lines = [`${command}: ${plural(stats.rows, 'row')} written to ${where} in ${(elapsedMs / 1000).toFixed(1)}s`];
+  for (const g of stats.groups) {
+    lines.push(command === 'join' ? `  ${g.group}: ${g.matched} of ${plural(stats.rows, 'label')} matched a row` : `  ${g.group}: ${plural(g.matched, 'key')} exported`);
+  }
+  if (stats.unmatchedKeys.length > 0) {
+    lines.push(`  --key matched nothing: ${stats.unmatchedKeys.map((k) => k.map(String).join(',')).join('; ')}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function printSummary(...args: Parameters<typeof formatSummary>): void {
+  process.stderr.write(formatSummary(...args));
 }

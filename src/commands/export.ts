@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { SpellbookCommand } from '../cli/base-command.js';
 import { outputFormat, parseTtlFlags, pitFlags } from '../cli/flags.js';
-import { printPlan, writeOutput } from '../cli/output.js';
+import { printPlan, printSummary, writeOutput } from '../cli/output.js';
 import { usage } from '../errors.js';
 import { openSpellbook } from '../spellbook.js';
 import { parseEpoch, parseInstant } from '../time/instant.js';
@@ -47,12 +47,15 @@ export default class Export extends SpellbookCommand {
       });
       if (flags['dry-run']) return printPlan(book.describe(plan));
       const columns = book.outputColumns(plan);
-      await writeOutput(() => book.exportRows(plan), columns.prefix, columns.values, {
+      const stats = book.newStats(plan);
+      const started = performance.now();
+      await writeOutput(() => book.exportRows(plan, stats), columns.prefix, columns.values, {
         format: outputFormat(flags.format, flags.output),
         output: flags.output,
         quiet: flags.quiet,
         label: 'export',
       });
+      if (!flags.quiet) printSummary('export', stats, flags.output, performance.now() - started);
     } finally {
       await book.close();
     }

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { SpellbookCommand } from '../cli/base-command.js';
 import { outputFormat, parseTtlFlags, pitFlags } from '../cli/flags.js';
-import { printPlan, writeOutput } from '../cli/output.js';
+import { printPlan, printSummary, writeOutput } from '../cli/output.js';
 import { usage } from '../errors.js';
 import { STRATEGIES, type StrategyChoice } from '../plan/plan.js';
 import { openSpellbook } from '../spellbook.js';
@@ -53,6 +53,8 @@ export default class Join extends SpellbookCommand {
       });
       if (flags['dry-run']) return printPlan(book.describe(plan));
       const columns = book.outputColumns(plan);
+      const stats = book.newStats(plan);
+      const started = performance.now();
       await writeOutput(
         (encoder, progress) => {
           progress.phase('join: reading labels');
@@ -60,6 +62,7 @@ export default class Join extends SpellbookCommand {
           let labels = 0;
           return book.joinRows(plan, {
             encodePrefix: (fields) => encoder.prefix(fields),
+            stats,
             onLabel: () => {
               labels++;
               progress.tick();
@@ -71,6 +74,7 @@ export default class Join extends SpellbookCommand {
         columns.values,
         { format: outputFormat(flags.format, flags.output), output: flags.output, quiet: flags.quiet, label: 'join' },
       );
+      if (!flags.quiet) printSummary('join', stats, flags.output, performance.now() - started);
     } finally {
       await book.close();
     }

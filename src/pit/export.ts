@@ -8,9 +8,10 @@ import { SpellbookError } from '../errors.js';
 import type { ExportPlan } from '../plan/plan.js';
 import { RowDecoder } from './decode.js';
 import { inMetadataWords } from './missing-object.js';
+import type { RunStats } from './stats.js';
 import { compareKeys, type KeyTuple } from './keys.js';
 import type { OutputRow } from './join.js';
-import { normaliseValue, keyValueType, type Value } from './values.js';
+import { featureValue, normaliseValue, keyValueType, type Value } from './values.js';
 
 interface Cursor {
   readonly iterator: AsyncIterator<Row>;
@@ -42,7 +43,7 @@ async function advance(cursor: Cursor, groupName: string): Promise<void> {
   }
 }
 
-export async function* runExport(db: Database, plan: ExportPlan): AsyncGenerator<OutputRow<''>> {
+export async function* runExport(db: Database, plan: ExportPlan, stats?: RunStats): AsyncGenerator<OutputRow<''>> {
   const cursors: Cursor[] = plan.groups.map((g) => ({
     iterator: db.driver.stream(g.query)[Symbol.asyncIterator](),
     decoder: new RowDecoder(g.group, g.features.length),
@@ -50,19 +51,30 @@ export async function* runExport(db: Database, plan: ExportPlan): AsyncGenerator
   }));
   const keyTypes = plan.entity.keyTypes.map(keyValueType);
   let emitted = 0;
+  // Only an export restricted to given keys remembers what it emitted, to name the misses.
+  const found: KeyTuple[] | undefined = plan.keys && stats ? [] : undefined;
   try {
     await Promise.all(cursors.map((c, i) => advance(c, plan.groups[i]!.group.name)));
     while (plan.limit === undefined || emitted < plan.limit) {
       let min: KeyTuple | undefined;
       for (const c of cursors) if (c.key !== undefined && (min === undefined || compareKeys(c.key, min) < 0)) min = c.key;
-      if (min === undefined) break;
+      if (min === undefined) {
+        if (found && stats) stats.unmatchedKeys = plan.keys!.filter((k) => !found.some((f) => compareKeys(f, k) === 0));
+        break;
+      }
       const values: Value[] = min.map((v, i) => normaliseValue(v, keyTypes[i]!));
       const moving: Promise<void>[] = [];
       cursors.forEach((c, gi) => {
         const here = c.key !== undefined && compareKeys(c.key, min!) === 0;
-        plan.groups[gi]!.features.forEach((f, fi) => values.push(here ? normaliseValue(c.values![fi], f.feature.type) : null));
-        if (here) moving.push(advance(c, plan.groups[gi]!.group.name));
+        const { group, features } = plan.groups[gi]!;
+        features.forEach((f, fi) => values.push(here ? featureValue(c.values![fi], group, f.feature) : null));
+        if (here) {
+          moving.push(advance(c, plan.groups[gi]!.group.name));
+          if (stats) stats.groups[gi]!.matched++;
+        }
       });
+      found?.push(min);
+      if (stats) stats.rows++;
       yield { prefix: '', values };
       emitted++;
       await Promise.all(moving);

@@ -5,8 +5,8 @@
  * keeps its winners in a few megabytes. A value a double cannot hold exactly (an int
  * beyond 2^53) moves the column to a plain array.
  */
-import type { FeatureType } from '../metadata/types.js';
-import { normaliseValue, type Value } from './values.js';
+import type { Feature, FeatureType, Group } from '../metadata/types.js';
+import { featureValue, type Value } from './values.js';
 
 const NUMERIC: ReadonlySet<FeatureType> = new Set(['int', 'float', 'bool', 'timestamp']);
 
@@ -15,11 +15,15 @@ export class FeatureColumn {
   private isNull: Uint8Array | undefined;
   private values: Value[] | undefined;
 
+  readonly type: FeatureType;
+
   constructor(
-    readonly type: FeatureType,
+    private readonly group: Group,
+    private readonly feature: Feature,
     private readonly size: number,
   ) {
-    if (NUMERIC.has(type)) {
+    this.type = feature.type;
+    if (NUMERIC.has(this.type)) {
       this.numbers = new Float64Array(size);
       this.isNull = new Uint8Array(size).fill(1);
     } else {
@@ -28,7 +32,7 @@ export class FeatureColumn {
   }
 
   set(slot: number, raw: unknown): void {
-    const v = normaliseValue(raw, this.type);
+    const v = featureValue(raw, this.group, this.feature);
     if (this.numbers) {
       if (v === null) return void (this.isNull![slot] = 1);
       const n = typeof v === 'boolean' ? (v ? 1 : 0) : v instanceof Date ? v.getTime() : v;

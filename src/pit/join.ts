@@ -11,6 +11,7 @@ import { joinChunkQuery, scanQuery } from '../sql/queries.js';
 import { AsOfMerge, LabelIndex } from './as-of-merge.js';
 import { RowDecoder } from './decode.js';
 import { inMetadataWords } from './missing-object.js';
+import type { RunStats } from './stats.js';
 import { FEATURE_ALIAS } from '../sql/group-columns.js';
 import type { Value } from './values.js';
 import { FeatureColumn } from './feature-column.js';
@@ -25,6 +26,8 @@ export interface JoinHooks<P> {
   readonly onLabel?: () => void;
   /** Called as the join moves from reading labels to scanning groups to writing rows. */
   readonly onPhase?: (phase: 'scanning' | 'writing') => void;
+  /** Filled as the join runs: rows produced, and per group the labels that matched a row. */
+  readonly stats?: RunStats;
 }
 
 /** A group's answer: for each label, the slot of its winning row (-1: none), and the winners' feature values by slot. */
@@ -67,6 +70,9 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
     }
   }
 
+  if (hooks.stats) {
+    winners.forEach((w, gi) => (hooks.stats!.groups[gi]!.matched = countMatched(w.slotOfLabel)));
+  }
   hooks.onPhase?.('writing');
   let i = 0;
   const columns = winners.flatMap((w) => w.columns.map((column) => ({ column, slotOfLabel: w.slotOfLabel })));
@@ -77,13 +83,20 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
       const slot = slotOfLabel[i]!;
       values[c] = slot < 0 ? null : column.get(slot);
     }
+    if (hooks.stats) hooks.stats.rows++;
     yield { prefix, values };
     i++;
   }
 }
 
+function countMatched(slotOfLabel: Int32Array): number {
+  let n = 0;
+  for (const slot of slotOfLabel) if (slot >= 0) n++;
+  return n;
+}
+
 function featureColumns(g: GroupPlan, size: number): FeatureColumn[] {
-  return g.features.map((f) => new FeatureColumn(f.feature.type, size));
+  return g.features.map((f) => new FeatureColumn(g.group, f.feature, size));
 }
 
 async function mergeGroup(db: Database, g: GroupPlan, labels: Labels<unknown>, index: LabelIndex): Promise<Winners> {

@@ -31,7 +31,7 @@ describeEngines('join flags', (ctx) => {
     const dir = await world(ctx());
     writeFile(dir, 'labels.csv', 'customer,left,right,ts\n7,7,x,2024-01-02\n8,8,x,2024-01-02\n');
     const r = await runCli(
-      ['join', '--input-file', 'labels.csv', '--feature', 'account.balance,pair_info.v', '--entity-column', 'user=customer', '--entity-column', 'pair=left,right', '--timestamp-column', 'ts'],
+      ['join', '--input-file', 'labels.csv', '--feature', 'account.balance,pair_info.v', '--entity-column', 'user=customer', '--entity-column', 'pair=left,right', '--timestamp-column', 'ts', '--quiet'],
       { cwd: dir },
     );
     expect([r.code, r.stderr, r.stdout]).toEqual([0, '', 'customer,left,right,ts,balance,v\n7,7,x,2024-01-02,70,seven-x\n8,8,x,2024-01-02,80,\n']);

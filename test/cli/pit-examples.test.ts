@@ -101,7 +101,7 @@ describeEngines('join and export examples', (ctx) => {
   for (const strategy of ['merge', 'database'] as const) {
     it(`join follows every rule of SPEC §2 (--strategy ${strategy})`, async () => {
       const dir = await world(ctx());
-      const r = await runCli(['join', '--input-file', 'labels.csv', ...JOIN_FEATURES, '--strategy', strategy], { cwd: dir });
+      const r = await runCli(['join', '--input-file', 'labels.csv', ...JOIN_FEATURES, '--strategy', strategy, '--quiet'], { cwd: dir });
       expect(r.stderr).toBe('');
       expect(r.stdout).toBe(EXPECTED_JOIN);
       expect(r.code).toBe(0);
@@ -142,7 +142,7 @@ describeEngines('join and export examples', (ctx) => {
 
   it('export: latest visible row per key, sorted by key, as of the snapshot', async () => {
     const dir = await world(ctx());
-    const r = await runCli(['export', '--feature', 'account.balance,account.status,stats.n,profile.vip', '--snapshot-date', '2024-01-06'], { cwd: dir });
+    const r = await runCli(['export', '--feature', 'account.balance,account.status,stats.n,profile.vip', '--snapshot-date', '2024-01-06', '--quiet'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(['user_id,balance,status,n,vip', '1,25,open,,true', '2,5,open,,false', ''].join('\n'));
   });

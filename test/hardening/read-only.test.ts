@@ -18,11 +18,11 @@ async function everyReadCommand(dir: string, db: string): Promise<void> {
   const md = join(dir, 'metadata.yml');
   const meta = await runCli(['get', 'meta', 'feature', '-m', md, '--output-format', 'csv']);
   expect(meta.code, meta.stderr).toBe(0);
-  const exp = await runCli(['export', '-m', md, '--db', db, '-f', 'account.*', '--snapshot-date', '2024-01-05']);
+  const exp = await runCli(['export', '-m', md, '--db', db, '-f', 'account.*', '--snapshot-date', '2024-01-05', '--quiet']);
   expect(exp.stderr).toBe('');
   expect(exp.stdout).toBe(EXPORT);
   for (const strategy of ['database', 'merge']) {
-    const joined = await runCli(['join', '-m', md, '--db', db, '-f', 'account.*', '--input-file', join(dir, 'labels.csv'), '--strategy', strategy]);
+    const joined = await runCli(['join', '-m', md, '--db', db, '-f', 'account.*', '--input-file', join(dir, 'labels.csv'), '--strategy', strategy, '--quiet']);
     expect(joined.stderr).toBe('');
     expect(joined.stdout).toBe(JOIN);
   }

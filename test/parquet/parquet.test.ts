@@ -42,9 +42,9 @@ async function fixture(ctx: EngineContext): Promise<string> {
 
 /** Runs the same command to CSV and to parquet and compares the two files row for row. */
 async function sameAsCsv(dir: string, args: readonly string[], expectedTypes: readonly string[]): Promise<number> {
-  const csv = await runCli([...args, '--output', 'out.csv'], { cwd: dir });
+  const csv = await runCli([...args, '--output', 'out.csv', '--quiet'], { cwd: dir });
   expect([csv.code, csv.stderr]).toEqual([0, '']);
-  const pq = await runCli([...args, '--output', 'out.parquet'], { cwd: dir });
+  const pq = await runCli([...args, '--output', 'out.parquet', '--quiet'], { cwd: dir });
   expect([pq.code, pq.stderr]).toEqual([0, '']);
   const text = readCsv(join(dir, 'out.csv'));
   const parquet = await readParquet(join(dir, 'out.parquet'));
