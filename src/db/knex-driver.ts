@@ -1,15 +1,19 @@
 /**
  * What every engine's driver shares: the Knex pool it runs on, the secrets to keep out of
- * its errors, an idempotent close, and batches built from the row stream (SQLite, whose
- * steps are synchronous, builds its stream from batches instead).
+ * its errors, an idempotent close, batches built from the row stream (SQLite, whose
+ * steps are synchronous, builds its stream from batches instead), and the set of
+ * connections running a statement, which `cancel()` asks the server to stop.
  */
 import type { Knex } from 'knex';
 import { inBatches } from './batches.js';
+import { databaseError } from './database-error.js';
 import type { CompiledQuery, Driver, Row } from './dialect.js';
-import { once } from './pool.js';
+import { acquire, once, release } from './pool.js';
 
 export abstract class KnexDriver implements Driver {
   readonly close: () => Promise<void>;
+  /** Connections taken from the pool for a statement and not yet given back. */
+  private readonly busy = new Set<unknown>();
 
   constructor(
     protected readonly knex: Knex,
@@ -24,5 +28,69 @@ export abstract class KnexDriver implements Driver {
 
   batches(query: CompiledQuery): AsyncIterable<Row[]> {
     return inBatches(this.stream(query));
+  }
+
+  /**
+   * Asks the server to stop every statement this driver is running, from a connection of
+   * its own (the busy ones are waiting for their results). Resolves once the server has
+   * been asked; the interrupted streams then fail with the server's cancel error.
+   */
+  async cancel(): Promise<void> {
+    const running = [...this.busy];
+    if (running.length === 0 || !this.cancelOn) return;
+    const client = this.knex.client as { acquireRawConnection(): Promise<unknown>; destroyRawConnection(c: unknown): Promise<void> };
+    const canceller = await client.acquireRawConnection();
+    try {
+      for (const connection of running) await this.cancelOn(canceller, connection);
+    } finally {
+      await client.destroyRawConnection(canceller).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Sends, through `canceller`, the engine's request to stop the statement running on
+   * `connection`. Absent where there is no server to ask (SQLite).
+   */
+  protected cancelOn?(canceller: unknown, connection: unknown): Promise<void>;
+
+  /** A pool connection for a statement; `cancel()` reaches it until it is released. */
+  protected async acquire<C>(): Promise<C> {
+    const connection = await acquire<C>(this.knex, this.secrets);
+    this.busy.add(connection);
+    return connection;
+  }
+
+  protected async release(connection: unknown): Promise<void> {
+    this.busy.delete(connection);
+    await release(this.knex, connection);
+  }
+
+  /** Runs `fn` on a pool connection that `cancel()` reaches, turning its failure into a DatabaseError. */
+  protected async withConnection<C, T>(fn: (connection: C) => Promise<T>): Promise<T> {
+    const connection = await this.acquire<C>();
+    try {
+      return await fn(connection);
+    } catch (err) {
+      throw databaseError(err, this.secrets);
+    } finally {
+      await this.release(connection);
+    }
+  }
+
+  /** Runs `fn` inside a Knex transaction on its connection, which `cancel()` reaches meanwhile. */
+  protected async inTransaction<C, T>(fn: (connection: C) => Promise<T>): Promise<T> {
+    try {
+      return await this.knex.transaction(async (trx) => {
+        const connection = (await trx.client.acquireConnection()) as C;
+        this.busy.add(connection);
+        try {
+          return await fn(connection);
+        } finally {
+          this.busy.delete(connection);
+        }
+      });
+    } catch (err) {
+      throw databaseError(err, this.secrets);
+    }
   }
 }

@@ -1,7 +1,6 @@
 import type { Connection, FieldPacket } from 'mysql2';
 import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Row } from '../dialect.js';
-import { acquire, release, withConnection } from '../pool.js';
 import { KnexDriver } from '../knex-driver.js';
 
 export type MysqlConnection = Connection;
@@ -22,7 +21,7 @@ export function queryWithFields(
 
 export class MysqlDriver extends KnexDriver {
   async *stream(query: CompiledQuery): AsyncIterable<Row> {
-    const connection = await acquire<MysqlConnection>(this.knex, this.secrets);
+    const connection = await this.acquire<MysqlConnection>();
     let completed = false;
     let stopWatching = (): void => undefined;
     try {
@@ -55,27 +54,28 @@ export class MysqlDriver extends KnexDriver {
         connection.destroy();
       }
       stopWatching();
-      await release(this.knex, connection);
+      await this.release(connection);
     }
   }
 
   all(query: CompiledQuery): Promise<Row[]> {
-    return withConnection<MysqlConnection, Row[]>(this.knex, this.secrets, async (connection) => {
+    return this.withConnection<MysqlConnection, Row[]>(async (connection) => {
       const { rows } = await queryWithFields(connection, query);
       return Array.isArray(rows) ? (rows as Row[]) : [];
     });
   }
 
-  async transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T> {
-    try {
-      return await this.knex.transaction(async (trx) => {
-        const connection = (await trx.client.acquireConnection()) as MysqlConnection;
-        return fn(async (query) => {
-          await queryWithFields(connection, query);
-        });
-      });
-    } catch (err) {
-      throw databaseError(err, this.secrets);
-    }
+  transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T> {
+    return this.inTransaction<MysqlConnection, T>((connection) =>
+      fn(async (query) => {
+        await queryWithFields(connection, query);
+      }),
+    );
+  }
+
+  /** KILL QUERY stops the statement (it fails with "Query execution was interrupted") and keeps the session. */
+  protected override async cancelOn(canceller: unknown, connection: unknown): Promise<void> {
+    const thread = (connection as MysqlConnection).threadId;
+    if (Number.isInteger(thread)) await queryWithFields(canceller as MysqlConnection, { sql: `KILL QUERY ${thread}`, parameters: [] });
   }
 }

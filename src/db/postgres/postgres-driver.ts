@@ -3,7 +3,7 @@ import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Row } from '../dialect.js';
-import { acquire, discard, release, withConnection } from '../pool.js';
+import { discard } from '../pool.js';
 import { KnexDriver } from '../knex-driver.js';
 
 /** Rows fetched per round trip by the cursor. */
@@ -48,7 +48,7 @@ function whenLost(connection: pg.Client, rows: QueryStream): { happened(): boole
 
 export class PostgresDriver extends KnexDriver {
   async *stream(query: CompiledQuery): AsyncIterable<Row> {
-    const connection = await acquire<pg.Client>(this.knex, this.secrets);
+    const connection = await this.acquire<pg.Client>();
     const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE });
     const lost = whenLost(connection, rows);
     let completed = false;
@@ -69,12 +69,12 @@ export class PostgresDriver extends KnexDriver {
         if (lost.happened() || (rows.cursor as { state?: string } | undefined)?.state === 'error') discard(connection, 'cursor failed');
       }
       lost.stop();
-      await release(this.knex, connection);
+      await this.release(connection);
     }
   }
 
   all(query: CompiledQuery): Promise<Row[]> {
-    return withConnection<pg.Client, Row[]>(this.knex, this.secrets, async (connection) => {
+    return this.withConnection<pg.Client, Row[]>(async (connection) => {
       // Extended protocol even without parameters: one statement per call, never a batch.
       const result = await connection.query({
         text: query.sql,
@@ -85,16 +85,17 @@ export class PostgresDriver extends KnexDriver {
     });
   }
 
-  async transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T> {
-    try {
-      return await this.knex.transaction(async (trx) => {
-        const connection = (await trx.client.acquireConnection()) as pg.Client;
-        return fn(async (query) => {
-          await connection.query({ text: query.sql, values: [...query.parameters] });
-        });
-      });
-    } catch (err) {
-      throw databaseError(err, this.secrets);
-    }
+  transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T> {
+    return this.inTransaction<pg.Client, T>((connection) =>
+      fn(async (query) => {
+        await connection.query({ text: query.sql, values: [...query.parameters] });
+      }),
+    );
+  }
+
+  /** pg_cancel_backend: the statement fails with "canceling statement due to user request"; the session lives on. */
+  protected override async cancelOn(canceller: unknown, connection: unknown): Promise<void> {
+    const pid = (connection as pg.Client & { processID: number | null }).processID;
+    if (pid !== null) await (canceller as pg.Client).query('SELECT pg_cancel_backend($1)', [pid]);
   }
 }

@@ -1,7 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Row } from '../dialect.js';
-import { acquire, release, withConnection } from '../pool.js';
 import { BATCH_ROWS, flatten } from '../batches.js';
 import { KnexDriver } from '../knex-driver.js';
 
@@ -19,7 +18,7 @@ export class SqliteDriver extends KnexDriver {
 
   /** better-sqlite3 steps synchronously: a batch is a plain loop over `iterate()`. */
   override async *batches(query: CompiledQuery): AsyncIterable<Row[]> {
-    const connection = await acquire<SqliteConnection>(this.knex, this.secrets);
+    const connection = await this.acquire<SqliteConnection>();
     let rows: IterableIterator<unknown> | undefined;
     try {
       try {
@@ -49,12 +48,12 @@ export class SqliteDriver extends KnexDriver {
     } finally {
       // Ends the statement so the connection is free again before it goes back to the pool.
       rows?.return?.();
-      await release(this.knex, connection);
+      await this.release(connection);
     }
   }
 
   all(query: CompiledQuery): Promise<Row[]> {
-    return withConnection<SqliteConnection, Row[]>(this.knex, this.secrets, async (connection) => {
+    return this.withConnection<SqliteConnection, Row[]>(async (connection) => {
       const statement = connection.prepare(query.sql);
       const parameters = sqliteParameters(query.parameters);
       if (!statement.reader) {
@@ -65,23 +64,21 @@ export class SqliteDriver extends KnexDriver {
     });
   }
 
-  async transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T> {
-    try {
-      return await this.knex.transaction(async (trx) => {
-        const db = (await trx.client.acquireConnection()) as SqliteConnection;
-        // Full batches repeat one statement text: prepared once, it is reused.
-        const prepared = new Map<string, BetterSqlite3.Statement>();
-        return fn(async (query) => {
-          let statement = prepared.get(query.sql);
-          if (!statement) {
-            statement = db.prepare(query.sql);
-            if (prepared.size < 4) prepared.set(query.sql, statement);
-          }
-          statement.run(...sqliteParameters(query.parameters));
-        });
+  transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T> {
+    return this.inTransaction<SqliteConnection, T>((db) => {
+      // Full batches repeat one statement text: prepared once, it is reused.
+      const prepared = new Map<string, BetterSqlite3.Statement>();
+      return fn(async (query) => {
+        let statement = prepared.get(query.sql);
+        if (!statement) {
+          statement = db.prepare(query.sql);
+          if (prepared.size < 4) prepared.set(query.sql, statement);
+        }
+        statement.run(...sqliteParameters(query.parameters));
       });
-    } catch (err) {
-      throw databaseError(err, this.secrets);
-    }
+    });
   }
+
+  // No cancelOn: SQLite runs in this process, a batch at a time between event-loop turns,
+  // so its work stops with the process (better-sqlite3 exposes no sqlite3_interrupt).
 }
