@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { compareKeyValues } from '../../src/pit/keys.js';
+import { compareKeyValues } from '../../src/core/keys.js';
 import { describeEngines } from '../support/engines.js';
 import { withDatabase } from './helpers.js';
 

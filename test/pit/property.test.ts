@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { openSpellbook } from '../../src/index.js';
-import { compareKeys, type KeyTuple } from '../../src/pit/keys.js';
+import { compareKeys, type KeyTuple } from '../../src/core/keys.js';
 import { describeEngines, type EngineContext } from '../support/engines.js';
 import { refVisible, refWinners, type RefRow } from '../support/reference.js';
 import { createTable, naiveUtc } from '../support/tables.js';
