@@ -85,6 +85,12 @@ function timeRules(group: Group, request: CommonRequest): TimeRules {
   return { ttlMs: group.eventTime ? (override ?? group.ttlMs) : undefined, knownAt: request.knownAt === true };
 }
 
+/** Until the executors compute windows (issue 11, in progress), an aggregate must not pass as a latest value. */
+function refuseAggregates(features: readonly SelectedFeature[]): void {
+  const f = features.find((x) => x.feature.aggregate);
+  if (f) throw new SpellbookError('USAGE', `feature "${f.feature.fullName}" is a windowed aggregate, which export and join do not compute yet`);
+}
+
 function checkTtlOverrides(md: Metadata, request: CommonRequest): void {
   for (const name of Object.keys(request.ttl ?? {})) {
     const group = md.groups.find((g) => g.name === name);
@@ -96,6 +102,7 @@ function checkTtlOverrides(md: Metadata, request: CommonRequest): void {
 export function planExport(md: Metadata, dialect: SqlDialect, request: ExportRequest): ExportPlan {
   checkTtlOverrides(md, request);
   const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true });
+  refuseAggregates(features);
   const entities = [...new Set(features.map((f) => f.group.entity))];
   if (entities.length > 1) {
     const list = entities.map((e) => `${e.name} (${features.filter((f) => f.group.entity === e).map((f) => f.group.name).filter((v, i, a) => a.indexOf(v) === i).join(', ')})`);
@@ -131,6 +138,7 @@ function parseKey(entity: Entity, parts: readonly string[]): KeyTuple {
 export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest, inputColumns: readonly string[], facts?: StrategyFacts): JoinPlan {
   checkTtlOverrides(md, request);
   const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true, reservedColumns: inputColumns });
+  refuseAggregates(features);
   const entityList = [...new Set(features.map((f) => f.group.entity))];
   for (const name of Object.keys(request.entityColumns ?? {})) {
     const e = md.entities.find((x) => x.name === name);
