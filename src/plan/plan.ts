@@ -12,6 +12,7 @@ import { joinChunkQuery, latestQuery, scanQuery } from '../sql/queries.js';
 import { formatDuration } from '../time/duration.js';
 import { byGroup, resolveFeatures, type SelectedFeature } from './features.js';
 import type { TimeRules } from '../core/visibility.js';
+import type { LabelSource } from '../io/labels.js';
 import { suggest } from '../util/suggest.js';
 
 export type Strategy = 'merge' | 'database';
@@ -67,7 +68,8 @@ export interface JoinRequest extends CommonRequest {
 
 export interface JoinPlan {
   readonly kind: 'join';
-  readonly inputFile: string;
+  /** Where the label rows come from. */
+  readonly labels: LabelSource;
   readonly timestampColumn: string;
   readonly timestampUnit?: 's' | 'ms';
   readonly knownAt: boolean;
@@ -157,7 +159,7 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
   });
   return {
     kind: 'join',
-    inputFile: request.inputFile,
+    labels: { kind: 'csv', file: request.inputFile },
     timestampColumn: request.timestampColumn ?? 'event_timestamp',
     timestampUnit: request.timestampUnit,
     knownAt: request.knownAt === true,
@@ -229,7 +231,7 @@ export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknow
   }
   return {
     command: 'join',
-    input_file: plan.inputFile,
+    input_file: plan.labels.file,
     timestamp_column: plan.timestampColumn,
     ...(plan.timestampUnit ? { timestamp_unit: plan.timestampUnit } : {}),
     known_at: plan.knownAt,
