@@ -1,14 +1,31 @@
 /**
  * What every engine's driver shares: the Knex pool it runs on, the secrets to keep out of
  * its errors, an idempotent close, batches built from the row stream (SQLite, whose
- * steps are synchronous, builds its stream from batches instead), and the set of
- * connections running a statement, which `cancel()` asks the server to stop.
+ * steps are synchronous, builds its stream from batches instead), the one transaction
+ * shape of `import`, and the life cycle of a streamed result on a pooled connection.
+ * An engine says only what differs: how a statement runs on its raw connection, and how
+ * its server is asked to stop one. The driver knows the connections running a statement,
+ * so `cancel()` (Ctrl-C) can reach them.
  */
 import type { Knex } from 'knex';
 import { inBatches } from './batches.js';
 import { databaseError } from './database-error.js';
 import type { CompiledQuery, Driver, Row } from './dialect.js';
 import { acquire, once, release } from './pool.js';
+
+export type Execute = (query: CompiledQuery) => Promise<void>;
+
+/** A result being read on one connection, as an engine's driver opened it. */
+export interface OpenResult {
+  readonly rows: AsyncIterable<unknown>;
+  /**
+   * The rows were not read to their end (the caller stopped, or the query failed): close
+   * the cursor or give up the connection so the pool never hands out a busy one.
+   */
+  abandon(): Promise<void> | void;
+  /** Stops watching the connection; called last, whatever happened. */
+  stop?(): void;
+}
 
 export abstract class KnexDriver implements Driver {
   readonly close: () => Promise<void>;
@@ -24,10 +41,28 @@ export abstract class KnexDriver implements Driver {
 
   abstract stream(query: CompiledQuery): AsyncIterable<Row>;
   abstract all(query: CompiledQuery): Promise<Row[]>;
-  abstract transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T>;
+
+  /** How one statement of a transaction runs on this engine's raw connection. */
+  protected abstract executor(connection: unknown): Execute;
 
   batches(query: CompiledQuery): AsyncIterable<Row[]> {
     return inBatches(this.stream(query));
+  }
+
+  async transaction<T>(fn: (execute: Execute) => Promise<T>): Promise<T> {
+    try {
+      return await this.knex.transaction(async (trx) => {
+        const connection: unknown = await trx.client.acquireConnection();
+        this.busy.add(connection);
+        try {
+          return await fn(this.executor(connection));
+        } finally {
+          this.busy.delete(connection);
+        }
+      });
+    } catch (err) {
+      throw databaseError(err, this.secrets);
+    }
   }
 
   /**
@@ -77,20 +112,26 @@ export abstract class KnexDriver implements Driver {
     }
   }
 
-  /** Runs `fn` inside a Knex transaction on its connection, which `cancel()` reaches meanwhile. */
-  protected async inTransaction<C, T>(fn: (connection: C) => Promise<T>): Promise<T> {
+  /**
+   * Streams a result opened on a pooled connection, and gives the connection back however
+   * the reading ends: after the last row, when the caller breaks out, or on an error.
+   */
+  protected async *streamOn<C>(open: (connection: C) => OpenResult): AsyncGenerator<Row> {
+    const connection = await this.acquire<C>();
+    let result: OpenResult | undefined;
+    let completed = false;
     try {
-      return await this.knex.transaction(async (trx) => {
-        const connection = (await trx.client.acquireConnection()) as C;
-        this.busy.add(connection);
-        try {
-          return await fn(connection);
-        } finally {
-          this.busy.delete(connection);
-        }
-      });
-    } catch (err) {
-      throw databaseError(err, this.secrets);
+      result = open(connection);
+      try {
+        for await (const row of result.rows) yield row as Row;
+      } catch (err) {
+        throw databaseError(err, this.secrets);
+      }
+      completed = true;
+    } finally {
+      if (!completed) await result?.abandon();
+      result?.stop?.();
+      await this.release(connection);
     }
   }
 }

@@ -1,7 +1,6 @@
 import type { Connection, FieldPacket } from 'mysql2';
-import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Row } from '../dialect.js';
-import { KnexDriver } from '../knex-driver.js';
+import { KnexDriver, type Execute } from '../knex-driver.js';
 
 export type MysqlConnection = Connection;
 
@@ -19,12 +18,17 @@ export function queryWithFields(
   });
 }
 
+/** A write statement yields its OK packet (a ResultSetHeader), not a row. */
+async function* withoutOkPackets(rows: AsyncIterable<unknown>): AsyncGenerator<unknown> {
+  for await (const row of rows) {
+    if (row && typeof row === 'object' && row.constructor?.name === 'ResultSetHeader') continue;
+    yield row;
+  }
+}
+
 export class MysqlDriver extends KnexDriver {
-  async *stream(query: CompiledQuery): AsyncIterable<Row> {
-    const connection = await this.acquire<MysqlConnection>();
-    let completed = false;
-    let stopWatching = (): void => undefined;
-    try {
+  stream(query: CompiledQuery): AsyncIterable<Row> {
+    return this.streamOn<MysqlConnection>((connection) => {
       const rows = connection.query(query.sql, [...query.parameters]).stream({ highWaterMark: HIGH_WATER_MARK });
       // mysql2 reports a connection closed under a running query (KILL, a failover, a
       // network cut) on the connection only; the row stream would wait forever.
@@ -32,30 +36,18 @@ export class MysqlDriver extends KnexDriver {
       const ended = (): void => void setImmediate(() => rows.destroy(new Error('Connection lost: The server closed the connection.')));
       connection.on('error', lost);
       connection.on('end', ended);
-      stopWatching = () => {
-        connection.off('error', lost);
-        connection.off('end', ended);
-      };
-      try {
-        for await (const row of rows) {
-          // A write statement yields its OK packet (a ResultSetHeader), not a row.
-          if (row && typeof row === 'object' && row.constructor?.name === 'ResultSetHeader') continue;
-          yield row as Row;
-        }
-      } catch (err) {
-        throw databaseError(err, this.secrets);
-      }
-      completed = true;
-    } finally {
-      if (!completed) {
+      return {
+        rows: withoutOkPackets(rows),
         // The rest of the result is still on the wire with the socket paused: the
         // connection cannot run another query, so it is closed. Knex's pool sees the
         // destroyed socket on validation and replaces the connection.
-        connection.destroy();
-      }
-      stopWatching();
-      await this.release(connection);
-    }
+        abandon: () => connection.destroy(),
+        stop() {
+          connection.off('error', lost);
+          connection.off('end', ended);
+        },
+      };
+    });
   }
 
   all(query: CompiledQuery): Promise<Row[]> {
@@ -65,12 +57,10 @@ export class MysqlDriver extends KnexDriver {
     });
   }
 
-  transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T> {
-    return this.inTransaction<MysqlConnection, T>((connection) =>
-      fn(async (query) => {
-        await queryWithFields(connection, query);
-      }),
-    );
+  protected executor(connection: MysqlConnection): Execute {
+    return async (query) => {
+      await queryWithFields(connection, query);
+    };
   }
 
   /** KILL QUERY stops the statement (it fails with "Query execution was interrupted") and keeps the session. */

@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Row } from '../dialect.js';
 import { BATCH_ROWS, flatten } from '../batches.js';
-import { KnexDriver } from '../knex-driver.js';
+import { KnexDriver, type Execute } from '../knex-driver.js';
 
 export type SqliteConnection = BetterSqlite3.Database;
 
@@ -64,19 +64,17 @@ export class SqliteDriver extends KnexDriver {
     });
   }
 
-  transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T> {
-    return this.inTransaction<SqliteConnection, T>((db) => {
-      // Full batches repeat one statement text: prepared once, it is reused.
-      const prepared = new Map<string, BetterSqlite3.Statement>();
-      return fn(async (query) => {
-        let statement = prepared.get(query.sql);
-        if (!statement) {
-          statement = db.prepare(query.sql);
-          if (prepared.size < 4) prepared.set(query.sql, statement);
-        }
-        statement.run(...sqliteParameters(query.parameters));
-      });
-    });
+  protected executor(connection: SqliteConnection): Execute {
+    // Full batches repeat one statement text: prepared once, it is reused.
+    const prepared = new Map<string, BetterSqlite3.Statement>();
+    return async (query) => {
+      let statement = prepared.get(query.sql);
+      if (!statement) {
+        statement = connection.prepare(query.sql);
+        if (prepared.size < 4) prepared.set(query.sql, statement);
+      }
+      statement.run(...sqliteParameters(query.parameters));
+    };
   }
 
   // No cancelOn: SQLite runs in this process, a batch at a time between event-loop turns,
