@@ -25,4 +25,6 @@ export abstract class KnexDriver implements Driver {
   batches(query: CompiledQuery): AsyncIterable<Row[]> {
     return inBatches(this.stream(query));
   }
+
+  abstract arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]>;
 }

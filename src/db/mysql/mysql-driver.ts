@@ -3,6 +3,7 @@ import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Row } from '../dialect.js';
 import { acquire, release, withConnection } from '../pool.js';
 import { KnexDriver } from '../knex-driver.js';
+import { inBatches } from '../batches.js';
 
 export type MysqlConnection = Connection;
 
@@ -21,12 +22,20 @@ export function queryWithFields(
 }
 
 export class MysqlDriver extends KnexDriver {
-  async *stream(query: CompiledQuery): AsyncIterable<Row> {
+  stream(query: CompiledQuery): AsyncIterable<Row> {
+    return this.rows<Row>(query, false);
+  }
+
+  arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
+    return inBatches(this.rows<unknown[]>(query, true));
+  }
+
+  private async *rows<R>(query: CompiledQuery, rowsAsArray: boolean): AsyncIterable<R> {
     const connection = await acquire<MysqlConnection>(this.knex, this.secrets);
     let completed = false;
     let stopWatching = (): void => undefined;
     try {
-      const rows = connection.query(query.sql, [...query.parameters]).stream({ highWaterMark: HIGH_WATER_MARK });
+      const rows = connection.query({ sql: query.sql, values: [...query.parameters], rowsAsArray }).stream({ highWaterMark: HIGH_WATER_MARK });
       // mysql2 reports a connection closed under a running query (KILL, a failover, a
       // network cut) on the connection only; the row stream would wait forever.
       const lost = (err: Error): void => void rows.destroy(err);
@@ -41,7 +50,7 @@ export class MysqlDriver extends KnexDriver {
         for await (const row of rows) {
           // A write statement yields its OK packet (a ResultSetHeader), not a row.
           if (row && typeof row === 'object' && row.constructor?.name === 'ResultSetHeader') continue;
-          yield row as Row;
+          yield row as R;
         }
       } catch (err) {
         throw databaseError(err, this.secrets);

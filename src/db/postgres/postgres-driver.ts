@@ -5,6 +5,7 @@ import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Row } from '../dialect.js';
 import { acquire, discard, release, withConnection } from '../pool.js';
 import { KnexDriver } from '../knex-driver.js';
+import { inBatches } from '../batches.js';
 
 /** Rows fetched per round trip by the cursor. */
 const BATCH_SIZE = 2000;
@@ -47,15 +48,23 @@ function whenLost(connection: pg.Client, rows: QueryStream): { happened(): boole
 }
 
 export class PostgresDriver extends KnexDriver {
-  async *stream(query: CompiledQuery): AsyncIterable<Row> {
+  stream(query: CompiledQuery): AsyncIterable<Row> {
+    return this.rows<Row>(query);
+  }
+
+  arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
+    return inBatches(this.rows<unknown[]>(query, 'array'));
+  }
+
+  private async *rows<R>(query: CompiledQuery, rowMode?: 'array'): AsyncIterable<R> {
     const connection = await acquire<pg.Client>(this.knex, this.secrets);
-    const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE });
+    const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE, ...(rowMode ? { rowMode } : {}) });
     const lost = whenLost(connection, rows);
     let completed = false;
     try {
       connection.query(rows);
       try {
-        for await (const row of rows) yield row as Row;
+        for await (const row of rows) yield row as R;
       } catch (err) {
         throw databaseError(err, this.secrets);
       }
