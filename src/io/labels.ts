@@ -7,8 +7,8 @@
  */
 import { badInput } from '../errors.js';
 import type { Entity } from '../metadata/types.js';
-import { KeyDictionary } from '../pit/key-dictionary.js';
-import { normaliseKeyValue, type KeyValue } from '../pit/keys.js';
+import { KeyDictionary } from '../core/key-dictionary.js';
+import { normaliseKeyValue, type KeyValue } from '../core/keys.js';
 import { parseEpoch, parseInstant, type EpochUnit } from '../time/instant.js';
 import { csvRecords, openCsv, rereadCsv, type CsvFile } from './csv-records.js';
 import { growableFloat64, growableInt32, type Growable } from '../util/growable.js';

@@ -11,13 +11,9 @@ import { joinChunkQuery, scanQuery } from '../sql/queries.js';
 import { AsOfMerge, LabelIndex } from './as-of-merge.js';
 import { ArrayRowDecoder } from './decode.js';
 import { FEATURE_ALIAS } from '../sql/group-columns.js';
-import type { Value } from './values.js';
+import type { OutputRow } from '../core/rows.js';
+import type { Value } from '../core/values.js';
 import { FeatureColumn } from './feature-column.js';
-
-export interface OutputRow<P> {
-  readonly prefix: P;
-  readonly values: readonly Value[];
-}
 
 export interface JoinHooks<P> {
   readonly encodePrefix: (fields: readonly string[]) => P;

@@ -6,12 +6,12 @@
 import type { CompiledQuery, SqlDialect } from '../db/dialect.js';
 import { SpellbookError } from '../errors.js';
 import type { Entity, Group, Metadata } from '../metadata/types.js';
-import type { KeyTuple } from '../pit/keys.js';
-import { normaliseKeyValue } from '../pit/keys.js';
+import type { KeyTuple } from '../core/keys.js';
+import { normaliseKeyValue } from '../core/keys.js';
 import { joinChunkQuery, latestQuery, scanQuery } from '../sql/queries.js';
 import { formatDuration } from '../time/duration.js';
 import { byGroup, resolveFeatures, type SelectedFeature } from './features.js';
-import type { TimeRules } from '../pit/visibility.js';
+import type { TimeRules } from '../core/visibility.js';
 import { suggest } from '../util/suggest.js';
 
 export type Strategy = 'merge' | 'database';
