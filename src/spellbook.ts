@@ -176,7 +176,7 @@ export class Spellbook {
 
   /** What `auto` needs to know; the catalog is only asked when the labels are few. */
   private async strategyFacts(plan: JoinPlan): Promise<StrategyFacts> {
-    const labelCount = await countRecordsUpTo(plan.inputFile, DATABASE_JOIN_MAX_LABELS);
+    const labelCount = await countRecordsUpTo(plan.labels.file, DATABASE_JOIN_MAX_LABELS);
     const dialect = this.dialect();
     if (labelCount > DATABASE_JOIN_MAX_LABELS || dialect.hashJoins) return { labelCount, hashJoins: dialect.hashJoins, indexed: [] };
     const { introspector } = await this.db();
