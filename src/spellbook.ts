@@ -26,8 +26,9 @@ import { usage } from './errors.js';
 import { parseInstant } from './time/instant.js';
 import { DURATION_HINT, parseDuration } from './time/duration.js';
 import { runExport } from './pit/export.js';
-import { runJoin, type JoinHooks, type OutputRow } from './pit/join.js';
-import { keyValueType, type Value } from './pit/values.js';
+import type { OutputRow } from './core/rows.js';
+import { runJoin, type JoinHooks } from './pit/join.js';
+import { keyValueType, type Value } from './core/values.js';
 import type { OutputColumn } from './io/parquet.js';
 import { importFile, type ImportRequest, type ImportResult } from './import/index.js';
 import { validateMetadata, type ValidateOptions, type ValidationReport } from './validate/index.js';
@@ -175,7 +176,7 @@ export class Spellbook {
 
   /** What `auto` needs to know; the catalog is only asked when the labels are few. */
   private async strategyFacts(plan: JoinPlan): Promise<StrategyFacts> {
-    const labelCount = await countRecordsUpTo(plan.inputFile, DATABASE_JOIN_MAX_LABELS);
+    const labelCount = await countRecordsUpTo(plan.labels.file, DATABASE_JOIN_MAX_LABELS);
     const dialect = this.dialect();
     if (labelCount > DATABASE_JOIN_MAX_LABELS || dialect.hashJoins) return { labelCount, hashJoins: dialect.hashJoins, indexed: [] };
     const { introspector } = await this.db();

@@ -6,7 +6,7 @@ import { ParquetRowWriter, type OutputColumn } from '../io/parquet.js';
 import { openSink } from '../io/sink.js';
 import { Progress } from '../io/progress.js';
 import { textRowWriter, writeRows, type RowWriter } from '../io/write.js';
-import type { OutputRow } from '../pit/join.js';
+import type { OutputRow } from '../core/rows.js';
 
 export function printPlan(plan: Record<string, unknown>): void {
   process.stdout.write(yamlStringify(plan, { lineWidth: 0 }));

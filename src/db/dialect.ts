@@ -71,7 +71,7 @@ export interface SqlDialect {
   timeComparison(columnSql: string, unit?: EpochUnit): TimeComparison;
   /**
    * An expression to ORDER BY so that the database sorts key values the way
-   * `compareKeys` in src/pit/keys.ts does (binary / code-point order for strings, numeric for ints),
+   * `compareKeys` in src/core/keys.ts does (binary / code-point order for strings, numeric for ints),
    * whatever the column's collation.
    */
   keyOrder(columnSql: string, type: KeyType): string;

@@ -6,9 +6,9 @@
 import type { Row } from '../db/dialect.js';
 import type { Group } from '../metadata/types.js';
 import { CREATED_ALIAS, EVENT_ALIAS, FEATURE_ALIAS, KEY_ALIAS } from '../sql/group-columns.js';
-import type { KeyDictionary } from './key-dictionary.js';
-import { normaliseKeyValue, type KeyTuple, type KeyValue } from './keys.js';
-import { NO_TIME } from './visibility.js';
+import type { KeyDictionary } from '../core/key-dictionary.js';
+import { normaliseKeyValue, type KeyTuple, type KeyValue } from '../core/keys.js';
+import { NO_TIME } from '../core/visibility.js';
 
 export class RowDecoder {
   private readonly keyAliases: string[];

@@ -7,9 +7,9 @@ import type { Database, Row } from '../db/dialect.js';
 import { SpellbookError } from '../errors.js';
 import type { ExportPlan } from '../plan/plan.js';
 import { RowDecoder } from './decode.js';
-import { compareKeys, type KeyTuple } from './keys.js';
-import type { OutputRow } from './join.js';
-import { normaliseValue, keyValueType, type Value } from './values.js';
+import { compareKeys, type KeyTuple } from '../core/keys.js';
+import type { OutputRow } from '../core/rows.js';
+import { normaliseValue, keyValueType, type Value } from '../core/values.js';
 
 interface Cursor {
   readonly iterator: AsyncIterator<Row>;

@@ -6,7 +6,7 @@
  * beyond 2^53) moves the column to a plain array.
  */
 import type { FeatureType } from '../metadata/types.js';
-import { normaliseValue, type Value } from './values.js';
+import { normaliseValue, type Value } from '../core/values.js';
 
 const NUMERIC: ReadonlySet<FeatureType> = new Set(['int', 'float', 'bool', 'timestamp']);
 

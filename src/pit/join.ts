@@ -5,19 +5,15 @@
  * unordered scan per group, or the database computing each chunk of labels.
  */
 import type { Database } from '../db/dialect.js';
-import { readLabels, type Labels } from '../io/labels.js';
+import { openLabels, readLabels, type Labels } from '../io/labels.js';
 import type { JoinPlan, GroupPlan } from '../plan/plan.js';
 import { joinChunkQuery, scanQuery } from '../sql/queries.js';
 import { AsOfMerge, LabelIndex } from './as-of-merge.js';
 import { RowDecoder } from './decode.js';
 import { FEATURE_ALIAS } from '../sql/group-columns.js';
-import type { Value } from './values.js';
+import type { OutputRow } from '../core/rows.js';
+import type { Value } from '../core/values.js';
 import { FeatureColumn } from './feature-column.js';
-
-export interface OutputRow<P> {
-  readonly prefix: P;
-  readonly values: readonly Value[];
-}
 
 export interface JoinHooks<P> {
   readonly encodePrefix: (fields: readonly string[]) => P;
@@ -36,8 +32,7 @@ interface Winners {
 const CHUNK_LABELS = 5_000;
 
 export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
-  const labels = await readLabels({
-    file: plan.inputFile,
+  const labels = await readLabels(await openLabels(plan.labels), {
     timestampColumn: plan.timestampColumn,
     timestampUnit: plan.timestampUnit,
     entities: plan.entities,

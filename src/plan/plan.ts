@@ -6,12 +6,13 @@
 import type { CompiledQuery, SqlDialect } from '../db/dialect.js';
 import { SpellbookError } from '../errors.js';
 import type { Entity, Group, Metadata } from '../metadata/types.js';
-import type { KeyTuple } from '../pit/keys.js';
-import { normaliseKeyValue } from '../pit/keys.js';
+import type { KeyTuple } from '../core/keys.js';
+import { normaliseKeyValue } from '../core/keys.js';
 import { joinChunkQuery, latestQuery, scanQuery } from '../sql/queries.js';
 import { formatDuration } from '../time/duration.js';
 import { byGroup, resolveFeatures, type SelectedFeature } from './features.js';
-import type { TimeRules } from '../pit/visibility.js';
+import type { TimeRules } from '../core/visibility.js';
+import type { LabelSource } from '../io/labels.js';
 import { suggest } from '../util/suggest.js';
 
 export type Strategy = 'merge' | 'database';
@@ -67,7 +68,8 @@ export interface JoinRequest extends CommonRequest {
 
 export interface JoinPlan {
   readonly kind: 'join';
-  readonly inputFile: string;
+  /** Where the label rows come from. */
+  readonly labels: LabelSource;
   readonly timestampColumn: string;
   readonly timestampUnit?: 's' | 'ms';
   readonly knownAt: boolean;
@@ -85,6 +87,12 @@ function timeRules(group: Group, request: CommonRequest): TimeRules {
   return { ttlMs: group.eventTime ? (override ?? group.ttlMs) : undefined, knownAt: request.knownAt === true };
 }
 
+/** Until the executors compute windows (issue 11, in progress), an aggregate must not pass as a latest value. */
+function refuseAggregates(features: readonly SelectedFeature[]): void {
+  const f = features.find((x) => x.feature.aggregate);
+  if (f) throw new SpellbookError('USAGE', `feature "${f.feature.fullName}" is a windowed aggregate, which export and join do not compute yet`);
+}
+
 function checkTtlOverrides(md: Metadata, request: CommonRequest): void {
   for (const name of Object.keys(request.ttl ?? {})) {
     const group = md.groups.find((g) => g.name === name);
@@ -96,6 +104,7 @@ function checkTtlOverrides(md: Metadata, request: CommonRequest): void {
 export function planExport(md: Metadata, dialect: SqlDialect, request: ExportRequest): ExportPlan {
   checkTtlOverrides(md, request);
   const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true });
+  refuseAggregates(features);
   const entities = [...new Set(features.map((f) => f.group.entity))];
   if (entities.length > 1) {
     const list = entities.map((e) => `${e.name} (${features.filter((f) => f.group.entity === e).map((f) => f.group.name).filter((v, i, a) => a.indexOf(v) === i).join(', ')})`);
@@ -131,6 +140,7 @@ function parseKey(entity: Entity, parts: readonly string[]): KeyTuple {
 export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest, inputColumns: readonly string[], facts?: StrategyFacts): JoinPlan {
   checkTtlOverrides(md, request);
   const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true, reservedColumns: inputColumns });
+  refuseAggregates(features);
   const entityList = [...new Set(features.map((f) => f.group.entity))];
   for (const name of Object.keys(request.entityColumns ?? {})) {
     const e = md.entities.find((x) => x.name === name);
@@ -149,7 +159,7 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
   });
   return {
     kind: 'join',
-    inputFile: request.inputFile,
+    labels: { kind: 'csv', file: request.inputFile },
     timestampColumn: request.timestampColumn ?? 'event_timestamp',
     timestampUnit: request.timestampUnit,
     knownAt: request.knownAt === true,
@@ -221,7 +231,7 @@ export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknow
   }
   return {
     command: 'join',
-    input_file: plan.inputFile,
+    input_file: plan.labels.file,
     timestamp_column: plan.timestampColumn,
     ...(plan.timestampUnit ? { timestamp_unit: plan.timestampUnit } : {}),
     known_at: plan.knownAt,

@@ -9,7 +9,7 @@
  */
 import type { CompiledQuery, SqlDialect, TimeComparison } from '../db/dialect.js';
 import type { Feature, Group } from '../metadata/types.js';
-import type { KeyTuple } from '../pit/keys.js';
+import type { KeyTuple } from '../core/keys.js';
 import { SqlBuilder, sourceSql } from './builder.js';
 import { AliasedColumns, GroupColumns, KEY_ALIAS, keyEquality } from './group-columns.js';
 

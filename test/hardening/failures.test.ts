@@ -23,7 +23,7 @@ const KEPT = 'an earlier result\n';
 async function failsCleanly(args: string[], expected: RegExp): Promise<CliResult> {
   const dir = tempDir();
   const out = writeFile(dir, 'out.csv', KEPT);
-  const started = Date.now();
+  // A hang shows as the test's own timeout, not as a wall-clock bound that flakes on a busy machine.
   const result = await runCli([...args, '--output', out]);
   expect(result.code, result.stderr).toBe(1);
   expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -31,7 +31,6 @@ async function failsCleanly(args: string[], expected: RegExp): Promise<CliResult
   expect(result.stderr + result.stdout).not.toContain(PASSWORD);
   expect(readFileSync(out, 'utf8')).toBe(KEPT);
   expect(readdirSync(dir)).toEqual(['out.csv']);
-  expect(Date.now() - started).toBeLessThan(15_000);
   return result;
 }
 
@@ -60,15 +59,39 @@ describe('failures before any data', () => {
       /database error: .*\(no connection within --connect-timeout\)$/m,
     );
   });
-
-  it('mysql: a wrong password', async () => {
-    await failsCleanly(['export', '-m', md, '--db', `mysql://root:${PASSWORD}@127.0.0.1:3306/test`, '-f', 'account.balance'], /database error: Access denied for user 'root'/);
-  });
-
-  it('postgres: an unknown role with a password (the test server trusts every password)', async () => {
-    await failsCleanly(['export', '-m', md, '--db', `postgres://nobody_${Date.now()}:${PASSWORD}@127.0.0.1:5432/test`, '-f', 'account.balance'], /database error: role "nobody_\d+" does not exist/);
-  });
 });
+
+/** The fixture's --db URL for the test's place, logging in as someone else. */
+function loginAs(ctx: EngineContext, user: string, password: string): string {
+  const url = new URL(ctx.url);
+  url.username = user;
+  url.password = password;
+  return url.toString();
+}
+
+// The servers come from the engine fixture (SPELLBOOK_TEST_POSTGRES / SPELLBOOK_TEST_MYSQL), never a fixed port.
+describeEngines(
+  'failures before any data',
+  (ctx) => {
+    it('mysql: a wrong password', async () => {
+      const md = writeMetadata(tempDir(), metadataFor(undefined));
+      const user = new URL(ctx().url).username;
+      await failsCleanly(['export', '-m', md, '--db', loginAs(ctx(), user, PASSWORD), '-f', 'account.balance'], new RegExp(`database error: Access denied for user '${user}'`));
+    });
+  },
+  { engines: ['mysql'] },
+);
+
+describeEngines(
+  'failures before any data',
+  (ctx) => {
+    it('postgres: an unknown role with a password (the test server trusts every password)', async () => {
+      const md = writeMetadata(tempDir(), metadataFor(undefined));
+      await failsCleanly(['export', '-m', md, '--db', loginAs(ctx(), `nobody_${Date.now()}`, PASSWORD), '-f', 'account.balance'], /database error: role "nobody_\d+" does not exist/);
+    });
+  },
+  { engines: ['postgres'] },
+);
 
 /** Per engine: a source that sleeps, the statement timeout error, and how to end another session. */
 const SLOW: Record<'postgres' | 'mysql', { query(seconds: number): string; timeout: RegExp; kill(admin: Knex, marker: string): Promise<boolean>; killed: RegExp }> = {
@@ -105,7 +128,7 @@ function slowSetup(ctx: EngineContext, seconds: number): { md: string; slow: (ty
 
 describeEngines(
   'failures mid-run',
-  (ctx) => {
+  (ctx, engine) => {
     it('a statement over --statement-timeout is cancelled by the server', async () => {
       await accounts(ctx());
       const { md, slow } = slowSetup(ctx(), 30);
@@ -136,7 +159,9 @@ describeEngines(
       child.kill('SIGINT');
       const [code] = await exited;
       expect(code).toBe(130);
-      expect(Date.now() - started).toBeLessThan(3_000);
+      // "At once" means without waiting out the server's 20-second statement; the bound is
+      // that, generous enough for a loaded machine, not a speed target.
+      expect(Date.now() - started).toBeLessThan(15_000);
       expect(readFileSync(out, 'utf8')).toBe(KEPT);
       expect(readdirSync(dir)).toEqual(['out.csv']);
       await slow.kill(ctx().admin, slow.query(20)); // the server-side statement outlives the client otherwise
@@ -144,8 +169,7 @@ describeEngines(
 
     // PostgreSQL only: on MariaDB the DROP did not get in between two chunks (it waited out
     // the whole join, which then succeeded), so there is no mid-run drop to observe there.
-    it('a table dropped between two chunks of a database join', async () => {
-      if (ctx().engine !== 'postgres') return;
+    it.skipIf(engine !== 'postgres')('a table dropped between two chunks of a database join', async () => {
       await accounts(ctx());
       const { md, slow } = slowSetup(ctx(), 1);
       const labels = writeFile(tempDir(), 'labels.csv', 'user_id,event_timestamp\n' + '1,2024-01-03\n'.repeat(12_000));

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { openDatabase } from '../../src/db/open.js';
 import { loadMetadata } from '../../src/metadata/index.js';
 import type { Metadata } from '../../src/metadata/types.js';
-import { normaliseValue } from '../../src/pit/values.js';
+import { normaliseValue } from '../../src/core/values.js';
 import { resolveConnection } from '../../src/metadata/index.js';
 import type { EngineContext } from '../support/engines.js';
 

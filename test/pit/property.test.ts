@@ -10,11 +10,12 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { openSpellbook } from '../../src/index.js';
-import { compareKeys, type KeyTuple } from '../../src/pit/keys.js';
 import { describeEngines, type EngineContext } from '../support/engines.js';
-import { refVisible, refWinners, type RefRow } from '../support/reference.js';
+import { refCompareKeys, refVisible, refWinners, type RefRow } from '../support/reference.js';
 import { createTable, naiveUtc } from '../support/tables.js';
 import { tempDir, writeFile, writeMetadata } from '../support/cli.js';
+
+type KeyTuple = readonly (string | number)[];
 
 const BASE = Date.UTC(2024, 0, 1);
 const HOUR = 3_600_000;
@@ -131,7 +132,7 @@ describeEngines('export and join agree with the SPEC §2 reference', (ctx) => {
             exported.push({ key: [out['k1'] as number, out['k2'] as string], values: [out['v'], out['s']] });
           }
           const keys = [...new Map(rows.filter((r) => refVisible(r, s.snapshot, rules)).map((r) => [JSON.stringify(r.key), r.key as KeyTuple])).values()];
-          keys.sort(compareKeys);
+          keys.sort(refCompareKeys);
           expect(exported.map((e) => e.key)).toEqual(keys);
           for (const e of exported) expectOneOf(e.values, refWinners(rows, e.key, s.snapshot, rules), `export ${JSON.stringify(e.key)}`);
         } finally {

@@ -161,7 +161,7 @@ async function createPlace(engine: EngineName, state: FileState): Promise<Place>
 
 export function describeEngines(
   title: string,
-  body: (ctx: () => EngineContext) => void,
+  body: (ctx: () => EngineContext, engine: EngineName) => void,
   options?: { engines?: EngineName[] },
 ): void {
   for (const engine of options?.engines ?? ALL_ENGINES) {
@@ -199,10 +199,12 @@ export function describeEngines(
         if (state.tmpDir) rmSync(state.tmpDir, { recursive: true, force: true });
       });
 
+      // The engine is also passed as a plain value, known when tests are collected, so a
+      // case that does not apply to an engine is declared with it.skipIf and reported as skipped.
       body(() => {
         if (!place) throw new Error(`[engines] no ${engine} context outside a running test`);
         return place.ctx;
-      });
+      }, engine);
     });
   }
 }
