@@ -3,7 +3,7 @@ import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Row } from '../dialect.js';
 import { acquire, release, withConnection } from '../pool.js';
 import { BATCH_ROWS, flatten } from '../batches.js';
-import { KnexDriver } from '../knex-driver.js';
+import { KnexDriver, type Execute } from '../knex-driver.js';
 
 export type SqliteConnection = BetterSqlite3.Database;
 
@@ -65,23 +65,16 @@ export class SqliteDriver extends KnexDriver {
     });
   }
 
-  async transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T> {
-    try {
-      return await this.knex.transaction(async (trx) => {
-        const db = (await trx.client.acquireConnection()) as SqliteConnection;
-        // Full batches repeat one statement text: prepared once, it is reused.
-        const prepared = new Map<string, BetterSqlite3.Statement>();
-        return fn(async (query) => {
-          let statement = prepared.get(query.sql);
-          if (!statement) {
-            statement = db.prepare(query.sql);
-            if (prepared.size < 4) prepared.set(query.sql, statement);
-          }
-          statement.run(...sqliteParameters(query.parameters));
-        });
-      });
-    } catch (err) {
-      throw databaseError(err, this.secrets);
-    }
+  protected executor(connection: SqliteConnection): Execute {
+    // Full batches repeat one statement text: prepared once, it is reused.
+    const prepared = new Map<string, BetterSqlite3.Statement>();
+    return async (query) => {
+      let statement = prepared.get(query.sql);
+      if (!statement) {
+        statement = connection.prepare(query.sql);
+        if (prepared.size < 4) prepared.set(query.sql, statement);
+      }
+      statement.run(...sqliteParameters(query.parameters));
+    };
   }
 }
