@@ -28,7 +28,7 @@ export default class Join extends SpellbookCommand {
   ];
   static override flags = {
     ...pitFlags,
-    'input-file': Flags.string({ char: 'i', summary: 'Labels CSV: a timestamp column and the key column(s) of every entity involved.', required: true }),
+    'input-file': Flags.string({ char: 'i', summary: 'Labels CSV, or - for standard input: a timestamp column and the key column(s) of every entity involved.', required: true }),
     'timestamp-column': Flags.string({ summary: 'The labels column holding each row\'s time.', default: 'event_timestamp' }),
     'timestamp-unit': Flags.string({ summary: 'Read timestamps as integer epochs in s or ms instead of ISO 8601.', options: ['s', 'ms'] }),
     'entity-column': Flags.string({ summary: 'Labels column(s) holding an entity\'s key: ENTITY=COLUMN[,COLUMN…]. Repeatable.', multiple: true }),
