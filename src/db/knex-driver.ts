@@ -45,6 +45,8 @@ export abstract class KnexDriver implements Driver {
     return inBatches(this.stream(query));
   }
 
+  abstract arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]>;
+
   async transaction<T>(fn: (execute: Execute) => Promise<T>): Promise<T> {
     try {
       return await this.knex.transaction(async (trx) => fn(this.executor(await trx.client.acquireConnection())));
@@ -57,14 +59,14 @@ export abstract class KnexDriver implements Driver {
    * Streams a result opened on a pooled connection, and gives the connection back however
    * the reading ends: after the last row, when the caller breaks out, or on an error.
    */
-  protected async *streamOn<C>(open: (connection: C) => OpenResult): AsyncGenerator<Row> {
+  protected async *streamOn<C, R = Row>(open: (connection: C) => OpenResult): AsyncGenerator<R> {
     const connection = await acquire<C>(this.knex, this.secrets);
     let result: OpenResult | undefined;
     let completed = false;
     try {
       result = open(connection);
       try {
-        for await (const row of result.rows) yield row as Row;
+        for await (const row of result.rows) yield row as R;
       } catch (err) {
         throw databaseError(err, this.secrets);
       }

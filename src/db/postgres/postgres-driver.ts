@@ -3,6 +3,7 @@ import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { CompiledQuery, Row } from '../dialect.js';
 import { discard, withConnection } from '../pool.js';
+import { inBatches } from '../batches.js';
 import { KnexDriver, type Execute } from '../knex-driver.js';
 
 /** Rows fetched per round trip by the cursor. */
@@ -47,8 +48,16 @@ function whenLost(connection: pg.Client, rows: QueryStream): { happened(): boole
 
 export class PostgresDriver extends KnexDriver {
   stream(query: CompiledQuery): AsyncIterable<Row> {
-    return this.streamOn<pg.Client>((connection) => {
-      const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE });
+    return this.rows<Row>(query);
+  }
+
+  arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
+    return inBatches(this.rows<unknown[]>(query, 'array'));
+  }
+
+  private rows<R>(query: CompiledQuery, rowMode?: 'array'): AsyncIterable<R> {
+    return this.streamOn<pg.Client, R>((connection) => {
+      const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE, ...(rowMode ? { rowMode } : {}) });
       const lost = whenLost(connection, rows);
       connection.query(rows);
       return {

@@ -17,8 +17,16 @@ export class SqliteDriver extends KnexDriver {
     return flatten(this.batches(query));
   }
 
+  override batches(query: CompiledQuery): AsyncIterable<Row[]> {
+    return this.steps<Row>(query, false);
+  }
+
+  arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
+    return this.steps<unknown[]>(query, true);
+  }
+
   /** better-sqlite3 steps synchronously: a batch is a plain loop over `iterate()`. */
-  override async *batches(query: CompiledQuery): AsyncIterable<Row[]> {
+  private async *steps<R>(query: CompiledQuery, raw: boolean): AsyncIterable<R[]> {
     const connection = await acquire<SqliteConnection>(this.knex, this.secrets);
     let rows: IterableIterator<unknown> | undefined;
     try {
@@ -28,16 +36,17 @@ export class SqliteDriver extends KnexDriver {
           statement.run(...sqliteParameters(query.parameters));
           return;
         }
+        if (raw) statement.raw(true);
         rows = statement.iterate(...sqliteParameters(query.parameters));
       } catch (err) {
         throw databaseError(err, this.secrets);
       }
       for (;;) {
-        const batch: Row[] = [];
+        const batch: R[] = [];
         try {
           for (let next = rows.next(); ; next = rows.next()) {
             if (next.done) break;
-            if (batch.push(next.value as Row) >= BATCH_ROWS) break;
+            if (batch.push(next.value as R) >= BATCH_ROWS) break;
           }
         } catch (err) {
           throw databaseError(err, this.secrets);
