@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { SpellbookError } from '../errors.js';
 import type { ConnectionSpec } from '../metadata/types.js';
 import type { Database, Driver, EngineName, Introspector, SqlDialect } from './dialect.js';
+import { trackDriver } from './interrupt.js';
 import { mysqlDialect } from './mysql/mysql-dialect.js';
 import { postgresDialect } from './postgres/postgres-dialect.js';
 import { sqliteDialect } from './sqlite/sqlite-dialect.js';
@@ -127,7 +128,17 @@ export async function openDatabase(spec: ConnectionSpec, options: SessionOptions
     statementTimeoutMs: options.statementTimeoutMs ?? 0,
   };
   const { driver, introspector } = await open(spec, session);
-  return { dialect: DIALECTS[name], driver, introspector, readOnly, close: () => driver.close() };
+  const untrack = trackDriver(driver);
+  return {
+    dialect: DIALECTS[name],
+    driver,
+    introspector,
+    readOnly,
+    close: () => {
+      untrack();
+      return driver.close();
+    },
+  };
 }
 
 /** A Knex-based engine as an OpenEngine: one Knex pool shared by its driver and introspector. */

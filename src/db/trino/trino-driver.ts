@@ -82,12 +82,12 @@ export class TrinoDriver implements Driver {
     } finally {
       if (id !== undefined) {
         this.running.delete(id);
-        if (!completed) await this.cancel(id);
+        if (!completed) await this.cancelQuery(id);
       }
     }
   }
 
-  private cancel(id: string): Promise<void> {
+  private cancelQuery(id: string): Promise<void> {
     return this.client.cancel(id).then(
       () => undefined,
       () => undefined,
@@ -105,6 +105,11 @@ export class TrinoDriver implements Driver {
         return row;
       });
     }
+  }
+
+  /** Trino's pages are arrays in SELECT-list order already. */
+  async *arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
+    for await (const page of this.pages(query)) if (page.rows.length > 0) yield page.rows;
   }
 
   stream(query: CompiledQuery): AsyncIterable<Row> {
@@ -129,9 +134,18 @@ export class TrinoDriver implements Driver {
     );
   }
 
+  /**
+   * Ctrl-C: asks the coordinator to kill every query this driver is reading
+   * (DELETE /v1/query/ID), so the workers stop at once instead of when they notice no
+   * client polls any more (query.client.timeout, five minutes by default).
+   */
+  cancel(): Promise<void> {
+    return Promise.all([...this.running].map((id) => this.cancelQuery(id))).then(() => undefined);
+  }
+
   /** Cancels every query still running on the cluster; idempotent. */
   close(): Promise<void> {
-    this.closing ??= Promise.all([...this.running].map((id) => this.cancel(id))).then(() => undefined);
+    this.closing ??= this.cancel();
     return this.closing;
   }
 }
