@@ -11,7 +11,7 @@ import { JOINED_FEATURE } from '../sql/label-queries.js';
 import type { JoinPlan, GroupPlan } from '../plan/plan.js';
 import { joinChunkQuery, scanQuery } from '../sql/queries.js';
 import { AsOfMerge, LabelIndex } from './as-of-merge.js';
-import { RowDecoder } from './decode.js';
+import { ArrayRowDecoder } from './decode.js';
 import { FEATURE_ALIAS } from '../sql/group-columns.js';
 import type { OutputRow } from '../core/rows.js';
 import { normaliseValue, type Value } from '../core/values.js';
@@ -104,11 +104,11 @@ function featureColumns(g: GroupPlan, size: number): FeatureColumn[] {
 async function mergeGroup(db: Database, g: GroupPlan, labels: Labels<unknown>, index: LabelIndex): Promise<Winners> {
   const { dictionary } = labels.entities.get(g.group.entity.name)!;
   const merge = new AsOfMerge(index, g.rules);
-  const decoder = new RowDecoder(g.group, g.features.length);
+  const decoder = new ArrayRowDecoder(g.group, g.features.length);
   const columns = featureColumns(g, labels.count);
-  const aliases = decoder.featureAliases;
+  const positions = decoder.featurePositions;
   const query = scanQuery(db.dialect, g.group, g.features.map((f) => f.feature));
-  for await (const batch of db.driver.batches(query)) {
+  for await (const batch of db.driver.arrayBatches(query)) {
     for (const row of batch) {
       const key = decoder.keyNumber(row, dictionary);
       if (key < 0) continue;
@@ -117,7 +117,7 @@ async function mergeGroup(db: Database, g: GroupPlan, labels: Labels<unknown>, i
       // key win no slot.
       if (event !== event) continue;
       const slot = merge.offer(key, event, decoder.created(row));
-      if (slot >= 0) for (let f = 0; f < columns.length; f++) columns[f]!.set(slot, row[aliases[f]!]);
+      if (slot >= 0) for (let f = 0; f < columns.length; f++) columns[f]!.set(slot, row[positions[f]!]);
     }
   }
   return { slotOfLabel: merge.resolve(), columns };
