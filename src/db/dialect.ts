@@ -160,6 +160,12 @@ export interface Driver {
    * `execute` runs a statement inside it. The only write path (`import`).
    */
   transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T>;
+  /**
+   * Asks the server to stop the statements running now (Ctrl-C): a PostgreSQL cancel,
+   * MariaDB's KILL QUERY, each sent from a connection of its own. Nothing on SQLite, whose
+   * work runs in this process and ends with it. Resolves once the server has been asked.
+   */
+  cancel(): Promise<void>;
 }
 
 /** A column of a live source as the catalog describes it. */

@@ -1,6 +1,5 @@
 import type { Connection, FieldPacket } from 'mysql2';
 import type { CompiledQuery, Row } from '../dialect.js';
-import { withConnection } from '../pool.js';
 import { KnexDriver, type Execute } from '../knex-driver.js';
 import { inBatches } from '../batches.js';
 
@@ -61,7 +60,7 @@ export class MysqlDriver extends KnexDriver {
   }
 
   all(query: CompiledQuery): Promise<Row[]> {
-    return withConnection<MysqlConnection, Row[]>(this.knex, this.secrets, async (connection) => {
+    return this.withConnection<MysqlConnection, Row[]>(async (connection) => {
       const { rows } = await queryWithFields(connection, query);
       return Array.isArray(rows) ? (rows as Row[]) : [];
     });
@@ -71,5 +70,11 @@ export class MysqlDriver extends KnexDriver {
     return async (query) => {
       await queryWithFields(connection, query);
     };
+  }
+
+  /** KILL QUERY stops the statement (it fails with "Query execution was interrupted") and keeps the session. */
+  protected override async cancelOn(canceller: unknown, connection: unknown): Promise<void> {
+    const thread = (connection as MysqlConnection).threadId;
+    if (Number.isInteger(thread)) await queryWithFields(canceller as MysqlConnection, { sql: `KILL QUERY ${thread}`, parameters: [] });
   }
 }

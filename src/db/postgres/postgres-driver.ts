@@ -2,7 +2,7 @@ import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { CompiledQuery, Row } from '../dialect.js';
-import { discard, withConnection } from '../pool.js';
+import { discard } from '../pool.js';
 import { inBatches } from '../batches.js';
 import { KnexDriver, type Execute } from '../knex-driver.js';
 
@@ -75,7 +75,7 @@ export class PostgresDriver extends KnexDriver {
   }
 
   all(query: CompiledQuery): Promise<Row[]> {
-    return withConnection<pg.Client, Row[]>(this.knex, this.secrets, async (connection) => {
+    return this.withConnection<pg.Client, Row[]>(async (connection) => {
       // Extended protocol even without parameters: one statement per call, never a batch.
       const result = await connection.query({
         text: query.sql,
@@ -90,5 +90,11 @@ export class PostgresDriver extends KnexDriver {
     return async (query) => {
       await connection.query({ text: query.sql, values: [...query.parameters] });
     };
+  }
+
+  /** pg_cancel_backend: the statement fails with "canceling statement due to user request"; the session lives on. */
+  protected override async cancelOn(canceller: unknown, connection: unknown): Promise<void> {
+    const pid = (connection as pg.Client & { processID: number | null }).processID;
+    if (pid !== null) await (canceller as pg.Client).query('SELECT pg_cancel_backend($1)', [pid]);
   }
 }
