@@ -113,7 +113,23 @@ export interface SqlDialect {
    * reads them (`validate`). Pure: the catalog lookup happens in the Introspector.
    */
   typeFits(column: ColumnInfo, declared: DeclaredType): boolean;
+  /**
+   * How the driver hands back values of a column of this catalog type, so a labels
+   * query's columns can be written the way spellbook writes values (io/label-values.ts):
+   * native date-times and dates arrive as the session's UTC text, exact decimals as text;
+   * everything else as a plain JS value.
+   */
+  valueForm(column: ColumnInfo): ValueForm;
+  /**
+   * Whether a driver error (a statement's `cause`) says the SQL text itself is wrong — a
+   * syntax error, an unknown table or column — which is the user's input, not the
+   * database failing or refusing.
+   */
+  rejectsText(err: unknown): boolean;
 }
+
+/** See SqlDialect.valueForm. */
+export type ValueForm = 'timestamp' | 'date' | 'decimal' | 'plain';
 
 /** Execution: runs compiled queries on one open connection pool. */
 export interface Driver {
