@@ -1,7 +1,7 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
 import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
-import { trinoBindValue, trinoColumnType, trinoTypeFits } from './trino-types.js';
+import { trinoBindValue, trinoColumnType, trinoRejectsText, trinoTypeFits, trinoValueForm } from './trino-types.js';
 
 /**
  * Stored times compare at timestamp(12) with time zone, Trino's finest: widening any
@@ -25,6 +25,8 @@ export const trinoDialect: SqlDialect = {
   columnType: trinoColumnType,
   bindValue: trinoBindValue,
   typeFits: trinoTypeFits,
+  valueForm: trinoValueForm,
+  rejectsText: trinoRejectsText,
   quoteIdentifier: (name) => quoteWith(name, '"'),
   placeholder: () => '?',
   epochMs(col: string, unit?: EpochUnit): string {
