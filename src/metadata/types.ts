@@ -28,6 +28,30 @@ export interface EventTime {
   readonly unit?: EpochUnit;
 }
 
+/** SPEC §7: what a windowed feature computes over its window's rows. */
+export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
+export const AGGREGATE_FUNCTIONS: readonly AggregateFunction[] = ['count', 'sum', 'avg', 'min', 'max'];
+
+/** The feature types each aggregate may declare (SPEC §7). */
+export const AGGREGATE_TYPES: Readonly<Record<AggregateFunction, readonly FeatureType[]>> = {
+  count: ['int'],
+  sum: ['int', 'float'],
+  avg: ['float'],
+  min: ['int', 'float', 'timestamp', 'date', 'string'],
+  max: ['int', 'float', 'timestamp', 'date', 'string'],
+};
+
+/**
+ * A windowed aggregate (SPEC §7): `fn` over the key's rows with `t - window < e <= t`.
+ * `countsRows`: a `count` written without `column`, which counts rows rather than the
+ * non-NULL values of a column (the feature's `column` then names no real column).
+ */
+export interface Aggregate {
+  readonly fn: AggregateFunction;
+  readonly windowMs: number;
+  readonly countsRows: boolean;
+}
+
 export interface Feature {
   readonly name: string;
   /** `group.feature` */
@@ -35,7 +59,22 @@ export interface Feature {
   readonly groupName: string;
   readonly type: FeatureType;
   readonly column: string;
+  /** Absent: the latest visible row's value (SPEC §2). */
+  readonly aggregate?: Aggregate;
   readonly description?: string;
+}
+
+/**
+ * The source column a feature reads and the type its values must have there: the
+ * feature's own type, except that an `avg` reads any number (float), a `count` of a
+ * column reads values of any type (`type` undefined), and a count of rows reads no
+ * column at all (undefined).
+ */
+export function storedColumn(f: Feature): { column: string; type: FeatureType | undefined } | undefined {
+  const fn = f.aggregate?.fn;
+  if (fn === undefined) return { column: f.column, type: f.type };
+  if (fn === 'count') return f.aggregate!.countsRows ? undefined : { column: f.column, type: undefined };
+  return { column: f.column, type: fn === 'avg' ? 'float' : f.type };
 }
 
 export interface Group {
