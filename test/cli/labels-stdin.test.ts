@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
-import { ROOT, runCli, tempDir, writeFile, writeMetadata, type CliResult } from '../support/cli.js';
+import { ROOT, runCliProcess, tempDir, writeFile, writeMetadata, type CliResult } from '../support/cli.js';
 
 /** A command line run by bash, for what only a shell makes: a real pipe (a FIFO), a redirect, `<(…)`. */
 function shell(command: string, cwd: string): Promise<CliResult> {
@@ -52,7 +52,7 @@ describeEngines('labels on standard input', (ctx) => {
       ['/dev/stdin', QUOTED, 'merge', quoted],
       ['/dev/stdin', PLAIN, 'auto', plain],
     ] as const) {
-      const r = await runCli(['join', '-i', input, '-f', 'account.balance', '--strategy', strategy], { cwd: dir, input: labels, env: { TMPDIR: temp } });
+      const r = await runCliProcess(['join', '-i', input, '-f', 'account.balance', '--strategy', strategy], { cwd: dir, input: labels, env: { TMPDIR: temp } });
       expect([r.code, r.stderr, r.stdout], `${input} ${strategy}`).toEqual([0, '', expected]);
     }
     expect(readdirSync(temp)).toEqual([]);
@@ -76,9 +76,9 @@ describeEngines('labels on standard input', (ctx) => {
 
   it('a bad row is named as stdin:LINE; an empty standard input is an empty file', async () => {
     const dir = await world(ctx());
-    const bad = await runCli(['join', '-i', '-', '-f', 'account.balance'], { cwd: dir, input: 'user_id,event_timestamp\n7,2024-01-02\n7,yesterday\n' });
+    const bad = await runCliProcess(['join', '-i', '-', '-f', 'account.balance'], { cwd: dir, input: 'user_id,event_timestamp\n7,2024-01-02\n7,yesterday\n' });
     expect([bad.code, bad.stderr]).toEqual([2, 'Error: stdin:3: event_timestamp: "yesterday" is not a timestamp (expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z)\n']);
-    const empty = await runCli(['join', '-i', '-', '-f', 'account.balance'], { cwd: dir, input: '' });
+    const empty = await runCliProcess(['join', '-i', '-', '-f', 'account.balance'], { cwd: dir, input: '' });
     expect([empty.code, empty.stderr]).toEqual([2, 'Error: stdin:1: the file is empty: expected a header row\n']);
   });
 });
