@@ -1,6 +1,6 @@
 /** The labels-file flags of `join` (SPEC §3) and their usage errors, on every engine. */
 import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext } from '../support/engines.js';
+import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
@@ -79,4 +79,4 @@ describeEngines('join flags', (ctx) => {
     const when = await runCli(['export', '--feature', 'account.balance', '--snapshot-date', 'tomorrow'], { cwd: dir });
     expect([when.code, when.stderr]).toEqual([2, 'Error: --snapshot-date: "tomorrow" is not a timestamp (expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z)\n']);
   });
-});
+}, { engines: WITH_TRINO });
