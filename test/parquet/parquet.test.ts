@@ -1,5 +1,5 @@
 /**
- * Parquet output (SPEC §4) through the real CLI on every engine: the file is read back
+ * Parquet output (SPEC §4) through the CLI (in-process) on every engine: the file is read back
  * by DuckDB, an independent reader, and must hold the declared column types and, row for
  * row, the same values as the CSV output of the same run.
  */
