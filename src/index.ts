@@ -27,7 +27,7 @@ export { RunStats, type GroupStats } from './pit/stats.js';
 export type { Metadata, Entity, Group, Feature, FeatureType, KeyType, Source, ConnectionSpec } from './metadata/types.js';
 export { loadMetadata } from './metadata/index.js';
 export type { ExportRequest, JoinRequest, ExportPlan, JoinPlan, Strategy, StrategyChoice } from './plan/plan.js';
-export type { Value } from './pit/values.js';
+export type { Value } from './core/values.js';
 export type { OutputColumn } from './io/parquet.js';
 export type { MetaListing, ListOptions, MetaKind } from './catalog/list.js';
 export type { ImportRequest, ImportResult } from './import/index.js';

@@ -27,6 +27,10 @@ export interface FeatureListing {
   group: string;
   entity: string;
   type: string;
+  /** SPEC §7: count, sum, avg, min or max; empty for a latest-value feature. */
+  aggregate: string;
+  /** The aggregate's window (`7d`); empty for a latest-value feature. */
+  window: string;
   description: string;
 }
 export interface MetaListing {
@@ -96,7 +100,15 @@ export function listMetadata(md: Metadata, options: ListOptions): MetaListing {
       .filter((f) => kind !== 'feature' || names.length === 0 || names.some((n) => n === f.fullName || n === `${f.groupName}.*`))
       .map((f) => {
         const g = md.groups.find((x) => x.name === f.groupName)!;
-        return { name: f.fullName, group: f.groupName, entity: g.entity.name, type: f.type, description: f.description ?? '' };
+        return {
+          name: f.fullName,
+          group: f.groupName,
+          entity: g.entity.name,
+          type: f.type,
+          aggregate: f.aggregate?.fn ?? '',
+          window: f.aggregate ? formatDuration(f.aggregate.windowMs) : '',
+          description: f.description ?? '',
+        };
       });
   }
   return listing;

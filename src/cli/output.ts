@@ -6,7 +6,7 @@ import { ParquetRowWriter, type OutputColumn } from '../io/parquet.js';
 import { openSink } from '../io/sink.js';
 import { Progress } from '../io/progress.js';
 import { textRowWriter, writeRows, type RowWriter } from '../io/write.js';
-import type { OutputRow } from '../pit/join.js';
+import type { OutputRow } from '../core/rows.js';
 import type { RunStats } from '../pit/stats.js';
 
 export function printPlan(plan: Record<string, unknown>): void {
@@ -63,6 +63,16 @@ export function formatSummary(command: 'export' | 'join', stats: RunStats, outpu
     lines.push(`  --key matched nothing: ${stats.unmatchedKeys.map((k) => k.map(String).join(',')).join('; ')}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Whether to print the summary: never with --quiet; with --summary always; otherwise only
+ * on a terminal, as progress is, so a script's or a CI log's stderr stays what it was
+ * (deterministic: the summary holds a time).
+ */
+export function wantsSummary(flags: { quiet: boolean; summary: boolean }): boolean {
+  if (flags.quiet) return false;
+  return flags.summary || process.stderr.isTTY === true;
 }
 
 export function printSummary(...args: Parameters<typeof formatSummary>): void {

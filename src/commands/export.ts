@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { SpellbookCommand } from '../cli/base-command.js';
 import { outputFormat, parseTtlFlags, pitFlags } from '../cli/flags.js';
-import { printPlan, printSummary, writeOutput } from '../cli/output.js';
+import { printPlan, printSummary, wantsSummary, writeOutput } from '../cli/output.js';
 import { usage } from '../errors.js';
 import { openSpellbook } from '../spellbook.js';
 import { parseEpoch, parseInstant } from '../time/instant.js';
@@ -55,7 +55,7 @@ export default class Export extends SpellbookCommand {
         quiet: flags.quiet,
         label: 'export',
       });
-      if (!flags.quiet) printSummary('export', stats, flags.output, performance.now() - started);
+      if (wantsSummary(flags)) printSummary('export', stats, flags.output, performance.now() - started);
     } finally {
       await book.close();
     }

@@ -4,7 +4,7 @@
  */
 import type { ImportValue } from '../db/dialect.js';
 import { formatProblem, SpellbookError } from '../errors.js';
-import type { EpochUnit, FeatureType, Group } from '../metadata/types.js';
+import { storedColumn, type EpochUnit, type FeatureType, type Group } from '../metadata/types.js';
 import { suggest } from '../util/suggest.js';
 import { INVALID, typePhrase, valueParser, type ValueParser } from './values.js';
 
@@ -40,7 +40,11 @@ export function importColumns(group: Group): ImportColumn[] {
   if (group.createdTime !== undefined) {
     add({ name: group.createdTime, role: 'created_time', type: 'timestamp', ...(unit ? { unit } : {}), required: false, what: `the created time of group ${group.name}` });
   }
-  for (const f of group.features) add({ name: f.column, role: 'feature', type: f.type, required: false, what: `feature ${f.fullName}` });
+  for (const f of group.features) {
+    // A count of rows reads no column; a count of a column's values takes any text.
+    const stored = storedColumn(f);
+    if (stored) add({ name: stored.column, role: 'feature', type: stored.type ?? 'string', required: false, what: `feature ${f.fullName}` });
+  }
   return out;
 }
 

@@ -38,7 +38,7 @@ export function parseFloatValue(text: string): Parsed {
   return Number.isFinite(n) ? n : INVALID;
 }
 
-/** The spellings spellbook already reads as booleans (pit/values.ts), case-insensitive. */
+/** The spellings spellbook already reads as booleans (core/values.ts), case-insensitive. */
 export function parseBool(text: string): Parsed {
   const t = text.trim().toLowerCase();
   if (TRUE.has(t)) return true;

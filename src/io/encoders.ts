@@ -7,7 +7,7 @@
  * The CSV quoting is written out here rather than taken from csv-stringify because it
  * runs for every value of every output row and RFC 4180 quoting is three lines.
  */
-import type { Value } from '../pit/values.js';
+import type { Value } from '../core/values.js';
 
 export type OutputFormat = 'csv' | 'jsonl' | 'parquet';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['csv', 'jsonl', 'parquet'];

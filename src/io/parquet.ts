@@ -10,7 +10,7 @@
 import { ByteWriter, ParquetWriter, type SchemaElement } from 'hyparquet-writer';
 import { SpellbookError } from '../errors.js';
 import type { FeatureType } from '../metadata/types.js';
-import { shownValue, withArticle, type Value } from '../pit/values.js';
+import { shownValue, withArticle, type Value } from '../core/values.js';
 import type { Sink } from './sink.js';
 import type { RowWriter } from './write.js';
 

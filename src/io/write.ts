@@ -2,8 +2,8 @@
  * Streams output rows into a RowWriter (text through an encoder, or parquet); the sink
  * behind it is committed only if every row made it.
  */
-import type { OutputRow } from '../pit/join.js';
-import type { Value } from '../pit/values.js';
+import type { OutputRow } from '../core/rows.js';
+import type { Value } from '../core/values.js';
 import type { RowEncoder } from './encoders.js';
 import type { Progress } from './progress.js';
 import type { Sink } from './sink.js';

@@ -8,7 +8,7 @@ import { parseDuration } from '../time/duration.js';
 import { connectionFromMetadata } from './connection.js';
 import { childPointer, describeValue, suggestion, type Problems } from './problems.js';
 import { secondStatementAt, withoutTrailingSemicolon } from './statements.js';
-import type { ConnectionSpec, Entity, EventTime, Feature, FeatureType, Group, KeyType, Metadata, Source } from './types.js';
+import { AGGREGATE_TYPES, type Aggregate, type AggregateFunction, type ConnectionSpec, type Entity, type EventTime, type Feature, type FeatureType, type Group, type KeyType, type Metadata, type Source } from './types.js';
 
 type Raw = Record<string, unknown>;
 
@@ -202,7 +202,7 @@ function checkGroups(rawGroups: unknown, entities: Entities, ctx: Context): Grou
     }
 
     const groupName = typeof g['name'] === 'string' ? g['name'] : '';
-    const features = checkFeatures(g['features'], groupName, ptr('features'), ctx);
+    const features = checkFeatures(g['features'], groupName, g['event_time'] !== undefined, ptr('features'), ctx);
 
     if (problems.hasWithin(at) || !entity || !entityColumns || !features || groupName === '') return;
     const source: Source =
@@ -228,13 +228,14 @@ function checkGroups(rawGroups: unknown, entities: Entities, ctx: Context): Grou
   return groups;
 }
 
-function checkFeatures(rawFeatures: unknown, groupName: string, at: string, ctx: Context): Feature[] | undefined {
+function checkFeatures(rawFeatures: unknown, groupName: string, hasEventTime: boolean, at: string, ctx: Context): Feature[] | undefined {
   const seen = new Map<string, string>();
   const features: Feature[] = [];
   list(rawFeatures).forEach((f, i) => {
     const fAt = childPointer(at, i);
     if (!isRecord(f)) return;
     unique(seen, f['name'], childPointer(fAt, 'name'), 'feature', ctx, ` in group ${JSON.stringify(groupName)}`);
+    const aggregate = checkAggregate(f, fAt, hasEventTime, ctx);
     if (ctx.problems.hasWithin(fAt) || typeof f['name'] !== 'string' || typeof f['type'] !== 'string') return;
     features.push({
       name: f['name'],
@@ -242,8 +243,44 @@ function checkFeatures(rawFeatures: unknown, groupName: string, at: string, ctx:
       groupName,
       type: f['type'] as FeatureType,
       column: typeof f['column'] === 'string' ? f['column'] : f['name'],
+      ...(aggregate ? { aggregate } : {}),
       ...(typeof f['description'] === 'string' ? { description: f['description'] } : {}),
     });
   });
   return ctx.problems.hasWithin(at) ? undefined : features;
+}
+
+/**
+ * SPEC §7: `aggregate` and `window` come together, only in a group with an event time,
+ * and the declared type must be one the function can produce.
+ */
+function checkAggregate(f: Raw, at: string, hasEventTime: boolean, ctx: Context): Aggregate | undefined {
+  const { problems } = ctx;
+  const ptr = (key: string): string => childPointer(at, key);
+  const fn = f['aggregate'];
+  const window = f['window'];
+  if (fn === undefined) {
+    if (window !== undefined) problems.at(ptr('window'), 'needs aggregate (count, sum, avg, min or max): a window is what an aggregate is computed over', { where: 'key' });
+    return undefined;
+  }
+  if (problems.has(ptr('aggregate')) || typeof fn !== 'string') return undefined;
+  const name = fn as AggregateFunction;
+  if (window === undefined) problems.at(ptr('aggregate'), `needs window, the span of event times to aggregate over (window: 7d)`, { where: 'key' });
+  if (!hasEventTime) problems.at(ptr('aggregate'), `needs the group's event_time (a window is a span of event times; a static group has none)`, { where: 'key' });
+  const type = f['type'];
+  const allowed = AGGREGATE_TYPES[name];
+  if (typeof type === 'string' && !problems.has(ptr('type')) && !allowed.includes(type as FeatureType)) {
+    const list = allowed.length === 1 ? allowed[0]! : `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]!}`;
+    problems.at(ptr('type'), `expected ${list} for aggregate ${name}, got ${describeValue(type)}`);
+  }
+  let windowMs: number | undefined;
+  if (typeof window === 'string' && !problems.has(ptr('window'))) {
+    windowMs = parseDuration(window);
+    if (windowMs === undefined || windowMs <= 0 || !Number.isSafeInteger(windowMs)) {
+      problems.at(ptr('window'), `expected a positive duration like 7d, got ${describeValue(window)}`);
+      windowMs = undefined;
+    }
+  }
+  if (windowMs === undefined) return undefined;
+  return { fn: name, windowMs, countsRows: name === 'count' && f['column'] === undefined };
 }

@@ -2,7 +2,6 @@
  * The typed model of a metadata file (SPEC §1). Nothing past the loader sees raw YAML:
  * defaults are applied, references are resolved to objects and durations to milliseconds.
  */
-import type { Knex } from 'knex';
 
 export type KeyType = 'string' | 'int';
 export type FeatureType = 'string' | 'int' | 'float' | 'bool' | 'timestamp' | 'date';
@@ -28,6 +27,30 @@ export interface EventTime {
   readonly unit?: EpochUnit;
 }
 
+/** SPEC §7: what a windowed feature computes over its window's rows. */
+export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
+export const AGGREGATE_FUNCTIONS: readonly AggregateFunction[] = ['count', 'sum', 'avg', 'min', 'max'];
+
+/** The feature types each aggregate may declare (SPEC §7). */
+export const AGGREGATE_TYPES: Readonly<Record<AggregateFunction, readonly FeatureType[]>> = {
+  count: ['int'],
+  sum: ['int', 'float'],
+  avg: ['float'],
+  min: ['int', 'float', 'timestamp', 'date', 'string'],
+  max: ['int', 'float', 'timestamp', 'date', 'string'],
+};
+
+/**
+ * A windowed aggregate (SPEC §7): `fn` over the key's rows with `t - window < e <= t`.
+ * `countsRows`: a `count` written without `column`, which counts rows rather than the
+ * non-NULL values of a column (the feature's `column` then names no real column).
+ */
+export interface Aggregate {
+  readonly fn: AggregateFunction;
+  readonly windowMs: number;
+  readonly countsRows: boolean;
+}
+
 export interface Feature {
   readonly name: string;
   /** `group.feature` */
@@ -35,7 +58,22 @@ export interface Feature {
   readonly groupName: string;
   readonly type: FeatureType;
   readonly column: string;
+  /** Absent: the latest visible row's value (SPEC §2). */
+  readonly aggregate?: Aggregate;
   readonly description?: string;
+}
+
+/**
+ * The source column a feature reads and the type its values must have there: the
+ * feature's own type, except that an `avg` reads any number (float), a `count` of a
+ * column reads values of any type (`type` undefined), and a count of rows reads no
+ * column at all (undefined).
+ */
+export function storedColumn(f: Feature): { column: string; type: FeatureType | undefined } | undefined {
+  const fn = f.aggregate?.fn;
+  if (fn === undefined) return { column: f.column, type: f.type };
+  if (fn === 'count') return f.aggregate!.countsRows ? undefined : { column: f.column, type: undefined };
+  return { column: f.column, type: fn === 'avg' ? 'float' : f.type };
 }
 
 export interface Group {
@@ -53,9 +91,20 @@ export interface Group {
   readonly features: readonly Feature[];
 }
 
-/** A Knex config after `${ENV}` interpolation, or a URL. `read_only` is spellbook's own key. */
+/**
+ * An engine's connection settings after `${ENV}` interpolation: `client` names the engine,
+ * the rest is the engine's own (a Knex config for the Knex-based engines; see
+ * src/db/trino/trino-connection.ts for Trino).
+ */
+export interface ConnectionConfig {
+  readonly client?: unknown;
+  readonly connection?: unknown;
+  readonly [key: string]: unknown;
+}
+
+/** Where the database is. `read_only` is spellbook's own key. */
 export interface ConnectionSpec {
-  readonly config: Knex.Config;
+  readonly config: ConnectionConfig;
   /** `connection.read_only: true`: `import` must refuse to write here. */
   readonly readOnly: boolean;
   /** Secret strings (passwords, URL credentials) to redact from every message. */

@@ -11,7 +11,7 @@
  * sweep per key carries the running maximum forward. O(rows · log labels-per-key) time,
  * O(labels) memory, identical results whatever order the database returns rows in.
  */
-import { beats, visibleFrom, type TimeRules } from './visibility.js';
+import { beats, visibleFrom, type TimeRules } from '../core/visibility.js';
 
 /** Labels of one entity, sorted by (key, time) once and shared by all its groups. */
 export class LabelIndex {

@@ -9,9 +9,9 @@ import type { ExportPlan } from '../plan/plan.js';
 import { RowDecoder } from './decode.js';
 import { inMetadataWords } from './missing-object.js';
 import type { RunStats } from './stats.js';
-import { compareKeys, type KeyTuple } from './keys.js';
-import type { OutputRow } from './join.js';
-import { featureValue, normaliseValue, keyValueType, type Value } from './values.js';
+import { compareKeys, type KeyTuple } from '../core/keys.js';
+import type { OutputRow } from '../core/rows.js';
+import { featureValue, normaliseValue, keyValueType, type Value } from '../core/values.js';
 
 interface Cursor {
   readonly iterator: AsyncIterator<Row>;

@@ -6,7 +6,7 @@
  * beyond 2^53) moves the column to a plain array.
  */
 import type { Feature, FeatureType, Group } from '../metadata/types.js';
-import { featureValue, type Value } from './values.js';
+import { featureValue, type Value } from '../core/values.js';
 
 const NUMERIC: ReadonlySet<FeatureType> = new Set(['int', 'float', 'bool', 'timestamp']);
 

@@ -4,7 +4,7 @@
  * and per group how many labels matched a row (join) or how many keys it gave values to
  * (export); for an export restricted with `keys`, the keys that matched nothing.
  */
-import type { KeyTuple } from './keys.js';
+import type { KeyTuple } from '../core/keys.js';
 
 export interface GroupStats {
   readonly group: string;

@@ -9,7 +9,7 @@
  */
 import type { CompiledQuery, SqlDialect, TimeComparison } from '../db/dialect.js';
 import type { Feature, Group } from '../metadata/types.js';
-import type { KeyTuple } from '../pit/keys.js';
+import type { KeyTuple } from '../core/keys.js';
 import { SqlBuilder, sourceSql } from './builder.js';
 import { AliasedColumns, GroupColumns, KEY_ALIAS, keyEquality } from './group-columns.js';
 
@@ -20,7 +20,8 @@ export interface TimeParams {
 
 const SRC = 'src';
 
-function innerSelect(dialect: SqlDialect, group: Group, features: readonly Feature[], where: readonly string[] = []): string {
+/** A group's rows under the fixed aliases of GroupColumns, from its source aliased `src`. */
+export function innerSelect(dialect: SqlDialect, group: Group, features: readonly Feature[], where: readonly string[] = []): string {
   const cols = new GroupColumns(dialect, group, features, SRC);
   const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
   return `SELECT ${cols.selectList()} FROM ${sourceSql(dialect, group.source, SRC)}${filter}`;

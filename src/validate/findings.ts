@@ -4,7 +4,7 @@
  */
 import type { DeclaredType } from '../db/dialect.js';
 import type { EpochUnit } from '../metadata/types.js';
-import type { KeyValue } from '../pit/keys.js';
+import type { KeyValue } from '../core/keys.js';
 import { formatInstant } from '../time/instant.js';
 
 export type FindingKind =

@@ -1,11 +1,12 @@
 /** The schema half of `validate`: declared columns against the catalog's. Pure. */
 import type { ColumnInfo, DeclaredType, SqlDialect } from '../db/dialect.js';
-import type { Group } from '../metadata/types.js';
+import { storedColumn, type Group } from '../metadata/types.js';
 import { declaredPhrase, finding, type Finding } from './findings.js';
 
 export interface DeclaredColumn {
   readonly column: string;
-  readonly declared: DeclaredType;
+  /** Undefined: any type will do (the column a `count` aggregate counts the values of). */
+  readonly declared: DeclaredType | undefined;
   readonly role: 'key' | 'event_time' | 'created_time' | 'feature';
   /** For messages: `key of entity user`, `feature account.balance`. */
   readonly what: string;
@@ -23,7 +24,10 @@ export function declaredColumns(group: Group): DeclaredColumn[] {
   );
   if (group.eventTime) add({ column: group.eventTime.column, declared: time, role: 'event_time', what: `event time of group ${group.name}` });
   if (group.createdTime !== undefined) add({ column: group.createdTime, declared: time, role: 'created_time', what: `created time of group ${group.name}` });
-  for (const f of group.features) add({ column: f.column, declared: f.type, role: 'feature', what: `feature ${f.fullName}` });
+  for (const f of group.features) {
+    const stored = storedColumn(f);
+    if (stored) add({ column: stored.column, declared: stored.type, role: 'feature', what: `feature ${f.fullName}` });
+  }
   return out;
 }
 
@@ -43,7 +47,7 @@ export function schemaFindings(group: Group, dialect: SqlDialect, columns: reado
       }
       continue;
     }
-    if (!dialect.typeFits(info, d.declared)) {
+    if (d.declared !== undefined && !dialect.typeFits(info, d.declared)) {
       findings.push(finding.typeMismatch(d.column, info.dbType, declaredPhrase(d.declared, group.eventTime?.unit)));
     }
   }

@@ -6,7 +6,7 @@
 import type { ColumnInfo, Database, Row } from '../db/dialect.js';
 import { SpellbookError } from '../errors.js';
 import type { Group, Metadata } from '../metadata/types.js';
-import { normaliseKeyValue } from '../pit/keys.js';
+import { normaliseKeyValue } from '../core/keys.js';
 import { dataQueries } from './data.js';
 import { atText, finding, keyText, type Finding, type GroupReport, type ValidationReport } from './findings.js';
 import { declaredColumns, schemaFindings, sourceName } from './schema.js';

@@ -1,5 +1,5 @@
 /**
- * Every stored form of an event time SPEC §2 allows, through the real CLI on each engine:
+ * Every stored form of an event time SPEC §2 allows, through the CLI (in-process) on each engine:
  * native naive timestamps, zone-aware timestamps (PostgreSQL timestamptz, MariaDB
  * TIMESTAMP), integer epochs in s and ms, and a `query:` source computing its own time
  * and composite key. Same rows, same labels: every form must give the same answers.
@@ -33,7 +33,7 @@ async function check(ctx: EngineContext, kind: ColumnKind, unit?: 's' | 'ms'): P
   // Epoch seconds cannot hold the .250: the row at 10:00:00.250 is stored as 10:00:00.000.
   const expected = unit === 's' ? EXPECTED.replace('10:00:00.249Z,\n', '10:00:00.249Z,1.5\n').replace('12:00:00+02:00,\n', '12:00:00+02:00,1.5\n') : EXPECTED;
   for (const strategy of ['merge', 'database']) {
-    const r = await runCli(['join', '--input-file', 'labels.csv', '--feature', 'g.v', '--strategy', strategy, '--quiet'], { cwd: dir });
+    const r = await runCli(['join', '--input-file', 'labels.csv', '--feature', 'g.v', '--strategy', strategy], { cwd: dir });
     expect([r.code, r.stderr, r.stdout]).toEqual([0, '', expected]);
   }
   const e = await runCli(['export', '--feature', 'g.v', '--snapshot-date', '2024-01-01T23:59:59.999Z'], { cwd: dir });
@@ -75,7 +75,7 @@ describeEngines('stored time forms', (ctx) => {
     });
     writeFile(dir, 'labels.csv', 'a,b,event_timestamp\n1,12,2024-01-01 08:30\n1,12,2024-01-01 09:00\n11,2,2024-01-01 07:00\n11,2,2024-01-02\n');
     for (const strategy of ['merge', 'database']) {
-      const r = await runCli(['join', '--input-file', 'labels.csv', '--feature', 'spend.total', '--strategy', strategy, '--quiet'], { cwd: dir });
+      const r = await runCli(['join', '--input-file', 'labels.csv', '--feature', 'spend.total', '--strategy', strategy], { cwd: dir });
       expect([r.code, r.stderr, r.stdout]).toEqual([0, '', 'a,b,event_timestamp,total\n1,12,2024-01-01 08:30,5\n1,12,2024-01-01 09:00,12\n11,2,2024-01-01 07:00,\n11,2,2024-01-02,100\n']);
     }
   });

@@ -1,5 +1,6 @@
 /**
- * The end-of-run summary (issue 9): on stderr unless --quiet, never on stdout — rows
+ * The end-of-run summary (issue 9): on stderr (on a terminal, or with --summary; never
+ * with --quiet), never on stdout — rows
  * written, where, time taken, per group how many labels matched a row (join) or keys were
  * exported (export), and the --key values that matched nothing. The counts come from the
  * library's RunStats, which the row stream fills; the library test checks them directly.
@@ -41,23 +42,26 @@ describeEngines('end-of-run summary', (ctx) => {
   it('join: rows, where, time, and per group the labels that matched a row; stdout holds data only', async () => {
     const { dir, metadata, labels } = await world(ctx());
     for (const strategy of ['merge', 'database']) {
-      const r = await runCli(['join', '-m', metadata, '-i', labels, '-f', 'account.balance,profile.vip', '--strategy', strategy]);
+      const r = await runCli(['join', '-m', metadata, '-i', labels, '-f', 'account.balance,profile.vip', '--strategy', strategy, '--summary']);
       expect([r.code, r.stdout]).toEqual([0, 'user_id,event_timestamp,balance,vip\n1,2024-01-02,10,true\n2,2024-01-02,,\n2,2024-01-04,20,\n3,2024-01-04,,\n']);
       expect(summary(r.stderr)).toBe('join: 4 rows written to stdout in Ts\n  account: 2 of 4 labels matched a row\n  profile: 1 of 4 labels matched a row\n');
     }
     const out = join(dir, 'train.jsonl');
-    const file = await runCli(['join', '-m', metadata, '-i', labels, '-f', 'account.balance', '-o', out]);
+    const file = await runCli(['join', '-m', metadata, '-i', labels, '-f', 'account.balance', '-o', out, '--summary']);
     expect([file.code, file.stdout, summary(file.stderr)]).toEqual([0, '', `join: 4 rows written to ${out} in Ts\n  account: 2 of 4 labels matched a row\n`]);
-    const quiet = await runCli(['join', '-m', metadata, '-i', labels, '-f', 'account.balance', '--quiet']);
+    const quiet = await runCli(['join', '-m', metadata, '-i', labels, '-f', 'account.balance', '--summary', '--quiet']);
     expect([quiet.code, quiet.stderr]).toEqual([0, '']);
+    // Not a terminal and no --summary: a script's stderr stays empty.
+    const piped = await runCli(['join', '-m', metadata, '-i', labels, '-f', 'account.balance']);
+    expect([piped.code, piped.stderr]).toEqual([0, '']);
   });
 
   it('export: keys exported per group, and the --key values that matched nothing are named', async () => {
     const { metadata } = await world(ctx());
-    const all = await runCli(['export', '-m', metadata, '-f', 'account.balance,profile.vip', '-t', '2024-01-02']);
+    const all = await runCli(['export', '-m', metadata, '-f', 'account.balance,profile.vip', '-t', '2024-01-02', '--summary']);
     expect([all.code, all.stdout]).toEqual([0, 'user_id,balance,vip\n1,10,true\n']);
     expect(summary(all.stderr)).toBe('export: 1 row written to stdout in Ts\n  account: 1 key exported\n  profile: 1 key exported\n');
-    const keys = await runCli(['export', '-m', metadata, '-f', 'account.balance', '-t', '2024-01-04', '--key', '2', '--key', '7', '--key', '3']);
+    const keys = await runCli(['export', '-m', metadata, '-f', 'account.balance', '-t', '2024-01-04', '--key', '2', '--key', '7', '--key', '3', '--summary']);
     expect([keys.code, keys.stdout]).toEqual([0, 'user_id,balance\n2,20\n']);
     expect(summary(keys.stderr)).toBe('export: 1 row written to stdout in Ts\n  account: 1 key exported\n  --key matched nothing: 7; 3\n');
   });

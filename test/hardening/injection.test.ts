@@ -45,7 +45,7 @@ describeEngines('injection', (ctx) => {
     const csvKey = (k: string) => (/[",]/.test(k) ? `"${k.replaceAll('"', '""')}"` : k);
     writeFile(dir, 'labels.csv', `order,event_timestamp\n${csvKey(HOSTILE)},2024-01-02\n${csvKey(QUOTED)},2024-01-02\nplain' OR '1'='1,2024-01-02\n`);
 
-    const exp = await runCli(['export', '-m', md, '-f', 'g.*', '--snapshot-date', '2024-01-02', '--key', HOSTILE, '--format', 'jsonl', '--quiet']);
+    const exp = await runCli(['export', '-m', md, '-f', 'g.*', '--snapshot-date', '2024-01-02', '--key', HOSTILE, '--format', 'jsonl']);
     expect(exp.stderr).toBe('');
     expect(exp.stdout).toBe(`${JSON.stringify({ order: HOSTILE, balance: 1.5, status: 'evil', n: 1 })}\n`);
 
@@ -53,7 +53,7 @@ describeEngines('injection', (ctx) => {
     expect(all.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { order: string }).order).sort()).toEqual([HOSTILE, QUOTED, 'plain'].sort());
 
     for (const strategy of ['database', 'merge']) {
-      const joined = await runCli(['join', '-m', md, '-f', 'g.*', '--input-file', join(dir, 'labels.csv'), '--strategy', strategy, '--format', 'jsonl', '--quiet']);
+      const joined = await runCli(['join', '-m', md, '-f', 'g.*', '--input-file', join(dir, 'labels.csv'), '--strategy', strategy, '--format', 'jsonl']);
       expect(joined.stderr).toBe('');
       expect(joined.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
         { order: HOSTILE, event_timestamp: '2024-01-02', balance: 1.5, status: 'evil', n: 1 },

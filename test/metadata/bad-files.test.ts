@@ -62,10 +62,21 @@ const CASES: Record<string, string[]> = {
   ],
   'undefined-env.yml': ['7:15: connection.connection.password: environment variable DB_PASSWORD is not set'],
   'bad-connection-url.yml': [
-    '2:13: connection: expected sqlite:PATH, a file path, postgres://… or mysql://…, got "oracle://scott:***@db.internal/shop"',
+    '2:13: connection: expected sqlite:PATH, a file path, postgres://…, mysql://… or trino://…, got "oracle://scott:***@db.internal/shop"',
   ],
   'alias-cycle.yml': ['4:10: connection.again: alias *conn refers to a value that contains it'],
   'multi-statement.yml': ['8:12: groups[0].query: expected one SQL statement, got a second one after ";": "DROP TABLE accounts"'],
+  'aggregates.yml': [
+    '13:9: groups[0].features[0].aggregate: needs window, the span of event times to aggregate over (window: 7d)',
+    '15:15: groups[0].features[1].type: expected float for aggregate avg, got "int"',
+    '22:9: groups[0].features[2].window: needs aggregate (count, sum, avg, min or max): a window is what an aggregate is computed over',
+    '24:15: groups[0].features[3].type: expected int or float for aggregate sum, got "string"',
+    '26:17: groups[0].features[3].window: expected a positive duration like 7d, got "0d"',
+    '28:15: groups[0].features[4].type: expected int, float, timestamp, date or string for aggregate min, got "bool"',
+    '30:17: groups[0].features[4].window: expected a duration like 7d, got "1 week"',
+    '33:20: groups[0].features[5].aggregate: expected one of count, sum, avg, min, max, got "median"',
+    "40:9: groups[1].features[0].aggregate: needs the group's event_time (a window is a span of event times; a static group has none)",
+  ],
   'several-problems.yml': [
     '2:1: unknown key "entites" (did you mean "entities"?)',
     '7:11: entities[0].type: expected one of string, int, got "integer"',

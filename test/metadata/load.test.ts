@@ -35,6 +35,35 @@ groups:
 `;
 
 describe('loadMetadata', () => {
+  it('builds windowed aggregates (SPEC §7): function, window in ms, and whether a count counts rows', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      join(dir, 'metadata.yml'),
+      `version: 1
+entities:
+  - name: user
+    key: user_id
+groups:
+  - name: txn
+    entity: user
+    table: transactions
+    event_time: created_at
+    features:
+      - { name: txn_count_7d, type: int, aggregate: count, window: 7d }
+      - { name: amount_count, type: int, column: amount, aggregate: count, window: 12h }
+      - { name: amount_sum_30d, type: float, column: amount, aggregate: sum, window: 30d }
+      - { name: last_amount, type: float, column: amount }
+`,
+    );
+    const md = await loadMetadata(join(dir, 'metadata.yml'), { env: {} });
+    expect(md.groups[0]!.features.map((f) => [f.name, f.column, f.aggregate])).toEqual([
+      ['txn_count_7d', 'txn_count_7d', { fn: 'count', windowMs: 7 * 86_400_000, countsRows: true }],
+      ['amount_count', 'amount', { fn: 'count', windowMs: 12 * 3_600_000, countsRows: false }],
+      ['amount_sum_30d', 'amount', { fn: 'sum', windowMs: 30 * 86_400_000, countsRows: false }],
+      ['last_amount', 'amount', undefined],
+    ]);
+  });
+
   it('applies the defaults of SPEC §1 to a minimal file', async () => {
     const md = await loadMetadata(join(GOOD, 'minimal.yml'), { env: {} });
     expect(md.file).toBe(join(GOOD, 'minimal.yml'));
@@ -276,7 +305,7 @@ groups: []
     await writeFile(join(dir, 'metadata.yml'), PG.replace('client: postgres', 'client: oracle'));
     const err = await failure(loadMetadata(join(dir, 'metadata.yml'), { env: {}, ignoreConnection: true }));
     expect(err.message).toBe(
-      `${join(dir, 'metadata.yml')}:3:11: connection.client: expected one of better-sqlite3, sqlite3, pg, postgres, postgresql, mysql2, mysql, got "oracle"`,
+      `${join(dir, 'metadata.yml')}:3:11: connection.client: expected one of better-sqlite3, sqlite3, pg, postgres, postgresql, mysql2, mysql, trino, got "oracle"`,
     );
   });
 

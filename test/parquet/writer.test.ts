@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ParquetRowWriter } from '../../src/io/parquet.js';
 import { openSink } from '../../src/io/sink.js';
 import { writeRows } from '../../src/io/write.js';
-import type { OutputRow } from '../../src/pit/join.js';
+import type { OutputRow } from '../../src/core/rows.js';
 import { tempDir } from '../support/cli.js';
 import { readParquet } from './read-back.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AsOfMerge, LabelIndex } from '../../src/pit/as-of-merge.js';
-import { NO_TIME } from '../../src/pit/visibility.js';
+import { NO_TIME } from '../../src/core/visibility.js';
 import { refWinners, type RefRow } from '../support/reference.js';
 
 // Small time and key ranges so that ties, equal label/event times and ttl edges are common.

@@ -46,3 +46,25 @@ export function refWinners(rows: readonly RefRow[], key: readonly unknown[], t: 
   const maxCreated = Math.max(...atMax.map(c));
   return atMax.filter((r) => c(r) === maxCreated);
 }
+
+/**
+ * SPEC's key order, written here independently of src/: int values numerically, string
+ * values by Unicode code point (what binary collations give for UTF-8), which is not
+ * JavaScript's default UTF-16 order for characters beyond U+FFFF.
+ */
+export function refCompareKeyValues(a: string | number, b: string | number): number {
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  const ca = Array.from(String(a), (ch) => ch.codePointAt(0)!);
+  const cb = Array.from(String(b), (ch) => ch.codePointAt(0)!);
+  for (let i = 0; i < Math.min(ca.length, cb.length); i++) if (ca[i] !== cb[i]) return ca[i]! - cb[i]!;
+  return ca.length - cb.length;
+}
+
+/** Key tuples column by column, so (1, '12') and (11, '2') never meet. */
+export function refCompareKeys(a: readonly (string | number)[], b: readonly (string | number)[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const c = refCompareKeyValues(a[i]!, b[i]!);
+    if (c !== 0) return c;
+  }
+  return 0;
+}

@@ -7,7 +7,7 @@ import { LISTING_FORMATS, renderListing, type ListingFormat, type Section } from
 const COLUMNS = {
   entities: ['name', 'key', 'description'],
   groups: ['name', 'entity', 'source', 'event_time', 'ttl', 'description'],
-  features: ['name', 'group', 'entity', 'type', 'description'],
+  features: ['name', 'group', 'entity', 'type', 'aggregate', 'window', 'description'],
 } as const;
 
 export default class GetMeta extends SpellbookCommand {

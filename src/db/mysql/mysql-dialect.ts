@@ -1,7 +1,7 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
 import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
-import { mysqlBindValue, mysqlColumnType, mysqlTypeFits } from './mysql-types.js';
+import { mysqlBindValue, mysqlColumnType, mysqlRejectsText, mysqlTypeFits, mysqlValueForm } from './mysql-types.js';
 import { mysqlMissingObject } from './mysql-errors.js';
 
 export const mysqlDialect: SqlDialect = {
@@ -17,6 +17,8 @@ export const mysqlDialect: SqlDialect = {
   bindValue: mysqlBindValue,
   typeFits: mysqlTypeFits,
   missingObject: mysqlMissingObject,
+  valueForm: mysqlValueForm,
+  rejectsText: mysqlRejectsText,
   quoteIdentifier: (name) => quoteWith(name, '`'),
   placeholder: () => '?',
   epochMs(col: string, unit?: EpochUnit): string {

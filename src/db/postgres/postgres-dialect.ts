@@ -1,7 +1,7 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
 import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
-import { postgresBindValue, postgresColumnType, postgresTypeFits } from './postgres-types.js';
+import { postgresBindValue, postgresColumnType, postgresRejectsText, postgresTypeFits, postgresValueForm } from './postgres-types.js';
 import { postgresMissingObject } from './postgres-errors.js';
 
 export const postgresDialect: SqlDialect = {
@@ -15,6 +15,8 @@ export const postgresDialect: SqlDialect = {
   bindValue: postgresBindValue,
   typeFits: postgresTypeFits,
   missingObject: postgresMissingObject,
+  valueForm: postgresValueForm,
+  rejectsText: postgresRejectsText,
   quoteIdentifier: (name) => quoteWith(name, '"'),
   placeholder: (index) => `$${index}`,
   epochMs(col: string, unit?: EpochUnit): string {

@@ -1,7 +1,7 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
 import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
-import { sqliteBindValue, sqliteColumnType, sqliteTypeFits } from './sqlite-types.js';
+import { sqliteBindValue, sqliteColumnType, sqliteRejectsText, sqliteTypeFits, sqliteValueForm } from './sqlite-types.js';
 import { sqliteMissingObject } from './sqlite-errors.js';
 
 /**
@@ -21,6 +21,8 @@ export const sqliteDialect: SqlDialect = {
   bindValue: sqliteBindValue,
   typeFits: sqliteTypeFits,
   missingObject: sqliteMissingObject,
+  valueForm: sqliteValueForm,
+  rejectsText: sqliteRejectsText,
   quoteIdentifier: (name) => quoteWith(name, '"'),
   placeholder: () => '?',
   epochMs(col: string, unit?: EpochUnit): string {
