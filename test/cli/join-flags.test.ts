@@ -1,15 +1,9 @@
-<<<<<<< HEAD
-/** The labels-file flags of `join` (SPEC §3) and their usage errors, on every engine. */
-import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
-=======
 /**
  * The labels-file flags of `join` (SPEC §3) on every engine, and their usage errors, which
  * are found before any database is opened: those run once, against a server that is not there.
  */
 import { describe, expect, it } from 'vitest';
-import { describeEngines, type EngineContext } from '../support/engines.js';
->>>>>>> main
+import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
