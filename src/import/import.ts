@@ -6,6 +6,7 @@
  */
 import type { CompiledQuery, Database, ImportValue, SqlDialect } from '../db/dialect.js';
 import { openDatabase } from '../db/open.js';
+import { tableSql } from '../sql/builder.js';
 import { badInput, SpellbookError, usage } from '../errors.js';
 import type { ConnectionSpec, Group, Metadata } from '../metadata/types.js';
 import { suggest } from '../util/suggest.js';
@@ -48,14 +49,6 @@ function findGroup(md: Metadata, name: string): Group {
   if (group) return group;
   const names = md.groups.map((g) => g.name);
   throw new SpellbookError('NOT_FOUND', `no group named "${name}"${suggest(name, names)}`);
-}
-
-/** A table name as SQL; `schema.table` quotes each part, as sources are read. */
-export function tableSql(dialect: SqlDialect, table: string): string {
-  return table
-    .split('.')
-    .map((part) => dialect.quoteIdentifier(part))
-    .join('.');
 }
 
 export function createTableSql(dialect: SqlDialect, table: string, columns: readonly ImportColumn[]): string {
