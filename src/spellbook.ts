@@ -30,6 +30,8 @@ import type { OutputRow } from './core/rows.js';
 import { runJoin, type JoinHooks } from './pit/join.js';
 import { keyValueType, type Value } from './core/values.js';
 import type { OutputColumn } from './io/parquet.js';
+import type { OutputFormat } from './io/encoders.js';
+import { writeOutput, type WriteOptions } from './io/output.js';
 import { importFile, type ImportRequest, type ImportResult } from './import/index.js';
 import { validateMetadata, type ValidateOptions, type ValidationReport } from './validate/index.js';
 
@@ -52,6 +54,13 @@ export type Row = Record<string, Value>;
 /** Rows as objects keyed by output column, plus the column order (a join's is known once iteration has begun). */
 export interface RowStream<R extends Row = Row> extends AsyncIterable<R> {
   readonly columns: readonly string[];
+  /**
+   * Writes the rows to `path` instead (CSV, JSON Lines or typed Parquet, as the CLI's
+   * --output): the format is `format`, else the extension's (`.jsonl`, `.ndjson`,
+   * `.parquet`), else csv. The file appears only once every row is written; on an error
+   * it is not created and an existing one is left untouched. Resolves to the row count.
+   */
+  toFile(path: string, options?: { readonly format?: OutputFormat }): Promise<number>;
 }
 
 /** A time as the library takes it: a Date, epoch milliseconds, or ISO 8601 text (no offset = UTC), as --snapshot-date. */
@@ -219,6 +228,39 @@ export class Spellbook {
     yield* runJoin(await this.db(), plan, hooks);
   }
 
+  /** Writes an export plan's rows to a file or stdout (see WriteOptions); resolves to the row count. */
+  writeExport(plan: ExportPlan, options: WriteOptions = {}): Promise<number> {
+    const columns = this.outputColumns(plan);
+    return writeOutput(() => this.exportRows(plan), columns.prefix, columns.values, options);
+  }
+
+  /**
+   * Writes a join plan's rows to a file or stdout (see WriteOptions); resolves to the row
+   * count. Progress counts the labels read, then the rows written against that total.
+   */
+  writeJoin(plan: JoinPlan, options: WriteOptions = {}): Promise<number> {
+    const columns = this.outputColumns(plan);
+    const label = options.progress?.label ?? 'join';
+    return writeOutput(
+      (encoder, progress) => {
+        progress.phase(`${label}: reading labels`);
+        // One output row per label: the count read is the writing phase's total, for its ETA.
+        let labels = 0;
+        return this.joinRows(plan, {
+          encodePrefix: (fields) => encoder.prefix(fields),
+          onLabel: () => {
+            labels++;
+            progress.tick();
+          },
+          onPhase: (phase) => progress.phase(`${label}: ${phase}`, phase === 'writing' ? labels : undefined),
+        });
+      },
+      columns.prefix,
+      columns.values,
+      options,
+    );
+  }
+
   /**
    * `export` as objects: `{ user_id: 42, balance: 10.5, … }`. The request is checked at
    * once (an unknown feature throws here); the database is read as the rows are iterated.
@@ -230,6 +272,7 @@ export class Spellbook {
     const columns = plan.columns;
     return {
       columns,
+      toFile: (path, { format } = {}) => this.writeExport(plan, { output: path, format }),
       async *[Symbol.asyncIterator]() {
         for await (const row of rows) {
           const out: Row = {};
@@ -250,6 +293,11 @@ export class Spellbook {
     return {
       get columns() {
         return columns;
+      },
+      async toFile(path, { format } = {}) {
+        const plan = await self.planJoin(joinRequest(options));
+        columns = plan.columns;
+        return self.writeJoin(plan, { output: path, format });
       },
       async *[Symbol.asyncIterator]() {
         const plan = await self.planJoin(joinRequest(options));

@@ -1,8 +1,7 @@
 /** Flags shared by `export` and `join`, and their parsing into library requests. */
 import { Flags } from '@oclif/core';
-import { extname } from 'node:path';
 import { usage } from '../errors.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../io/encoders.js';
+import { OUTPUT_FORMATS } from '../io/encoders.js';
 import { parseDuration, DURATION_HINT } from '../time/duration.js';
 
 export const pitFlags = {
@@ -32,10 +31,3 @@ export function parseTtlFlags(values: readonly string[] | undefined): Record<str
   return out;
 }
 
-export function outputFormat(format: string | undefined, output: string | undefined): OutputFormat {
-  if (format !== undefined) return format as OutputFormat;
-  const ext = output === undefined ? '' : extname(output).toLowerCase();
-  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
-  if (ext === '.parquet') return 'parquet';
-  return 'csv';
-}

@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { SpellbookCommand } from '../cli/base-command.js';
-import { outputFormat, parseTtlFlags, pitFlags } from '../cli/flags.js';
-import { printPlan, writeOutput } from '../cli/output.js';
+import { parseTtlFlags, pitFlags } from '../cli/flags.js';
+import { printPlan } from '../cli/output.js';
+import type { OutputFormat } from '../io/encoders.js';
 import { usage } from '../errors.js';
 import { openSpellbook } from '../spellbook.js';
 import { parseEpoch, parseInstant } from '../time/instant.js';
@@ -46,13 +47,7 @@ export default class Export extends SpellbookCommand {
         limit: flags.limit,
       });
       if (flags['dry-run']) return printPlan(book.describe(plan));
-      const columns = book.outputColumns(plan);
-      await writeOutput(() => book.exportRows(plan), columns.prefix, columns.values, {
-        format: outputFormat(flags.format, flags.output),
-        output: flags.output,
-        quiet: flags.quiet,
-        label: 'export',
-      });
+      await book.writeExport(plan, { format: flags.format as OutputFormat | undefined, output: flags.output, progress: { label: 'export', quiet: flags.quiet } });
     } finally {
       await book.close();
     }
