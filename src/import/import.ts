@@ -6,6 +6,7 @@
  */
 import type { CompiledQuery, Database, ImportValue, SqlDialect } from '../db/dialect.js';
 import { openDatabase } from '../db/open.js';
+import { emptyFile } from '../io/csv-records.js';
 import { tableSql } from '../sql/builder.js';
 import { badInput, SpellbookError, usage } from '../errors.js';
 import type { ConnectionSpec, Group, Metadata } from '../metadata/types.js';
@@ -142,7 +143,7 @@ async function checkFile(file: string, delimiter: string, group: Group, columns:
     await convertAt(converter, fields, file, delimiter, rows + 1);
     if (++rows % 10_000 === 0) onProgress?.('check', rows);
   }
-  if (!converter) throw badInput({ file, line: 1, message: 'the file is empty: expected a header row' });
+  if (!converter) throw emptyFile(file);
   return rows;
 }
 
@@ -152,7 +153,7 @@ async function checkHeader(file: string, delimiter: string, group: Group, column
     matchHeader(file, fields, columns, group);
     return;
   }
-  throw badInput({ file, line: 1, message: 'the file is empty: expected a header row' });
+  throw emptyFile(file);
 }
 
 async function tableState(db: Database, group: Group, table: string, columns: readonly ImportColumn[], createTable: boolean): Promise<string | undefined> {
