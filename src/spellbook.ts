@@ -22,9 +22,7 @@ import {
   type StrategyFacts,
 } from './plan/plan.js';
 import { countRecordsUpTo } from './io/csv-records.js';
-import { usage } from './errors.js';
-import { parseInstant } from './time/instant.js';
-import { DURATION_HINT, parseDuration } from './time/duration.js';
+import { snapshotOf, ttlOf, type TimeInput, type TtlInput } from './plan/options.js';
 import { runExport } from './pit/export.js';
 import type { OutputRow } from './core/rows.js';
 import { runJoin, type JoinHooks } from './pit/join.js';
@@ -63,11 +61,7 @@ export interface RowStream<R extends Row = Row> extends AsyncIterable<R> {
   toFile(path: string, options?: { readonly format?: OutputFormat }): Promise<number>;
 }
 
-/** A time as the library takes it: a Date, epoch milliseconds, or ISO 8601 text (no offset = UTC), as --snapshot-date. */
-export type TimeInput = Date | number | string;
-
-/** A group's ttl override: milliseconds, or a duration like `7d` as --ttl takes it. */
-export type TtlInput = Readonly<Record<string, number | string>>;
+export type { TimeInput, TtlInput };
 
 interface CommonOptions {
   /** `group.feature` or `group.*`, as --feature. */
@@ -96,38 +90,21 @@ export interface JoinOptions extends CommonOptions {
   readonly strategy?: StrategyChoice;
 }
 
-function toInstant(value: TimeInput, what: string): number {
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : parseInstant(value);
-  if (ms === undefined || !Number.isFinite(ms)) throw usage(`${what}: ${JSON.stringify(String(value))} is not a timestamp (expected a Date, epoch ms or ISO 8601 like 2024-03-01T12:00:00Z)`);
-  return ms;
-}
-
-function toTtl(ttl: TtlInput | undefined): Record<string, number> | undefined {
-  if (ttl === undefined) return undefined;
-  return Object.fromEntries(
-    Object.entries(ttl).map(([group, v]) => {
-      const ms = typeof v === 'number' ? v : parseDuration(v);
-      if (ms === undefined || !(ms > 0)) throw usage(`ttl ${group}=${v}: expected ${DURATION_HINT}`);
-      return [group, ms];
-    }),
-  );
-}
-
 function exportRequest(o: ExportOptions): ExportRequest {
   return {
     features: o.features,
-    snapshot: o.snapshot === undefined ? undefined : toInstant(o.snapshot, 'snapshot'),
+    snapshot: o.snapshot === undefined ? undefined : snapshotOf(o.snapshot),
     keys: o.keys?.map((k) => (Array.isArray(k) ? k.map(String) : [String(k)])),
     limit: o.limit,
     knownAt: o.knownAt,
-    ttl: toTtl(o.ttl),
+    ttl: ttlOf(o.ttl),
     fullNames: o.fullNames,
   };
 }
 
 function joinRequest(o: JoinOptions): JoinRequest {
   const entityColumns = o.entityColumns === undefined ? undefined : Object.fromEntries(Object.entries(o.entityColumns).map(([e, c]) => [e, typeof c === 'string' ? [c] : c]));
-  return { ...o, entityColumns, ttl: toTtl(o.ttl) };
+  return { ...o, entityColumns, ttl: ttlOf(o.ttl) };
 }
 
 export class Spellbook {
