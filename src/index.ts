@@ -21,6 +21,7 @@ export {
   DatabaseError,
   ValidationError,
   InternalError,
+  OptionError,
   type ErrorCode,
 } from './errors.js';
 export type { Metadata, Entity, Group, Feature, FeatureType, KeyType, Source, ConnectionSpec } from './metadata/types.js';

@@ -9,6 +9,7 @@ import {
   DatabaseError,
   MetadataError,
   openSpellbook,
+  OptionError,
   ReadOnlyError,
   SpellbookError,
   UsageError,
@@ -164,6 +165,34 @@ describeEngines('library API', (ctx) => {
       expect(unknown).toMatchObject({ code: 'NOT_FOUND', exitCode: 2, name: 'UsageError' });
 
       expect(() => book.export({ features: ['account.balance'], snapshot: 'yesterday' })).toThrow(UsageError);
+
+      // A wrong option is named as the library spells it, and carried as data.
+      const thrown = (f: () => unknown): unknown => {
+        try {
+          f();
+        } catch (err) {
+          return err;
+        }
+      };
+      const cases: [() => unknown, string, string][] = [
+        [() => book.export({ features: ['account.balance'], limit: -1 }), 'limit', 'limit must be a whole number, got -1'],
+        [() => book.export({ features: ['account.balance'], ttl: { acount: '7d' } }), 'ttl', 'ttl names unknown group "acount" (did you mean "account"?)'],
+        [() => book.export({ features: ['account.balance'], keys: ['x'] }), 'keys', 'keys x: "x" is not a valid int for user_id'],
+        [() => book.export({ features: [] }), 'features', 'no features requested: pass features'],
+        [
+          () => book.export({ features: ['account.balance'], snapshot: 'yesterday' }),
+          'snapshot',
+          'snapshot: "yesterday" is not a timestamp (expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z)',
+        ],
+      ];
+      for (const [call, option, message] of cases) {
+        const err = thrown(call);
+        expect(err).toBeInstanceOf(OptionError);
+        expect(err).toBeInstanceOf(UsageError);
+        expect(err).toMatchObject({ option, message, name: 'UsageError' });
+      }
+      const columns = await collect(book.join({ features: ['account.balance'], inputFile: writeFile(dir, 'l.csv', 'user_id,event_timestamp\n1,2024-01-01\n'), entityColumns: { usr: 'user_id' } })).catch((e: unknown) => e);
+      expect(columns).toMatchObject({ option: 'entityColumns', message: 'entityColumns names unknown entity "usr" (did you mean "user"?)' });
 
       const labels = writeFile(dir, 'bad.csv', 'user_id,event_timestamp\n1,2024-01-01\n1,2024-13-01\n');
       const bad = await collect(book.join({ features: ['account.balance'], inputFile: labels })).catch((err: unknown) => err);
