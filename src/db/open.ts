@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { SpellbookError } from '../errors.js';
 import type { ConnectionSpec } from '../metadata/types.js';
 import type { Database, Driver, EngineName, Introspector, SqlDialect } from './dialect.js';
+import { trackDriver } from './interrupt.js';
 import { mysqlDialect } from './mysql/mysql-dialect.js';
 import { postgresDialect } from './postgres/postgres-dialect.js';
 import { sqliteDialect } from './sqlite/sqlite-dialect.js';
@@ -110,12 +111,16 @@ export async function openDatabase(spec: ConnectionSpec, options: SessionOptions
   };
   const knex = knexFactory({ log: QUIET_LOG, ...engine.knexConfig(spec.config, session) });
   const driver = engine.driver(knex, spec.secrets);
+  const untrack = trackDriver(driver);
   return {
     dialect: DIALECTS[name],
     driver,
     introspector: engine.introspector(knex, spec.secrets),
     knex,
     readOnly,
-    close: () => driver.close(),
+    close: () => {
+      untrack();
+      return driver.close();
+    },
   };
 }

@@ -9,7 +9,9 @@
  * with quoted fields) keeps each row's encoded fields in memory. Join memory grows with
  * the labels only, and as little as it can.
  */
+import type { ColumnInfo, CompiledQuery, Database } from '../db/dialect.js';
 import { SpellbookError, badInput } from '../errors.js';
+import { queryLabelReader } from './label-query.js';
 import type { Entity } from '../metadata/types.js';
 import { KeyDictionary } from '../core/key-dictionary.js';
 import { normaliseKeyValue, type KeyValue } from '../core/keys.js';
@@ -22,10 +24,23 @@ import { growableFloat64, growableInt32, type Growable } from '../util/growable.
  * print it. A query source carries its result's columns (asked of the database when the
  * join is planned) and the ordered statement the merge reads it with.
  */
-export type LabelSource = { readonly kind: 'csv'; readonly file: string };
+export type LabelSource = { readonly kind: 'csv'; readonly file: string } | QueryLabelSource;
 
-/** Opens a source for reading. */
-export function openLabels(source: LabelSource): Promise<LabelReader> {
+export interface QueryLabelSource {
+  readonly kind: 'query';
+  /** The user's SELECT, as given. */
+  readonly sql: string;
+  /** Its result's columns, as the database describes them. */
+  readonly columns: readonly ColumnInfo[];
+  /** Every entity's key columns among them, in plan order: rows that share a time and these are ordered in Node. */
+  readonly keyColumns: readonly string[];
+  /** The statement the merge reads the labels with (sql/label-queries.ts). */
+  readonly statement: CompiledQuery;
+}
+
+/** Opens a source for reading; a query source reads through the join's own read-only database. */
+export function openLabels(source: LabelSource, db: Database): Promise<LabelReader> {
+  if (source.kind === 'query') return Promise.resolve(queryLabelReader(db, source));
   return openCsvLabels(source.file);
 }
 

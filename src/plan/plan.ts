@@ -3,16 +3,18 @@
  * features, the per-group time rules, the strategy and the SQL each group will run.
  * `--dry-run` prints it; the executors in src/pit/ run it.
  */
-import type { CompiledQuery, SqlDialect } from '../db/dialect.js';
+import type { ColumnInfo, CompiledQuery, SqlDialect } from '../db/dialect.js';
 import { OptionError, SpellbookError } from '../errors.js';
 import type { Entity, Group, Metadata } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
 import { normaliseKeyValue } from '../core/keys.js';
 import { joinChunkQuery, latestQuery, scanQuery } from '../sql/queries.js';
+import { labelsJoinQuery, labelsQuery, type LabelQuerySpec } from '../sql/label-queries.js';
 import { formatDuration } from '../time/duration.js';
 import { byGroup, resolveFeatures, type SelectedFeature } from './features.js';
 import type { TimeRules } from '../core/visibility.js';
-import type { LabelSource } from '../io/labels.js';
+import { LabelColumns, type LabelSource } from '../io/labels.js';
+import { QUERY_SOURCE } from '../io/label-query.js';
 import { suggest } from '../util/suggest.js';
 
 export type Strategy = 'merge' | 'database';
@@ -58,7 +60,10 @@ export interface ExportPlan {
 }
 
 export interface JoinRequest extends CommonRequest {
-  readonly inputFile: string;
+  /** The labels CSV file; or, instead, */
+  readonly inputFile?: string;
+  /** one SELECT on the features' database whose rows are the labels (SPEC §8). */
+  readonly inputQuery?: string;
   readonly timestampColumn?: string;
   readonly timestampUnit?: 's' | 'ms';
   /** `--entity-column ENTITY=COLUMN[,COLUMN…]` */
@@ -80,7 +85,17 @@ export interface JoinPlan {
   readonly features: readonly SelectedFeature[];
   readonly groups: readonly GroupPlan[];
   readonly columns: readonly string[];
+  /**
+   * Labels from a query with the database strategy: the whole join as one statement, the
+   * query inside it (each group's `query` is this statement too).
+   */
+  readonly statement?: CompiledQuery;
 }
+
+/** The labels as planning sees them: a file's header, or a query and its result's columns. */
+export type LabelInput =
+  | { readonly kind: 'csv'; readonly file: string; readonly header: readonly string[] }
+  | { readonly kind: 'query'; readonly sql: string; readonly columns: readonly ColumnInfo[] };
 
 function timeRules(group: Group, request: CommonRequest): TimeRules {
   const override = request.ttl?.[group.name];
@@ -137,8 +152,9 @@ function parseKey(entity: Entity, parts: readonly string[]): KeyTuple {
   });
 }
 
-export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest, inputColumns: readonly string[], facts?: StrategyFacts): JoinPlan {
+export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest, input: LabelInput, facts?: StrategyFacts): JoinPlan {
   checkTtlOverrides(md, request);
+  const inputColumns = input.kind === 'csv' ? input.header : input.columns.map((c) => c.name);
   const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true, reservedColumns: inputColumns });
   refuseAggregates(features);
   const entityList = [...new Set(features.map((f) => f.group.entity))];
@@ -150,26 +166,51 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
     }
   }
   const entities = entityList.map((entity) => ({ entity, columns: request.entityColumns?.[entity.name] ?? entity.keyColumns }));
+  const timestampColumn = request.timestampColumn ?? 'event_timestamp';
   const strategy = chooseStrategy(request.strategy ?? 'auto', facts);
-  const groups = byGroup(features).map(({ group, features: fs }) => {
-    const rules = timeRules(group, request);
-    const feats = fs.map((f) => f.feature);
-    const query = strategy.strategy === 'merge' ? scanQuery(dialect, group, feats) : joinChunkQuery(dialect, group, feats, rules, { json: '[]' });
-    return { group, features: fs, rules, query };
-  });
-  return {
-    kind: 'join',
-    labels: { kind: 'csv', file: request.inputFile },
-    timestampColumn: request.timestampColumn ?? 'event_timestamp',
+  const groups = byGroup(features).map(({ group, features: fs }) => ({ group, features: fs, rules: timeRules(group, request) }));
+  const common = {
+    kind: 'join' as const,
+    timestampColumn,
     timestampUnit: request.timestampUnit,
     knownAt: request.knownAt === true,
     ...strategy,
     inputColumns,
     entities,
     features,
-    groups,
     columns: [...inputColumns, ...features.map((f) => f.column)],
   };
+  if (input.kind === 'csv') {
+    const planned = groups.map((g) => {
+      const feats = g.features.map((f) => f.feature);
+      const query = strategy.strategy === 'merge' ? scanQuery(dialect, g.group, feats) : joinChunkQuery(dialect, g.group, feats, g.rules, { json: '[]' });
+      return { ...g, query };
+    });
+    return { ...common, labels: { kind: 'csv', file: input.file }, groups: planned };
+  }
+  // A query's columns are known now: a missing timestamp or key column is reported before anything runs.
+  new LabelColumns(QUERY_SOURCE, inputColumns, { timestampColumn, timestampUnit: request.timestampUnit, entities });
+  const spec: LabelQuerySpec = {
+    sql: input.sql,
+    timestampColumn,
+    timestampUnit: request.timestampUnit,
+    keys: entities.flatMap(({ entity, columns }) => columns.map((column, i) => ({ column, type: entity.keyTypes[i]! }))),
+  };
+  const labels = { kind: 'query' as const, sql: input.sql, columns: input.columns, keyColumns: spec.keys.map((k) => k.column), statement: labelsQuery(dialect, spec) };
+  if (strategy.strategy === 'merge') {
+    return { ...common, labels, groups: groups.map((g) => ({ ...g, query: scanQuery(dialect, g.group, g.features.map((f) => f.feature)) })) };
+  }
+  const statement = labelsJoinQuery(
+    dialect,
+    spec,
+    groups.map((g) => ({
+      group: g.group,
+      features: g.features.map((f) => f.feature),
+      rules: g.rules,
+      labelKeys: entities.find((e) => e.entity === g.group.entity)!.columns,
+    })),
+  );
+  return { ...common, labels, statement, groups: groups.map((g) => ({ ...g, query: statement })) };
 }
 
 /** Above this many labels the merge wins on every engine we measured (docs/benchmarks.md). */
@@ -177,8 +218,8 @@ export const DATABASE_JOIN_MAX_LABELS = 10_000;
 
 /** What `auto` decides on: gathered from the labels file and the catalog. */
 export interface StrategyFacts {
-  /** Label rows (at most an over-estimate: blank lines and multi-line fields count). */
-  readonly labelCount: number;
+  /** Label rows (at most an over-estimate: blank lines and multi-line fields count); undefined for a labels query, never run to count it. */
+  readonly labelCount?: number;
   /** The engine joins unindexed tables by hash (SqlDialect.hashJoins). */
   readonly hashJoins: boolean;
   /** Per group: its table has an index led by the group's first key column (false for query sources). */
@@ -197,6 +238,14 @@ export function chooseStrategy(choice: StrategyChoice, facts?: StrategyFacts): {
   if (choice === 'merge') return { strategy: 'merge', strategyReason: 'chosen with --strategy merge' };
   if (choice === 'database') return { strategy: 'database', strategyReason: 'chosen with --strategy database' };
   if (!facts) return { strategy: 'merge', strategyReason: 'auto: one scan per group merged in spellbook' };
+  if (facts.labelCount === undefined) {
+    // A labels query stays in the database with this strategy: no upload, one statement.
+    if (facts.hashJoins) return { strategy: 'database', strategyReason: 'auto: labels from a query, hash-joined in the database where they are' };
+    if (facts.indexed.length > 0 && facts.indexed.every(Boolean)) {
+      return { strategy: 'database', strategyReason: "auto: labels from a query, every group's table indexed on its key" };
+    }
+    return { strategy: 'merge', strategyReason: 'auto: a group has no index on its key, and this engine would scan it once per label' };
+  }
   if (facts.labelCount > DATABASE_JOIN_MAX_LABELS) {
     return { strategy: 'merge', strategyReason: `auto: more than ${DATABASE_JOIN_MAX_LABELS.toLocaleString('en-US')} labels, one scan per group beats per-label lookups` };
   }
@@ -209,13 +258,16 @@ export function chooseStrategy(choice: StrategyChoice, facts?: StrategyFacts): {
 
 /** Plain data for --dry-run and --json: names and SQL, no objects. */
 export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknown> {
+  // A database join over a labels query is one statement, printed once for the plan.
+  const oneStatement = plan.kind === 'join' && plan.statement !== undefined;
   const groups = plan.groups.map((g) => ({
     group: g.group.name,
     entity: g.group.entity.name,
     features: g.features.map((f) => f.feature.fullName),
     ttl: g.rules.ttlMs === undefined ? null : formatDuration(g.rules.ttlMs),
-    sql: g.query.sql,
-    parameters: plan.kind === 'join' ? g.query.parameters.map(() => '<from labels>') : g.query.parameters,
+    ...(oneStatement
+      ? {}
+      : { sql: g.query.sql, parameters: plan.kind === 'join' ? g.query.parameters.map(() => '<from labels>') : g.query.parameters }),
   }));
   if (plan.kind === 'export') {
     return {
@@ -231,7 +283,7 @@ export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknow
   }
   return {
     command: 'join',
-    input_file: plan.labels.file,
+    ...(plan.labels.kind === 'csv' ? { input_file: plan.labels.file } : { input_query: plan.labels.sql }),
     timestamp_column: plan.timestampColumn,
     ...(plan.timestampUnit ? { timestamp_unit: plan.timestampUnit } : {}),
     known_at: plan.knownAt,
@@ -240,5 +292,6 @@ export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknow
     entities: plan.entities.map((e) => ({ entity: e.entity.name, label_columns: e.columns })),
     columns: plan.columns,
     groups,
+    ...(plan.statement ? { sql: plan.statement.sql } : plan.labels.kind === 'query' ? { labels_sql: plan.labels.statement.sql } : {}),
   };
 }

@@ -20,7 +20,8 @@ export interface TimeParams {
 
 const SRC = 'src';
 
-function innerSelect(dialect: SqlDialect, group: Group, features: readonly Feature[], where: readonly string[] = []): string {
+/** A group's rows under the fixed aliases of GroupColumns, from its source aliased `src`. */
+export function innerSelect(dialect: SqlDialect, group: Group, features: readonly Feature[], where: readonly string[] = []): string {
   const cols = new GroupColumns(dialect, group, features, SRC);
   const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
   return `SELECT ${cols.selectList()} FROM ${sourceSql(dialect, group.source, SRC)}${filter}`;

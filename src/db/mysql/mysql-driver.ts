@@ -1,7 +1,7 @@
 import type { Connection, FieldPacket } from 'mysql2';
 import type { CompiledQuery, Row } from '../dialect.js';
-import { withConnection } from '../pool.js';
 import { KnexDriver, type Execute } from '../knex-driver.js';
+import { inBatches } from '../batches.js';
 
 export type MysqlConnection = Connection;
 
@@ -29,8 +29,16 @@ async function* withoutOkPackets(rows: AsyncIterable<unknown>): AsyncGenerator<u
 
 export class MysqlDriver extends KnexDriver {
   stream(query: CompiledQuery): AsyncIterable<Row> {
-    return this.streamOn<MysqlConnection>((connection) => {
-      const rows = connection.query(query.sql, [...query.parameters]).stream({ highWaterMark: HIGH_WATER_MARK });
+    return this.rows<Row>(query, false);
+  }
+
+  arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
+    return inBatches(this.rows<unknown[]>(query, true));
+  }
+
+  private rows<R>(query: CompiledQuery, rowsAsArray: boolean): AsyncIterable<R> {
+    return this.streamOn<MysqlConnection, R>((connection) => {
+      const rows = connection.query({ sql: query.sql, values: [...query.parameters], rowsAsArray }).stream({ highWaterMark: HIGH_WATER_MARK });
       // mysql2 reports a connection closed under a running query (KILL, a failover, a
       // network cut) on the connection only; the row stream would wait forever.
       const lost = (err: Error): void => void rows.destroy(err);
@@ -52,7 +60,7 @@ export class MysqlDriver extends KnexDriver {
   }
 
   all(query: CompiledQuery): Promise<Row[]> {
-    return withConnection<MysqlConnection, Row[]>(this.knex, this.secrets, async (connection) => {
+    return this.withConnection<MysqlConnection, Row[]>(async (connection) => {
       const { rows } = await queryWithFields(connection, query);
       return Array.isArray(rows) ? (rows as Row[]) : [];
     });
@@ -62,5 +70,11 @@ export class MysqlDriver extends KnexDriver {
     return async (query) => {
       await queryWithFields(connection, query);
     };
+  }
+
+  /** KILL QUERY stops the statement (it fails with "Query execution was interrupted") and keeps the session. */
+  protected override async cancelOn(canceller: unknown, connection: unknown): Promise<void> {
+    const thread = (connection as MysqlConnection).threadId;
+    if (Number.isInteger(thread)) await queryWithFields(canceller as MysqlConnection, { sql: `KILL QUERY ${thread}`, parameters: [] });
   }
 }

@@ -2,7 +2,8 @@ import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { CompiledQuery, Row } from '../dialect.js';
-import { discard, withConnection } from '../pool.js';
+import { discard } from '../pool.js';
+import { inBatches } from '../batches.js';
 import { KnexDriver, type Execute } from '../knex-driver.js';
 
 /** Rows fetched per round trip by the cursor. */
@@ -47,8 +48,16 @@ function whenLost(connection: pg.Client, rows: QueryStream): { happened(): boole
 
 export class PostgresDriver extends KnexDriver {
   stream(query: CompiledQuery): AsyncIterable<Row> {
-    return this.streamOn<pg.Client>((connection) => {
-      const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE });
+    return this.rows<Row>(query);
+  }
+
+  arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
+    return inBatches(this.rows<unknown[]>(query, 'array'));
+  }
+
+  private rows<R>(query: CompiledQuery, rowMode?: 'array'): AsyncIterable<R> {
+    return this.streamOn<pg.Client, R>((connection) => {
+      const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE, ...(rowMode ? { rowMode } : {}) });
       const lost = whenLost(connection, rows);
       connection.query(rows);
       return {
@@ -66,7 +75,7 @@ export class PostgresDriver extends KnexDriver {
   }
 
   all(query: CompiledQuery): Promise<Row[]> {
-    return withConnection<pg.Client, Row[]>(this.knex, this.secrets, async (connection) => {
+    return this.withConnection<pg.Client, Row[]>(async (connection) => {
       // Extended protocol even without parameters: one statement per call, never a batch.
       const result = await connection.query({
         text: query.sql,
@@ -81,5 +90,11 @@ export class PostgresDriver extends KnexDriver {
     return async (query) => {
       await connection.query({ text: query.sql, values: [...query.parameters] });
     };
+  }
+
+  /** pg_cancel_backend: the statement fails with "canceling statement due to user request"; the session lives on. */
+  protected override async cancelOn(canceller: unknown, connection: unknown): Promise<void> {
+    const pid = (connection as pg.Client & { processID: number | null }).processID;
+    if (pid !== null) await (canceller as pg.Client).query('SELECT pg_cancel_backend($1)', [pid]);
   }
 }
