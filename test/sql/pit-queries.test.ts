@@ -64,7 +64,7 @@ groups:
 
 const snapshot = Date.UTC(2024, 2, 1);
 const DAY = 86_400_000;
-const labelColumns = ['user_id', 'merchant_id', 'vendor', 'serial', 'event_timestamp'];
+const labels = { kind: 'csv', file: 'l.csv', header: ['user_id', 'merchant_id', 'vendor', 'serial', 'event_timestamp'] } as const;
 
 const CASES: Record<string, (d: SqlDialect) => ExportPlan | JoinPlan> = {
   // ttl 30d from the metadata; a timestamp feature read as epoch ms.
@@ -76,8 +76,8 @@ const CASES: Record<string, (d: SqlDialect) => ExportPlan | JoinPlan> = {
   // Static group: no time at all.
   'export device static': (d) => planExport(md, d, { features: ['device_info.model'], snapshot }),
   'join database': (d) =>
-    planJoin(md, d, { features: ['account.balance', 'spend.total', 'device_info.model'], inputFile: 'l.csv', strategy: 'database', knownAt: true, entityColumns: { user_merchant: ['user_id', 'merchant_id'] } }, labelColumns),
-  'join merge': (d) => planJoin(md, d, { features: ['account.balance', 'spend.total', 'device_info.model'], inputFile: 'l.csv', strategy: 'merge' }, labelColumns),
+    planJoin(md, d, { features: ['account.balance', 'spend.total', 'device_info.model'], inputFile: 'l.csv', strategy: 'database', knownAt: true, entityColumns: { user_merchant: ['user_id', 'merchant_id'] } }, labels),
+  'join merge': (d) => planJoin(md, d, { features: ['account.balance', 'spend.total', 'device_info.model'], inputFile: 'l.csv', strategy: 'merge' }, labels),
 };
 
 function statements(plan: (d: SqlDialect) => ExportPlan | JoinPlan, dialect: SqlDialect) {
