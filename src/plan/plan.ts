@@ -5,12 +5,13 @@
  */
 import type { CompiledQuery, SqlDialect } from '../db/dialect.js';
 import { SpellbookError } from '../errors.js';
-import type { Entity, Group, Metadata } from '../metadata/types.js';
+import type { Entity, Feature, Group, Metadata } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
 import { normaliseKeyValue } from '../core/keys.js';
 import { joinChunkQuery, latestQuery, scanQuery } from '../sql/queries.js';
 import { formatDuration } from '../time/duration.js';
-import { byGroup, resolveFeatures, type SelectedFeature } from './features.js';
+import { byRead, resolveFeatures, type Operation, type SelectedFeature } from './features.js';
+import { windowExportQuery, windowJoinChunkQuery } from '../sql/aggregate.js';
 import type { TimeRules } from '../core/visibility.js';
 import { suggest } from '../util/suggest.js';
 
@@ -18,13 +19,23 @@ export type Strategy = 'merge' | 'database';
 export type StrategyChoice = Strategy | 'auto';
 export const STRATEGIES: readonly StrategyChoice[] = ['auto', 'database', 'merge'];
 
+/**
+ * One read of a group: its features of one operation (latest value or window aggregates)
+ * and the exact statement that computes them. A group with both kinds of features has
+ * two reads. The executors run `query` as it is here; nothing rebuilds it.
+ */
 export interface GroupPlan {
   readonly group: Group;
-  /** The requested features of this group, in request order. */
+  readonly operation: Operation;
+  /** The requested features of this read, in request order. */
   readonly features: readonly SelectedFeature[];
+  /** For each feature, its position among the plan's features (the output columns' order). */
+  readonly outputs: readonly number[];
+  /** SPEC §2 rules; for a window read the ttl is absent (SPEC §7: a window is its own bound). */
   readonly rules: TimeRules;
-  /** The statement the group runs (for a database join, one per chunk of labels; the JSON is a placeholder). */
+  /** The statement the read runs. For a database join it runs once per chunk of labels, with the chunk's JSON at `labelsParameter`. */
   readonly query: CompiledQuery;
+  readonly labelsParameter?: number;
 }
 
 export interface CommonRequest {
@@ -80,15 +91,10 @@ export interface JoinPlan {
   readonly columns: readonly string[];
 }
 
-function timeRules(group: Group, request: CommonRequest): TimeRules {
+function timeRules(group: Group, operation: Operation, request: CommonRequest): TimeRules {
   const override = request.ttl?.[group.name];
-  return { ttlMs: group.eventTime ? (override ?? group.ttlMs) : undefined, knownAt: request.knownAt === true };
-}
-
-/** Until the executors compute windows (issue 11, in progress), an aggregate must not pass as a latest value. */
-function refuseAggregates(features: readonly SelectedFeature[]): void {
-  const f = features.find((x) => x.feature.aggregate);
-  if (f) throw new SpellbookError('USAGE', `feature "${f.feature.fullName}" is a windowed aggregate, which export and join do not compute yet`);
+  const ttlMs = group.eventTime && operation === 'latest' ? (override ?? group.ttlMs) : undefined;
+  return { ttlMs, knownAt: request.knownAt === true };
 }
 
 function checkTtlOverrides(md: Metadata, request: CommonRequest): void {
@@ -102,7 +108,6 @@ function checkTtlOverrides(md: Metadata, request: CommonRequest): void {
 export function planExport(md: Metadata, dialect: SqlDialect, request: ExportRequest): ExportPlan {
   checkTtlOverrides(md, request);
   const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true });
-  refuseAggregates(features);
   const entities = [...new Set(features.map((f) => f.group.entity))];
   if (entities.length > 1) {
     const list = entities.map((e) => `${e.name} (${features.filter((f) => f.group.entity === e).map((f) => f.group.name).filter((v, i, a) => a.indexOf(v) === i).join(', ')})`);
@@ -116,9 +121,14 @@ export function planExport(md: Metadata, dialect: SqlDialect, request: ExportReq
   if (request.limit !== undefined && (!Number.isInteger(request.limit) || request.limit < 0)) {
     throw new SpellbookError('USAGE', `--limit must be a whole number, got ${request.limit}`);
   }
-  const groups = byGroup(features).map(({ group, features: fs }) => {
-    const rules = timeRules(group, request);
-    return { group, features: fs, rules, query: latestQuery(dialect, group, fs.map((f) => f.feature), snapshot, rules, keys) };
+  const groups = byRead(features).map(({ group, operation, features: fs, outputs }): GroupPlan => {
+    const rules = timeRules(group, operation, request);
+    const feats = fs.map((f) => f.feature);
+    const query =
+      operation === 'window'
+        ? windowExportQuery(dialect, group, feats, snapshot, rules.knownAt, keys)
+        : latestQuery(dialect, group, feats, snapshot, rules, keys);
+    return { group, operation, features: fs, outputs, rules, query };
   });
   return { kind: 'export', entity, snapshot, knownAt: request.knownAt === true, keys, limit: request.limit, features, groups, columns };
 }
@@ -138,7 +148,6 @@ function parseKey(entity: Entity, parts: readonly string[]): KeyTuple {
 export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest, inputColumns: readonly string[], facts?: StrategyFacts): JoinPlan {
   checkTtlOverrides(md, request);
   const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true, reservedColumns: inputColumns });
-  refuseAggregates(features);
   const entityList = [...new Set(features.map((f) => f.group.entity))];
   for (const name of Object.keys(request.entityColumns ?? {})) {
     const e = md.entities.find((x) => x.name === name);
@@ -149,11 +158,13 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
   }
   const entities = entityList.map((entity) => ({ entity, columns: request.entityColumns?.[entity.name] ?? entity.keyColumns }));
   const strategy = chooseStrategy(request.strategy ?? 'auto', facts);
-  const groups = byGroup(features).map(({ group, features: fs }) => {
-    const rules = timeRules(group, request);
+  const groups = byRead(features).map(({ group, operation, features: fs, outputs }): GroupPlan => {
+    const rules = timeRules(group, operation, request);
     const feats = fs.map((f) => f.feature);
-    const query = strategy.strategy === 'merge' ? scanQuery(dialect, group, feats) : joinChunkQuery(dialect, group, feats, rules, { json: '[]' });
-    return { group, features: fs, rules, query };
+    if (strategy.strategy === 'merge') return { group, operation, features: fs, outputs, rules, query: scanQuery(dialect, group, feats) };
+    const { labelsParameter, ...query } =
+      operation === 'window' ? windowJoinChunkQuery(dialect, group, feats, rules.knownAt) : joinChunkQuery(dialect, group, feats, rules);
+    return { group, operation, features: fs, outputs, rules, query, labelsParameter };
   });
   return {
     kind: 'join',
@@ -205,12 +216,20 @@ export function chooseStrategy(choice: StrategyChoice, facts?: StrategyFacts): {
   return { strategy: 'merge', strategyReason: 'auto: a group has no index on its key, and this engine would scan it once per label' };
 }
 
+/** `txn.amount_sum_30d = sum(amount) over 30d`: the operation in words. */
+function describeAggregate(f: Feature): string {
+  const a = f.aggregate!;
+  return `${f.fullName} = ${a.fn}(${a.countsRows ? '*' : f.column}) over ${formatDuration(a.windowMs)}`;
+}
+
 /** Plain data for --dry-run and --json: names and SQL, no objects. */
 export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknown> {
   const groups = plan.groups.map((g) => ({
     group: g.group.name,
     entity: g.group.entity.name,
+    operation: g.operation === 'window' ? 'aggregates over windows' : 'latest value',
     features: g.features.map((f) => f.feature.fullName),
+    ...(g.operation === 'window' ? { aggregates: g.features.map((f) => describeAggregate(f.feature)) } : {}),
     ttl: g.rules.ttlMs === undefined ? null : formatDuration(g.rules.ttlMs),
     sql: g.query.sql,
     parameters: plan.kind === 'join' ? g.query.parameters.map(() => '<from labels>') : g.query.parameters,
