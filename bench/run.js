@@ -2,16 +2,21 @@
 // measured in the same run (see docs/benchmarks.md for the numbers and how to read them).
 //
 //   npm run bench -- [--engines sqlite,postgres,mysql] [--scale 1] [--index both|yes|no]
-//                    [--repeat 1] [--db-timeout 120] [--no-docs]
+//                    [--repeat 3] [--db-timeout 120] [--no-docs] [--only join_merge,pandas]
 //
 // Every measurement is a child process run under GNU time: wall time is taken here,
 // peak RSS (VmHWM) is `/usr/bin/time -f %M`. Measured per engine and index variant:
 //   join (merge)     node bin/run.js join --strategy merge, all features of both groups
 //   join (database)  the same with --strategy database (capped by --db-timeout)
+//   pandas           bench/pandas_join.py: read_sql + read_csv + merge_asof, the same join
+//                    (skipped, with the reason printed, where no Python has pandas)
 //   export           node bin/run.js export, all features of both groups at SNAPSHOT
 //   floor            bare scan of the same columns of both tables, same driver (bench/scan.js)
 //   hand-written     the fastest "latest row per key" SQL we could write for the engine,
-//                    same snapshot and ttl, ordered by key, streamed and discarded
+//                    same snapshot and ttl, ordered by key, written to a CSV file
+// The machine is shared: each round runs every measurement once, in the same order, and
+// the tables show medians over --repeat rounds; ratios are medians of per-round ratios.
+// The merge's output is compared row for row with the database join's and pandas'.
 // Results are merged into bench/results.json (one entry per engine/scale/index), from
 // which the "## export and join" section of docs/benchmarks.md is rendered.
 import { spawn, execFileSync } from 'node:child_process';
@@ -41,7 +46,7 @@ const { values: args } = parseArgs({
     engines: { type: 'string', default: 'sqlite,postgres,mysql' },
     scale: { type: 'string', default: '1' },
     index: { type: 'string', default: 'both' },
-    repeat: { type: 'string', default: '1' },
+    repeat: { type: 'string', default: '3' }, // rounds; medians over them
     'db-timeout': { type: 'string', default: '120' },
     'db-max-labels': { type: 'string', default: '1000000' },
     // Without an index the database join re-scans the table per chunk of labels: it timed
@@ -88,17 +93,6 @@ function measure(cmd, argv, { timeoutS } = {}) {
       resolve({ wall, rssMB: kb / 1024, stdout });
     });
   });
-}
-
-/** Best of `repeat` runs (min wall; RSS of that run). */
-async function best(fn) {
-  let b;
-  for (let i = 0; i < repeat; i++) {
-    const r = await fn();
-    if (r.timeout) return r;
-    if (!b || r.wall < b.wall) b = r;
-  }
-  return b;
 }
 
 async function countLines(file) {
@@ -222,78 +216,163 @@ function handWritten(engine, indexed) {
 
 const fmtS = (s) => (s >= 100 ? s.toFixed(0) : s >= 10 ? s.toFixed(1) : s.toFixed(2));
 
+/** The middle value (mean of the two middle ones for an even count). */
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * The Python that has pandas and the engine's driver module, or a reason why none does.
+ * BENCH_PYTHON wins; Debian's /usr/bin/python3 is tried before a `python3` on PATH (a
+ * pyenv shim there does not see Debian's packages).
+ */
+function findPython(engine) {
+  const module = { sqlite: 'sqlite3', postgres: 'psycopg2', mysql: 'pymysql' }[engine];
+  const candidates = process.env.BENCH_PYTHON ? [process.env.BENCH_PYTHON] : ['/usr/bin/python3', 'python3'];
+  for (const py of candidates) {
+    try {
+      execFileSync(py, ['-c', `import pandas, ${module}`], { stdio: 'ignore' });
+      return { python: py };
+    } catch {}
+  }
+  return { reason: `skipped: no Python with pandas and ${module} (apt-get install -y python3-pandas python3-psycopg2 python3-pymysql, or set BENCH_PYTHON)` };
+}
+
+function pandasSpec(engine, indexed) {
+  const groups = Object.entries(GROUPS).map(([name, g]) => ({
+    table: table(engine, name, indexed),
+    event: g.event,
+    created: g.created,
+    features: g.features,
+    types: g.types,
+    ttl_days: g.ttl ? Number(g.ttl.replace(/d$/, '')) : undefined,
+  }));
+  return { ...scanSpec(engine, indexed, []), labels: labelsFile(scale), groups };
+}
+
+/** Two CSV files hold the same rows when every field is the same text or the same number (pandas writes 6582.0 for 6582). */
+async function rowsThatDiffer(fileA, fileB) {
+  const { createInterface } = await import('node:readline');
+  const a = createInterface({ input: createReadStream(fileA), crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const b = createInterface({ input: createReadStream(fileB), crlfDelay: Infinity })[Symbol.asyncIterator]();
+  let differ = 0, first;
+  for (let line = 1; ; line++) {
+    const [x, y] = await Promise.all([a.next(), b.next()]);
+    if (x.done && y.done) break;
+    if (x.done || y.done) {
+      differ++;
+      first ??= line;
+      continue;
+    }
+    if (x.value === y.value) continue;
+    const fx = x.value.split(','), fy = y.value.split(',');
+    const same = fx.length === fy.length && fx.every((v, i) => v === fy[i] || (v !== '' && fy[i] !== '' && Number(v) === Number(fy[i])));
+    if (!same) {
+      differ++;
+      first ??= line;
+    }
+  }
+  return { differ, first };
+}
+
 async function benchVariant(engine, indexed) {
   const meta = writeMetadata(engine, indexed);
   const labels = labelsFile(scale);
   const { labels: nLabels } = sizes(scale);
   const tag = `${engine}-${scaleTag(scale)}${indexed ? '-ix' : ''}`;
-  const res = { engine, scale, indexed, revision, at: new Date().toISOString().slice(0, 16), loadAvg: loadavg()[0], labels: nLabels, rowsPerGroup: sizes(scale).rows, measured: {} };
+  const res = { engine, scale, indexed, revision, at: new Date().toISOString().slice(0, 16), loadAvg: loadavg()[0], labels: nLabels, rowsPerGroup: sizes(scale).rows, rounds: repeat, measured: {}, ratios: {}, compared: {} };
   const want = (name) => !only || only.has(name);
   const log = (name, r) => console.error(`  ${tag} ${name}: ${r.skipped ?? (r.timeout ? `timeout` : `${fmtS(r.wall)} s, ${r.rssMB.toFixed(0)} MB, ${r.rows} rows`)}`);
+  const outFile = (name) => join(OUT, `${name}-${tag}.csv`);
+  const cli = (...a) => measure('node', ['bin/run.js', ...a]);
 
-  if (want('startup')) {
-    // What every CLI row pays before any data moves: Node + oclif + plan, no database work.
-    const r = await best(() => measure('node', ['bin/run.js', 'export', '-m', meta, '--feature', FEATURES, '--snapshot-date', SNAPSHOT, '--dry-run']));
-    res.measured.startup = { wall: r.wall, rssMB: r.rssMB, rows: 0 };
-    log('startup', res.measured.startup);
-  }
+  // Each measurement: a name, a run() giving {wall, rssMB, rows}, or a reason it is skipped.
+  const steps = [];
+  const step = (name, run, skipped) => want(name) && steps.push({ name, run, skipped });
 
-  if (want('floor')) {
-    const r = await best(() => measure('node', [join(BENCH_DIR, 'scan.js'), JSON.stringify(scanSpec(engine, indexed, floorQueries(engine, indexed)))]));
-    res.measured.floor = { wall: r.wall, rssMB: r.rssMB, rows: JSON.parse(r.stdout).rows };
-    log('floor', res.measured.floor);
-  }
-
-  const joinOut = {};
+  // What every CLI row pays before any data moves: Node + oclif + plan, no database work.
+  step('startup', async () => ({ ...(await cli('export', '-m', meta, '--feature', FEATURES, '--snapshot-date', SNAPSHOT, '--dry-run')), rows: 0 }));
+  step('floor', async () => {
+    const r = await measure('node', [join(BENCH_DIR, 'scan.js'), JSON.stringify(scanSpec(engine, indexed, floorQueries(engine, indexed)))]);
+    return { ...r, rows: JSON.parse(r.stdout).rows };
+  });
   for (const strategy of ['merge', 'database']) {
-    const name = `join_${strategy}`;
-    if (!want(name)) continue;
-    if (strategy === 'database' && nLabels > Number(args['db-max-labels'])) {
-      res.measured[name] = { skipped: `skipped: ${nLabels} labels > --db-max-labels ${args['db-max-labels']} (the database join runs one statement per 5,000 labels; see scale 1)` };
-      log(name, res.measured[name]);
-      continue;
-    }
-    if (strategy === 'database' && !indexed && nLabels > Number(args['db-noindex-max-labels'])) {
-      res.measured[name] = { skipped: `skipped: no index and ${nLabels} labels > --db-noindex-max-labels ${args['db-noindex-max-labels']} (without an index each 5,000-label chunk scans the table)` };
-      log(name, res.measured[name]);
-      continue;
-    }
-    const out = join(OUT, `join-${tag}-${strategy}.csv`);
-    rmSync(out, { force: true });
-    const r = await best(() =>
-      measure('node', ['bin/run.js', 'join', '-m', meta, '--feature', FEATURES, '--input-file', labels, '--strategy', strategy, '--output', out, '--quiet'], {
+    let skipped;
+    if (strategy === 'database' && nLabels > Number(args['db-max-labels'])) skipped = `skipped: ${nLabels} labels > --db-max-labels ${args['db-max-labels']} (see scale 1)`;
+    else if (strategy === 'database' && !indexed && nLabels > Number(args['db-noindex-max-labels'])) skipped = `skipped: no index and ${nLabels} labels > --db-noindex-max-labels ${args['db-noindex-max-labels']} (without an index each label's lookup scans the table)`;
+    step(`join_${strategy}`, async () => {
+      const out = outFile(`join-${strategy}`);
+      rmSync(out, { force: true });
+      const r = await measure('node', ['bin/run.js', 'join', '-m', meta, '--feature', FEATURES, '--input-file', labels, '--strategy', strategy, '--output', out, '--quiet'], {
         timeoutS: strategy === 'database' ? Number(args['db-timeout']) : undefined,
-      }),
-    );
-    if (r.timeout) {
-      res.measured[name] = { skipped: `timeout: killed after ${args['db-timeout']} s (--db-timeout)` };
-    } else {
-      res.measured[name] = { wall: r.wall, rssMB: r.rssMB, rows: (await countLines(out)) - 1 };
-      joinOut[strategy] = await md5(out);
-    }
-    log(name, res.measured[name]);
+      });
+      if (r.timeout) return { skipped: `timeout: killed after ${args['db-timeout']} s (--db-timeout)` };
+      return { ...r, rows: (await countLines(out)) - 1, out };
+    }, skipped);
   }
-  if (joinOut.merge && joinOut.database) res.joinStrategiesAgree = joinOut.merge === joinOut.database;
-
-  if (want('export')) {
-    const out = join(OUT, `export-${tag}.csv`);
-    const r = await best(() => measure('node', ['bin/run.js', 'export', '-m', meta, '--feature', FEATURES, '--snapshot-date', SNAPSHOT, '--output', out, '--quiet']));
-    res.measured.export = { wall: r.wall, rssMB: r.rssMB, rows: (await countLines(out)) - 1 };
-    log('export', res.measured.export);
-  }
-
-  if (want('hand')) {
+  const py = findPython(engine);
+  step('pandas', async () => {
+    const out = outFile('join-pandas');
+    rmSync(out, { force: true });
+    const r = await measure(py.python, [join(BENCH_DIR, 'pandas_join.py'), JSON.stringify(pandasSpec(engine, indexed)), out]);
+    return { ...r, rows: (await countLines(out)) - 1, out };
+  }, py.reason);
+  step('export', async () => {
+    const out = outFile('export');
+    const r = await cli('export', '-m', meta, '--feature', FEATURES, '--snapshot-date', SNAPSHOT, '--output', out, '--quiet');
+    return { ...r, rows: (await countLines(out)) - 1 };
+  });
+  // The fastest hand-written statement, writing the same CSV as export (a fair comparison
+  // includes the output); all candidates run in the first round, the fastest after that.
+  let handCandidates = Object.entries(handWritten(engine, indexed));
+  res.handCandidates = {};
+  step('hand', async () => {
     let fastest;
-    res.handCandidates = {};
-    for (const [label, queries] of Object.entries(handWritten(engine, indexed))) {
-      const r = await best(() => measure('node', [join(BENCH_DIR, 'scan.js'), JSON.stringify(scanSpec(engine, indexed, queries))]));
-      const m = { wall: r.wall, rssMB: r.rssMB, rows: JSON.parse(r.stdout).rows, query: label };
-      res.handCandidates[label] = m.wall;
-      log(`hand-written (${label})`, m);
+    for (const [label, queries] of handCandidates) {
+      const out = outFile('hand');
+      const r = await measure('node', [join(BENCH_DIR, 'scan.js'), JSON.stringify({ ...scanSpec(engine, indexed, queries), out })]);
+      const m = { ...r, rows: JSON.parse(r.stdout).rows, query: label };
+      res.handCandidates[label] = Math.min(res.handCandidates[label] ?? Infinity, m.wall);
       if (!fastest || m.wall < fastest.wall) fastest = m;
     }
-    res.measured.hand = fastest;
+    handCandidates = handCandidates.filter(([label]) => label === fastest.query);
+    return fastest;
+  });
+
+  // Rounds: every measurement once per round, in the same order (A B A B …), so load
+  // from other users of the machine falls on all of them alike; medians over rounds.
+  const samples = Object.fromEntries(steps.map((s) => [s.name, []]));
+  for (let round = 0; round < repeat; round++) {
+    for (const s of steps) {
+      if (s.skipped || samples[s.name].skipped) continue;
+      const r = await s.run();
+      if (r.skipped) samples[s.name].skipped = r.skipped;
+      else samples[s.name].push(r);
+      log(`${s.name} (round ${round + 1}/${repeat})`, r.skipped ? r : r);
+    }
   }
+  for (const s of steps) {
+    const xs = samples[s.name];
+    if (s.skipped || xs.skipped) res.measured[s.name] = { skipped: s.skipped ?? xs.skipped };
+    else res.measured[s.name] = { wall: median(xs.map((x) => x.wall)), rssMB: Math.max(...xs.map((x) => x.rssMB)), rows: xs.at(-1).rows, walls: xs.map((x) => Number(x.wall.toFixed(3))), ...(xs.at(-1).query ? { query: xs.at(-1).query } : {}) };
+  }
+  // Ratios are medians of per-round ratios: both sides of a ratio ran minutes apart at most.
+  const perRound = (a, b) => (samples[a]?.length && samples[b]?.length ? median(samples[a].map((x, i) => x.wall / (samples[b][i] ?? samples[b].at(-1)).wall)) : undefined);
+  res.ratios = {
+    join_floor: perRound('join_merge', 'floor'),
+    join_pandas: perRound('join_merge', 'pandas'),
+    database_merge: perRound('join_database', 'join_merge'),
+    export_hand: perRound('export', 'hand'),
+  };
+
+  // Same answers: merge, database and pandas outputs row for row.
+  const outs = Object.fromEntries(['join_merge', 'join_database', 'pandas'].filter((n) => samples[n]?.length).map((n) => [n, samples[n].at(-1).out]));
+  for (const other of ['join_database', 'pandas']) {
+    if (outs.join_merge && outs[other]) res.compared[other] = await rowsThatDiffer(outs.join_merge, outs[other]);
+  }
+  if (res.compared.join_database) res.joinStrategiesAgree = res.compared.join_database.differ === 0;
   return res;
 }
 
@@ -310,16 +389,27 @@ function engineVersion(engine) {
 }
 
 const ratio = (a, b) => (a?.wall && b?.wall ? a.wall / b.wall : undefined);
+/** The stored median of per-round ratios where the run has one, else the ratio of medians (older results). */
+const ratioOf = (r, name, a, b) => r.ratios?.[name] ?? ratio(r.measured[a], r.measured[b]);
 
 function cell(m, per) {
   if (!m) return ['–', '–', '–'];
   if (m.skipped) return [m.skipped, '', ''];
-  return [`${fmtS(m.wall)} s`, `${Math.round(m.rows / m.wall).toLocaleString('en-US')} ${per}`, `${m.rssMB.toFixed(0)} MB`];
+  return [`${fmtS(m.wall)} s`, m.rows ? `${Math.round(m.rows / m.wall).toLocaleString('en-US')} ${per}` : '', `${m.rssMB.toFixed(0)} MB`];
 }
+
+/** Targets of issue 14 (docs/benchmarks.md): ratio ceilings by engine. */
+const TARGETS = {
+  joinPandas: { sqlite: 0.2, postgres: 0.2 },
+  joinFloor: { sqlite: 1.0, mysql: 1.5 },
+  exportHand: 1.3,
+  joinRssMB: 250,
+  exportRssMB: 150,
+};
 
 function renderTable(entries) {
   const lines = [
-    '| engine | index | measurement | wall | throughput | peak RSS | ratio |',
+    '| engine | index | measurement | wall (median) | throughput | peak RSS | ratio (median per round) |',
     '|---|---|---|---:|---:|---:|---:|',
   ];
   for (const r of entries) {
@@ -329,32 +419,43 @@ function renderTable(entries) {
       const [w, t, rss] = cell(mm, per);
       lines.push(`| ${r.engine} | ${ix} | ${name} | ${w} | ${t} | ${rss} | ${rt ?? ''} |`);
     };
-    const x = (v, target) => (v === undefined ? '' : `${v.toFixed(2)}×${target ? (v <= target ? ' ✅' : ' ❌') : ''}`);
-    row('join, merge', m.join_merge, 'labels/s', x(ratio(m.join_merge, m.floor), r.engine === 'sqlite' ? 1.3 : undefined) + (ratio(m.join_merge, m.floor) ? ' of floor' : ''));
-    row('join, database', m.join_database, 'labels/s', ratio(m.join_database, m.floor) ? `${x(ratio(m.join_database, m.floor))} of floor` : '');
+    const x = (v, target, of) => (v === undefined ? '' : `${v.toFixed(2)}×${target ? (v <= target ? ' ✅' : ' ❌') : ''} ${of}`);
+    const jf = ratioOf(r, 'join_floor', 'join_merge', 'floor');
+    const jp = ratioOf(r, 'join_pandas', 'join_merge', 'pandas');
+    row('join, merge', m.join_merge, 'labels/s', [x(jf, TARGETS.joinFloor[r.engine], 'of floor'), x(jp, TARGETS.joinPandas[r.engine], 'of pandas')].filter(Boolean).join('; '));
+    row('join, database', m.join_database, 'labels/s', x(ratioOf(r, 'database_merge', 'join_database', 'join_merge'), undefined, 'of merge'));
+    row('pandas read_sql + merge_asof', m.pandas, 'labels/s', r.compared?.pandas ? `${r.compared.pandas.differ} rows differ from merge` : '');
     row('floor: bare scan', m.floor, 'rows/s', '');
-    row('export', m.export, 'rows/s', ratio(m.export, m.hand) ? `${x(ratio(m.export, m.hand), 1.3)} of hand-written` : '');
-    row(`hand-written (${m.hand?.query ?? '–'})`, m.hand, 'rows/s', '');
-    if (m.startup) lines.push(`| ${r.engine} | ${ix} | CLI start-up (export --dry-run) | ${fmtS(m.startup.wall)} s | | ${m.startup.rssMB.toFixed(0)} MB | |`);
+    row('export', m.export, 'rows/s', x(ratioOf(r, 'export_hand', 'export', 'hand'), TARGETS.exportHand, 'of hand-written'));
+    row(`hand-written (${m.hand?.query ?? '–'}), CSV out`, m.hand, 'rows/s', '');
+    if (m.startup?.wall) lines.push(`| ${r.engine} | ${ix} | CLI start-up (export --dry-run) | ${fmtS(m.startup.wall)} s | | ${m.startup.rssMB.toFixed(0)} MB | |`);
   }
   return lines.join('\n');
 }
 
 function renderTargets(entries) {
   const out = [];
+  const verdict = (v, target, what, unit = '×') => `${what} ${unit === '×' ? v.toFixed(2) + '×' : v.toFixed(0) + ' MB'} ${v <= target ? 'met' : 'MISSED'} (≤ ${target}${unit === '×' ? '×' : ' MB'})`;
   for (const r of entries) {
     const m = r.measured;
     const name = `${r.engine} ${r.indexed ? 'indexed' : 'no index'}`;
-    const jf = ratio(m.join_merge, m.floor);
-    const eh = ratio(m.export, m.hand);
     const parts = [];
-    if (r.engine === 'sqlite' && jf) parts.push(`join/floor ${jf.toFixed(2)}× ${jf <= 1.3 ? 'met' : 'MISSED'} (≤ 1.3×)`);
-    else if (jf) parts.push(`join/floor ${jf.toFixed(2)}×`);
-    if (eh) parts.push(`export/hand-written ${eh.toFixed(2)}× ${eh <= 1.3 ? 'met' : 'MISSED'} (≤ 1.3×)`);
-    if (m.join_merge?.rssMB && r.labels === 1_000_000) parts.push(`join RSS ${m.join_merge.rssMB.toFixed(0)} MB ${m.join_merge.rssMB < 250 ? 'met' : 'MISSED'} (< 250 MB)`);
-    if (m.export?.rssMB) parts.push(`export RSS ${m.export.rssMB.toFixed(0)} MB ${m.export.rssMB < 150 ? 'met' : 'MISSED'} (< 150 MB)`);
-    if (r.joinStrategiesAgree !== undefined) parts.push(`merge and database outputs ${r.joinStrategiesAgree ? 'identical' : 'DIFFER'}`);
-    if (r.revision) parts.push(`measured ${r.at} on ${r.revision}, load average ${r.loadAvg.toFixed(1)} at start`);
+    const jf = ratioOf(r, 'join_floor', 'join_merge', 'floor');
+    const jp = ratioOf(r, 'join_pandas', 'join_merge', 'pandas');
+    const eh = ratioOf(r, 'export_hand', 'export', 'hand');
+    if (jp !== undefined && TARGETS.joinPandas[r.engine]) parts.push(verdict(jp, TARGETS.joinPandas[r.engine], 'join/pandas'));
+    else if (jp !== undefined) parts.push(`join/pandas ${jp.toFixed(2)}×`);
+    if (jf !== undefined && TARGETS.joinFloor[r.engine]) parts.push(verdict(jf, TARGETS.joinFloor[r.engine], 'join/floor'));
+    else if (jf !== undefined) parts.push(`join/floor ${jf.toFixed(2)}×`);
+    if (eh !== undefined) parts.push(verdict(eh, TARGETS.exportHand, 'export/hand-written'));
+    if (m.join_merge?.rssMB && r.labels === 1_000_000) parts.push(verdict(m.join_merge.rssMB, TARGETS.joinRssMB, 'join RSS', 'MB'));
+    if (m.join_merge?.rssMB && r.labels > 1_000_000) parts.push(verdict(m.join_merge.rssMB, 500, 'join RSS', 'MB'));
+    if (m.export?.rssMB) parts.push(verdict(m.export.rssMB, TARGETS.exportRssMB, 'export RSS', 'MB'));
+    if (m.startup?.wall) parts.push(`start-up ${m.startup.wall.toFixed(2)} s ${m.startup.wall <= 0.2 ? 'met' : 'MISSED'} (≤ 0.2 s)`);
+    if (r.compared?.join_database) parts.push(`merge and database outputs: ${r.compared.join_database.differ} rows differ`);
+    else if (r.joinStrategiesAgree !== undefined) parts.push(`merge and database outputs ${r.joinStrategiesAgree ? 'identical' : 'DIFFER'}`);
+    if (r.compared?.pandas) parts.push(`merge and pandas outputs: ${r.compared.pandas.differ} rows differ${r.compared.pandas.first ? ` (first at line ${r.compared.pandas.first})` : ''}`);
+    if (r.revision) parts.push(`measured ${r.at} on ${r.revision}, ${r.rounds ?? 1} round(s), load average ${r.loadAvg.toFixed(1)} at start`);
     out.push(`- ${name}: ${parts.join('; ')}`);
   }
   return out.join('\n');
@@ -400,7 +501,7 @@ Machine: ${f.cpus} (${f.cores} cores), ${f.memGB} GB RAM; Node ${f.node}; ${Obje
 
 Reproduce: \`npm run bench -- --engines sqlite,postgres,mysql --scale 1 --index both\` (data is generated and cached on first use; \`node bench/generate.js --scale S\` alone loads it).
 
-Each row is one child process: \`node bin/run.js join|export …\` for spellbook, \`node bench/scan.js\` for the baselines; wall time is measured around the process (start-up included: ~0.1 s for the baselines, ~0.6 s for the CLI, shown in its own row), peak RSS is GNU time's max resident set size. Join: all 4 features of both groups (\`account.*,stats.*\`) for every label, output to a CSV file. Export: the same features at ${SNAPSHOT}, CSV. Floor: bare scan of the same columns of both tables (every row, no conversion, no filter) through the same driver. Hand-written: the fastest of a few "latest row per key" statements for the engine (names in the table), both groups, ordered by key, same snapshot and ttl, rows streamed and discarded. Ratios are wall-time ratios.
+Each row is one child process: \`node bin/run.js join|export …\` for spellbook, \`node bench/scan.js\` for the SQL baselines, \`python3 bench/pandas_join.py\` for pandas; wall time is measured around the process (start-up included), peak RSS is GNU time's max resident set size (the largest over the rounds). Join: all 4 features of both groups (\`account.*,stats.*\`) for every label, output to a CSV file. pandas: \`read_csv\` of the labels, \`read_sql\` of both tables, one \`merge_asof\` per group (by key, backward, ttl as tolerance, ties broken by created time), CSV out; its output is compared with the merge's value by value. Export: the same features at ${SNAPSHOT}, CSV. Floor: bare scan of the same columns of both tables (every row, no conversion, no filter) through the same driver, single-threaded for SQLite. Hand-written: the fastest of a few "latest row per key" statements for the engine (names in the table), both groups, ordered by key, same snapshot and ttl, every row written to a CSV file. Each round runs every measurement once in this order, so other users' load falls on all alike; walls are medians over the rounds and ratios medians of the per-round ratios. pandas needs Debian's \`python3-pandas\`, \`python3-psycopg2\` and \`python3-pymysql\` (\`apt-get install -y …\`; \`BENCH_PYTHON\` names another interpreter); without them that row is skipped with the reason.
 
 ${sections.join('\n')}
 ### Growth with scale

@@ -3,7 +3,7 @@
  * return async iterables of rows so a caller can stream; the CLI commands are thin
  * wrappers over this class.
  */
-import type { Database, SqlDialect } from './db/dialect.js';
+import type { ColumnInfo, Database, SqlDialect } from './db/dialect.js';
 import { dialectOf, openDatabase } from './db/open.js';
 import { listMetadata, type ListOptions, type MetaListing } from './catalog/list.js';
 import { loadMetadata, resolveConnection, resolveMetadataPath } from './metadata/index.js';
@@ -18,11 +18,12 @@ import {
   type ExportRequest,
   type JoinPlan,
   type JoinRequest,
+  type LabelInput,
   type StrategyChoice,
   type StrategyFacts,
 } from './plan/plan.js';
 import { countRecordsUpTo } from './io/csv-records.js';
-import { usage } from './errors.js';
+import { SpellbookError, usage } from './errors.js';
 import { parseInstant } from './time/instant.js';
 import { DURATION_HINT, parseDuration } from './time/duration.js';
 import { runExport } from './pit/export.js';
@@ -79,7 +80,10 @@ export interface ExportOptions extends CommonOptions {
 
 /** `join` from the library: the JoinRequest the CLI builds, with friendlier input types. */
 export interface JoinOptions extends CommonOptions {
-  readonly inputFile: string;
+  /** The labels CSV file; or, instead, */
+  readonly inputFile?: string;
+  /** one SELECT on the features' database whose rows are the labels (SPEC §8). */
+  readonly inputQuery?: string;
   readonly timestampColumn?: string;
   readonly timestampUnit?: 's' | 'ms';
   /** An entity's label column(s) when not named as its key, as --entity-column. */
@@ -168,17 +172,46 @@ export class Spellbook {
   }
 
   async planJoin(request: JoinRequest): Promise<JoinPlan> {
-    const header = await readLabelsHeader(request.inputFile);
-    const plan = planJoin(this.metadata, this.dialect(), request, header);
+    const input = await this.labelInput(request);
+    const plan = planJoin(this.metadata, this.dialect(), request, input);
     if ((request.strategy ?? 'auto') !== 'auto') return plan;
-    return planJoin(this.metadata, this.dialect(), request, header, await this.strategyFacts(plan));
+    return planJoin(this.metadata, this.dialect(), request, input, await this.strategyFacts(plan));
+  }
+
+  /** The labels' columns: a file's header, or what the database says a labels query returns. */
+  private async labelInput(request: JoinRequest): Promise<LabelInput> {
+    const { inputFile, inputQuery } = request;
+    if ((inputFile === undefined) === (inputQuery === undefined)) throw usage('join needs the labels from one place: --input-file or --input-query');
+    if (inputFile !== undefined) return { kind: 'csv', file: inputFile, header: await readLabelsHeader(inputFile) };
+    // One SELECT: a closing `;` would end the statement it is embedded in.
+    const sql = inputQuery!.trim().replace(/;\s*$/, '').trimEnd();
+    if (sql === '') throw usage('--input-query is empty: give one SELECT, or @FILE holding it');
+    // The newline keeps a trailing `-- comment` from swallowing what follows the query.
+    return { kind: 'query', sql, columns: await this.queryColumns(`${sql}\n`) };
+  }
+
+  /**
+   * A labels query's columns, asked of the database without reading a row. SQL the database
+   * cannot read (a syntax error, an unknown table) is the user's input (exit 2); anything
+   * else it says — a refused write, a lost connection — stays a database error (exit 1).
+   */
+  private async queryColumns(sql: string): Promise<readonly ColumnInfo[]> {
+    const db = await this.db();
+    try {
+      return await db.introspector.queryColumns(sql);
+    } catch (err) {
+      if (err instanceof SpellbookError && err.code === 'DATABASE' && db.dialect.rejectsText(err.cause)) {
+        throw new SpellbookError('BAD_INPUT', `--input-query: ${err.message.replace(/^database error: /, '')}`, { cause: err.cause });
+      }
+      throw err;
+    }
   }
 
   /** What `auto` needs to know; the catalog is only asked when the labels are few. */
   private async strategyFacts(plan: JoinPlan): Promise<StrategyFacts> {
-    const labelCount = await countRecordsUpTo(plan.inputFile, DATABASE_JOIN_MAX_LABELS);
+    const labelCount = plan.labels.kind === 'csv' ? await countRecordsUpTo(plan.labels.file, DATABASE_JOIN_MAX_LABELS) : undefined;
     const dialect = this.dialect();
-    if (labelCount > DATABASE_JOIN_MAX_LABELS || dialect.hashJoins) return { labelCount, hashJoins: dialect.hashJoins, indexed: [] };
+    if ((labelCount ?? 0) > DATABASE_JOIN_MAX_LABELS || dialect.hashJoins) return { labelCount, hashJoins: dialect.hashJoins, indexed: [] };
     const { introspector } = await this.db();
     const indexed = await Promise.all(
       plan.groups.map(({ group }) =>

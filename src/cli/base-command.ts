@@ -4,6 +4,7 @@
  */
 import { Command, Flags, Errors } from '@oclif/core';
 import chalk, { chalkStderr } from 'chalk';
+import { cancelRunningStatements } from '../db/interrupt.js';
 import { SpellbookError, usage } from '../errors.js';
 import { redact } from '../metadata/connection.js';
 import { DURATION_HINT, parseDuration } from '../time/duration.js';
@@ -27,6 +28,31 @@ function timeoutMs(flag: string, text: string | undefined): number | undefined {
   const ms = parseDuration(text);
   if (ms === undefined) throw usage(`--${flag}: expected ${DURATION_HINT}, or 0 for none, got ${JSON.stringify(text)}`);
   return ms;
+}
+
+/** How long an interrupted run waits for the servers to take its cancel requests before it exits anyway. */
+const CANCEL_WAIT_MS = 2_000;
+
+/** Set by the first Ctrl-C (or SIGTERM): the errors of the statements it cancels are not news. */
+let interrupted = false;
+let listening = false;
+
+/**
+ * Ctrl-C: cancel what the database servers are running for this process, then exit 130
+ * (143 for SIGTERM) through process.exit, so 'exit' handlers remove temporary output
+ * files. A second signal, or a server that does not answer, exits at once.
+ */
+function listenForInterrupts(): void {
+  if (listening) return;
+  listening = true;
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.on(signal, () => {
+      if (interrupted) process.exit(code);
+      interrupted = true;
+      setTimeout(() => process.exit(code), CANCEL_WAIT_MS);
+      void cancelRunningStatements().then(() => process.exit(code));
+    });
+  }
 }
 
 export abstract class SpellbookCommand extends Command {
@@ -73,14 +99,15 @@ export abstract class SpellbookCommand extends Command {
     await super.init();
     // https://no-color.org: chalk only looks at the terminal and FORCE_COLOR.
     if ((process.env['NO_COLOR'] ?? '') !== '') chalk.level = chalkStderr.level = 0;
-    // Exit through process.exit so 'exit' handlers run: they remove temporary output files.
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+    listenForInterrupts();
   }
 
   /** Strings that must never reach the terminal (passwords); commands add to it as they learn them. */
   protected secrets: string[] = [];
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    // The statement failed because Ctrl-C cancelled it; the process is exiting with 130.
+    if (interrupted) return;
     // oclif's own parse errors (unknown flag, bad option) are usage errors: exit 2.
     if (err instanceof Errors.CLIError && !(err instanceof SpellbookError)) {
       if (err.oclif?.exit === 0) return;

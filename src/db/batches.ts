@@ -3,8 +3,8 @@ import type { Row } from './dialect.js';
 
 export const BATCH_ROWS = 1024;
 
-export async function* inBatches(rows: AsyncIterable<Row>, size = BATCH_ROWS): AsyncGenerator<Row[]> {
-  let batch: Row[] = [];
+export async function* inBatches<R = Row>(rows: AsyncIterable<R>, size = BATCH_ROWS): AsyncGenerator<R[]> {
+  let batch: R[] = [];
   for await (const row of rows) {
     batch.push(row);
     if (batch.length >= size) {

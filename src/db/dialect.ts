@@ -4,10 +4,9 @@
  * or the driver for rows. SQL *generation* (SqlDialect, pure) is kept apart from
  * *execution* (Driver, I/O), as in drizzle.
  */
-import type { Knex } from 'knex';
 import type { EpochUnit, FeatureType, KeyType } from '../metadata/types.js';
 
-export type EngineName = 'sqlite' | 'postgres' | 'mysql';
+export type EngineName = 'sqlite' | 'postgres' | 'mysql' | 'trino';
 
 /** A row as the driver returns it, keyed by the aliases of the SELECT list. */
 export type Row = Record<string, unknown>;
@@ -114,7 +113,23 @@ export interface SqlDialect {
    * reads them (`validate`). Pure: the catalog lookup happens in the Introspector.
    */
   typeFits(column: ColumnInfo, declared: DeclaredType): boolean;
+  /**
+   * How the driver hands back values of a column of this catalog type, so a labels
+   * query's columns can be written the way spellbook writes values (io/label-values.ts):
+   * native date-times and dates arrive as the session's UTC text, exact decimals as text;
+   * everything else as a plain JS value.
+   */
+  valueForm(column: ColumnInfo): ValueForm;
+  /**
+   * Whether a driver error (a statement's `cause`) says the SQL text itself is wrong — a
+   * syntax error, an unknown table or column — which is the user's input, not the
+   * database failing or refusing.
+   */
+  rejectsText(err: unknown): boolean;
 }
+
+/** See SqlDialect.valueForm. */
+export type ValueForm = 'timestamp' | 'date' | 'decimal' | 'plain';
 
 /** Execution: runs compiled queries on one open connection pool. */
 export interface Driver {
@@ -129,6 +144,12 @@ export interface Driver {
    * run synchronously within a batch instead of awaiting every row.
    */
   batches(query: CompiledQuery): AsyncIterable<Row[]>;
+  /**
+   * The same rows as arrays, values in SELECT-list order: no object per row and no
+   * property lookups by alias, which is most of a scan's cost in the driver (SQLite's
+   * `raw()`, pg's `rowMode: 'array'`, mysql2's `rowsAsArray`).
+   */
+  arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]>;
   /** Runs a query and returns every row (for small results: catalog lookups, counts). */
   all(query: CompiledQuery): Promise<Row[]>;
   close(): Promise<void>;
@@ -138,6 +159,12 @@ export interface Driver {
    * `execute` runs a statement inside it. The only write path (`import`).
    */
   transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T>;
+  /**
+   * Asks the server to stop the statements running now (Ctrl-C): a PostgreSQL cancel,
+   * MariaDB's KILL QUERY, each sent from a connection of its own. Nothing on SQLite, whose
+   * work runs in this process and ends with it. Resolves once the server has been asked.
+   */
+  cancel(): Promise<void>;
 }
 
 /** A column of a live source as the catalog describes it. */
@@ -159,13 +186,11 @@ export interface Introspector {
   indexLeadsWith(table: string, column: string): Promise<boolean>;
 }
 
-/** An open database: the three roles together, plus Knex for the one write path and schema work. */
+/** An open database: the three roles together. */
 export interface Database {
   readonly dialect: SqlDialect;
   readonly driver: Driver;
   readonly introspector: Introspector;
-  /** The underlying Knex instance; used by `import` (transactions, batch inserts) only. */
-  readonly knex: Knex;
   readonly readOnly: boolean;
   close(): Promise<void>;
 }

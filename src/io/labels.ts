@@ -1,11 +1,17 @@
 /**
- * Reads a labels file for `join` (SPEC §3): every row's time parsed to an instant and
- * its key(s) for every entity involved, kept in typed arrays. A row's input columns are
- * not kept when the file can be re-read in order (no quotes in it): the output pass reads
- * them again. Only files with quoted fields keep each row's encoded columns in memory.
- * Join memory grows with the labels only, and as little as it can.
+ * Labels for `join` (SPEC §3, §8). A labels *source* (a CSV file, a Parquet file, or a
+ * query on the features' database) is opened as a LabelReader: a header, then rows of
+ * text fields, each with where it is for messages, that can be read again in the same
+ * order (a re-read of the file, a replay of the query). `readLabels` turns any reader into
+ * what the join needs: every row's time as an instant and its key(s) for every entity
+ * involved, in typed arrays. A row's fields are not kept when the source can be read again
+ * (the join's output pass reads them once more); only a source that cannot (a CSV file
+ * with quoted fields) keeps each row's encoded fields in memory. Join memory grows with
+ * the labels only, and as little as it can.
  */
-import { badInput } from '../errors.js';
+import type { ColumnInfo, CompiledQuery, Database } from '../db/dialect.js';
+import { SpellbookError, badInput } from '../errors.js';
+import { queryLabelReader } from './label-query.js';
 import type { Entity } from '../metadata/types.js';
 import { KeyDictionary } from '../core/key-dictionary.js';
 import { normaliseKeyValue, type KeyValue } from '../core/keys.js';
@@ -13,13 +19,61 @@ import { parseEpoch, parseInstant, type EpochUnit } from '../time/instant.js';
 import { csvRecords, openCsv, rereadCsv, type CsvFile } from './csv-records.js';
 import { growableFloat64, growableInt32, type Growable } from '../util/growable.js';
 
+/**
+ * Where a join's label rows come from: plain data, so a plan can carry it and --dry-run
+ * print it. A query source carries its result's columns (asked of the database when the
+ * join is planned) and the ordered statement the merge reads it with.
+ */
+export type LabelSource = { readonly kind: 'csv'; readonly file: string } | QueryLabelSource;
+
+export interface QueryLabelSource {
+  readonly kind: 'query';
+  /** The user's SELECT, as given. */
+  readonly sql: string;
+  /** Its result's columns, as the database describes them. */
+  readonly columns: readonly ColumnInfo[];
+  /** Every entity's key columns among them, in plan order: rows that share a time and these are ordered in Node. */
+  readonly keyColumns: readonly string[];
+  /** The statement the merge reads the labels with (sql/label-queries.ts). */
+  readonly statement: CompiledQuery;
+}
+
+/** Opens a source for reading; a query source reads through the join's own read-only database. */
+export function openLabels(source: LabelSource, db: Database): Promise<LabelReader> {
+  if (source.kind === 'query') return Promise.resolve(queryLabelReader(db, source));
+  return openCsvLabels(source.file);
+}
+
+/** One label row as its source gives it. */
+export interface LabelRecord {
+  /** The row's columns as text, in header order (a query's values rendered as spellbook writes them). */
+  readonly fields: readonly string[];
+  /** Where the row is, for messages: `labels.csv:12`, `--input-query row 3`. */
+  readonly where: string;
+  /**
+   * The row's time when the source computed it (a query: the database's reading of the
+   * timestamp column); null when that was NULL. Absent: parsed from the field.
+   */
+  readonly time?: number | null;
+}
+
+/** A labels source opened for reading. */
+export interface LabelReader {
+  /** The source as messages name it: the file, or `--input-query`. */
+  readonly name: string;
+  readonly header: readonly string[];
+  /** Every row in the source's order; each call reads them again (only call twice when `replayable`). */
+  records(): AsyncIterable<LabelRecord>;
+  /** Whether a second `records()` is cheap and yields the same rows; otherwise readLabels keeps them. */
+  readonly replayable: boolean;
+}
+
 export interface LabelsOptions<P> {
-  readonly file: string;
   readonly timestampColumn: string;
   readonly timestampUnit?: EpochUnit;
   /** The entities whose keys the labels must carry, each with the label columns holding its key. */
   readonly entities: readonly { entity: Entity; columns: readonly string[] }[];
-  /** Encodes a row's input fields for output; used now only when the file cannot be re-read. */
+  /** Encodes a row's input fields for output; used now only when the source cannot be read again. */
   readonly encodePrefix: (fields: readonly string[]) => P;
   readonly onRow?: () => void;
 }
@@ -36,7 +90,7 @@ export interface Labels<P> {
   readonly count: number;
   readonly times: Float64Array;
   readonly entities: ReadonlyMap<string, EntityLabels>;
-  /** Each row's encoded input columns, in order (read again from the file when it allows). */
+  /** Each row's encoded input columns, in order (read again from the source when it allows). */
   prefixes(): AsyncIterable<P>;
 }
 
@@ -48,57 +102,137 @@ function shown(value: string): string {
 
 const TIMESTAMP_HINT = 'expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z';
 
-/** Reads only the header, to know the input columns before anything else is planned. */
-export async function readLabelsHeader(file: string): Promise<string[]> {
+/** Opens a labels CSV file: its header is read at once, the rows when asked for. */
+export async function openCsvLabels(file: string): Promise<LabelReader> {
   const csv = await openCsv(file);
-  for await (const record of csvRecords(csv)) return record.fields;
-  throw badInput({ file, line: 1, message: 'the file is empty: expected a header row' });
-}
-
-export async function readLabels<P>(options: LabelsOptions<P>): Promise<Labels<P>> {
-  const { file } = options;
-  const csv = await openCsv(file);
-  const retained: P[] | undefined = csv.plain ? undefined : [];
   let header: string[] | undefined;
-  let timeIndex = -1;
-  let keyColumns: ReturnType<typeof resolveColumns>['keyColumns'] = [];
-  const times = growableFloat64();
-  const parseTime = options.timestampUnit ? (s: string) => parseEpoch(s, options.timestampUnit!) : parseInstant;
-
-  for await (const { fields, line } of csvRecords(csv)) {
-    if (header === undefined) {
-      header = fields;
-      ({ timeIndex, keyColumns } = resolveColumns(header, options));
-      continue;
-    }
-    if (fields.length !== header.length) {
-      throw badInput({ file, line, message: `expected ${header.length} fields as in the header, got ${fields.length}` });
-    }
-    const stamp = fields[timeIndex]!;
-    const t = parseTime(stamp);
-    if (t === undefined) {
-      const hint = options.timestampUnit ? `expected an integer epoch in ${options.timestampUnit}` : TIMESTAMP_HINT;
-      throw badInput({ file, line, message: `${options.timestampColumn}: ${shown(stamp)} is not a timestamp (${hint})` });
-    }
-    for (const kc of keyColumns) kc.keys.push(kc.dictionary.add(readKey(kc, fields, file, line)));
-    times.push(t);
-    retained?.push(options.encodePrefix(fields));
-    options.onRow?.();
+  for await (const record of csvRecords(csv)) {
+    header = record.fields;
+    break;
   }
   if (header === undefined) throw badInput({ file, line: 1, message: 'the file is empty: expected a header row' });
+  const width = header.length;
+  let reads = 0;
+  return {
+    name: file,
+    header,
+    replayable: csv.plain,
+    records: () => csvLabelRecords(csv, width, reads++ === 0 ? csvRecords(csv) : rereadCsv(csv)),
+  };
+}
+
+async function* csvLabelRecords(csv: CsvFile, width: number, records: AsyncIterable<{ fields: string[]; line: number }>): AsyncGenerator<LabelRecord> {
+  let first = true;
+  for await (const { fields, line } of records) {
+    if (first) {
+      first = false; // the header
+      continue;
+    }
+    if (fields.length !== width) throw badInput({ file: csv.file, line, message: `expected ${width} fields as in the header, got ${fields.length}` });
+    yield { fields, where: `${csv.file}:${line}` };
+  }
+}
+
+/** Reads only the header, to know the input columns before anything else is planned. */
+export async function readLabelsHeader(file: string): Promise<string[]> {
+  return [...(await openCsvLabels(file)).header];
+}
+
+/**
+ * The label columns a join reads, found in a header: the timestamp column and each
+ * entity's key columns. Checks each row's time and keys, with the same messages whatever
+ * the source and whichever strategy runs.
+ */
+export class LabelColumns {
+  readonly timeIndex: number;
+  /** Per entity, the header index of each of its key columns. */
+  readonly keyIndexes: readonly (readonly number[])[];
+  private readonly parseTime: (text: string) => number | undefined;
+
+  constructor(
+    source: string,
+    header: readonly string[],
+    private readonly options: Pick<LabelsOptions<unknown>, 'timestampColumn' | 'timestampUnit' | 'entities'>,
+  ) {
+    const problem = (message: string) => new SpellbookError('BAD_INPUT', `${source === '--input-query' ? source : `${source}:1`}: ${message}`);
+    const seen = new Set<string>();
+    for (const name of header) {
+      if (seen.has(name)) throw problem(`duplicate column "${name}" in the header`);
+      seen.add(name);
+    }
+    this.timeIndex = header.indexOf(options.timestampColumn);
+    if (this.timeIndex < 0) throw problem(`missing timestamp column "${options.timestampColumn}" (name it with --timestamp-column)`);
+    this.keyIndexes = options.entities.map(({ entity, columns }) =>
+      columns.map((c) => {
+        const i = header.indexOf(c);
+        if (i < 0) throw problem(`missing column "${c}", the key of entity ${entity.name} (map another column with --entity-column ${entity.name}=COLUMN)`);
+        return i;
+      }),
+    );
+    const unit = options.timestampUnit;
+    this.parseTime = unit ? (s) => parseEpoch(s, unit) : parseInstant;
+  }
+
+  /** The row's time as an instant; a bad input naming the row when there is none. */
+  time(record: LabelRecord): number {
+    const stamp = record.fields[this.timeIndex]!;
+    const column = this.options.timestampColumn;
+    if (record.time !== undefined) {
+      if (record.time !== null) return record.time;
+      throw this.bad(record, stamp === '' ? `${column} is NULL` : `${column}: ${shown(stamp)} is not a timestamp the database can read`);
+    }
+    const t = this.parseTime(stamp);
+    if (t !== undefined) return t;
+    const hint = this.options.timestampUnit ? `expected an integer epoch in ${this.options.timestampUnit}` : TIMESTAMP_HINT;
+    throw this.bad(record, `${column}: ${shown(stamp)} is not a timestamp (${hint})`);
+  }
+
+  /** The key of entity number `e` (see LabelsOptions.entities). */
+  key(record: LabelRecord, e: number): KeyValue[] {
+    const { entity, columns } = this.options.entities[e]!;
+    const indexes = this.keyIndexes[e]!;
+    const key: KeyValue[] = [];
+    for (let j = 0; j < indexes.length; j++) {
+      const text = record.fields[indexes[j]!]!;
+      if (text.trim() === '') throw this.bad(record, `${columns[j]}: missing key value`);
+      const v = normaliseKeyValue(text, entity.keyTypes[j]!);
+      if (v === undefined) throw this.bad(record, `${columns[j]}: ${shown(text)} is not an int`);
+      key.push(v);
+    }
+    return key;
+  }
+
+  private bad(record: LabelRecord, message: string): SpellbookError {
+    return new SpellbookError('BAD_INPUT', `${record.where}: ${message}`);
+  }
+}
+
+export async function readLabels<P>(reader: LabelReader, options: LabelsOptions<P>): Promise<Labels<P>> {
+  const columns = new LabelColumns(reader.name, reader.header, options);
+  const retained: P[] | undefined = reader.replayable ? undefined : [];
+  const dictionaries = options.entities.map(({ columns: c }) => new KeyDictionary(c.length));
+  const keys: Growable<Int32Array>[] = options.entities.map(() => growableInt32());
+  const times = growableFloat64();
+
+  for await (const record of reader.records()) {
+    const t = columns.time(record);
+    for (let e = 0; e < dictionaries.length; e++) keys[e]!.push(dictionaries[e]!.add(columns.key(record, e)));
+    times.push(t);
+    retained?.push(options.encodePrefix(record.fields));
+    options.onRow?.();
+  }
 
   const entities = new Map<string, EntityLabels>();
-  options.entities.forEach(({ entity }, i) => {
-    const kc = keyColumns[i]!;
-    entities.set(entity.name, { entity, dictionary: kc.dictionary, keyOfLabel: kc.keys.toArray() });
+  options.entities.forEach(({ entity }, e) => {
+    entities.set(entity.name, { entity, dictionary: dictionaries[e]!, keyOfLabel: keys[e]!.toArray() });
   });
   const count = times.length;
   return {
-    header,
+    header: reader.header,
     count,
     times: times.toArray(),
     entities,
-    prefixes: retained ? () => fromArray(retained) : () => reread(csv, count, options.encodePrefix),
+    prefixes: retained ? () => fromArray(retained) : () => reread(reader, count, options.encodePrefix),
   };
 }
 
@@ -106,62 +240,11 @@ async function* fromArray<P>(items: readonly P[]): AsyncGenerator<P> {
   yield* items;
 }
 
-async function* reread<P>(csv: CsvFile, count: number, encode: (fields: readonly string[]) => P): AsyncGenerator<P> {
-  let n = -1; // the header is record -1
-  for await (const { fields } of rereadCsv(csv)) {
-    if (n >= 0) yield encode(fields);
+async function* reread<P>(reader: LabelReader, count: number, encode: (fields: readonly string[]) => P): AsyncGenerator<P> {
+  let n = 0;
+  for await (const { fields } of reader.records()) {
+    yield encode(fields);
     n++;
   }
-  if (n !== count) throw badInput({ file: csv.file, line: 0, message: 'the file changed while it was being read; run again' });
-}
-
-interface KeyColumns {
-  readonly index: number[];
-  readonly name: string[];
-  readonly types: Entity['keyTypes'];
-  readonly dictionary: KeyDictionary;
-  readonly keys: Growable<Int32Array>;
-}
-
-function readKey(kc: KeyColumns, fields: readonly string[], file: string, line: number): KeyValue[] {
-  const key: KeyValue[] = [];
-  for (let j = 0; j < kc.index.length; j++) {
-    const text = fields[kc.index[j]!]!;
-    if (text.trim() === '') throw badInput({ file, line, message: `${kc.name[j]}: missing key value` });
-    const v = normaliseKeyValue(text, kc.types[j]!);
-    if (v === undefined) throw badInput({ file, line, message: `${kc.name[j]}: ${shown(text)} is not an int` });
-    key.push(v);
-  }
-  return key;
-}
-
-function resolveColumns<P>(header: string[], options: LabelsOptions<P>): { timeIndex: number; keyColumns: KeyColumns[] } {
-  const { file } = options;
-  const seen = new Set<string>();
-  for (const name of header) {
-    if (seen.has(name)) throw badInput({ file, line: 1, message: `duplicate column "${name}" in the header` });
-    seen.add(name);
-  }
-  const timeIndex = header.indexOf(options.timestampColumn);
-  if (timeIndex < 0) {
-    throw badInput({ file, line: 1, message: `missing timestamp column "${options.timestampColumn}" (name it with --timestamp-column)` });
-  }
-  const keyColumns = options.entities.map(({ entity, columns }) => ({
-    name: [...columns],
-    types: entity.keyTypes,
-    dictionary: new KeyDictionary(columns.length),
-    keys: growableInt32(),
-    index: columns.map((c) => {
-      const i = header.indexOf(c);
-      if (i < 0) {
-        throw badInput({
-          file,
-          line: 1,
-          message: `missing column "${c}", the key of entity ${entity.name} (map another column with --entity-column ${entity.name}=COLUMN)`,
-        });
-      }
-      return i;
-    }),
-  }));
-  return { timeIndex, keyColumns };
+  if (n !== count) throw new SpellbookError('BAD_INPUT', `${reader.name} changed while it was being read; run again`);
 }

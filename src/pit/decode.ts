@@ -4,8 +4,8 @@
  * per row for single-column keys.
  */
 import type { Row } from '../db/dialect.js';
-import type { Group } from '../metadata/types.js';
-import { CREATED_ALIAS, EVENT_ALIAS, FEATURE_ALIAS, KEY_ALIAS } from '../sql/group-columns.js';
+import type { Group, KeyType } from '../metadata/types.js';
+import { CREATED_ALIAS, EVENT_ALIAS, FEATURE_ALIAS, KEY_ALIAS, selectPositions, type SelectPositions } from '../sql/group-columns.js';
 import type { KeyDictionary } from '../core/key-dictionary.js';
 import { normaliseKeyValue, type KeyTuple, type KeyValue } from '../core/keys.js';
 import { NO_TIME } from '../core/visibility.js';
@@ -59,5 +59,57 @@ export class RowDecoder {
 
   values(row: Row): unknown[] {
     return this.featureAliases.map((a) => row[a]);
+  }
+}
+
+/**
+ * The same reading for rows that arrive as arrays in SELECT-list order (Driver.arrayBatches):
+ * positions instead of aliases, so the scan's hot loop does no property lookups.
+ */
+export class ArrayRowDecoder {
+  private readonly keyType: KeyType;
+  private readonly positions: SelectPositions;
+  readonly featurePositions: readonly number[];
+
+  constructor(
+    private readonly group: Group,
+    featureCount: number,
+  ) {
+    this.positions = selectPositions(group, featureCount);
+    this.featurePositions = this.positions.features;
+    this.keyType = group.entity.keyTypes[0]!;
+  }
+
+  /** The key's number in the labels' dictionary; -1 when no label has it (or it is NULL). */
+  keyNumber(row: readonly unknown[], dictionary: KeyDictionary): number {
+    const { keys } = this.positions;
+    if (keys.length === 1) {
+      const v = normaliseKeyValue(row[0], this.keyType);
+      return v === undefined ? -1 : dictionary.lookupValue(v);
+    }
+    const key: KeyValue[] = [];
+    const types = this.group.entity.keyTypes;
+    for (let i = 0; i < keys.length; i++) {
+      const v = normaliseKeyValue(row[keys[i]!], types[i]!);
+      if (v === undefined) return -1;
+      key.push(v);
+    }
+    return dictionary.lookup(key);
+  }
+
+  /** Event time in epoch ms; NO_TIME for a static group; NaN when NULL (never visible). */
+  event(row: readonly unknown[]): number {
+    const at = this.positions.event;
+    if (at === undefined) return NO_TIME;
+    const e = row[at];
+    return e === null || e === undefined ? NaN : Number(e);
+  }
+
+  /** Created time in epoch ms; NO_TIME when there is none or it is NULL. */
+  created(row: readonly unknown[]): number {
+    const at = this.positions.created;
+    if (at === undefined) return NO_TIME;
+    const c = row[at];
+    return c === null || c === undefined ? NO_TIME : Number(c);
   }
 }

@@ -4,15 +4,18 @@
  * Two strategies give the same answers: the streaming merge (as-of-merge.ts) over one
  * unordered scan per group, or the database computing each chunk of labels.
  */
-import type { Database } from '../db/dialect.js';
-import { readLabels, type Labels } from '../io/labels.js';
+import type { CompiledQuery, Database } from '../db/dialect.js';
+import { LabelColumns, openLabels, readLabels, type Labels, type QueryLabelSource } from '../io/labels.js';
+import { QUERY_SOURCE, queryLabelRows } from '../io/label-query.js';
+import { JOINED_FEATURE } from '../sql/label-queries.js';
 import type { JoinPlan, GroupPlan } from '../plan/plan.js';
 import { withLabels } from '../sql/queries.js';
 import { AsOfMerge, LabelIndex } from './as-of-merge.js';
-import { RowDecoder } from './decode.js';
+import { ArrayRowDecoder } from './decode.js';
 import { FEATURE_ALIAS } from '../sql/group-columns.js';
 import type { OutputRow } from '../core/rows.js';
-import type { Value } from '../core/values.js';
+import { normaliseValue, type Value } from '../core/values.js';
+import type { FeatureType } from '../metadata/types.js';
 import { FeatureColumn } from './feature-column.js';
 import { WindowMerge } from './window-merge.js';
 
@@ -36,8 +39,11 @@ interface Winners {
 const CHUNK_LABELS = 5_000;
 
 export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
-  const labels = await readLabels({
-    file: plan.inputFile,
+  if (plan.statement !== undefined && plan.labels.kind === 'query') {
+    yield* queryJoin(db, plan, plan.labels, plan.statement, hooks);
+    return;
+  }
+  const labels = await readLabels(await openLabels(plan.labels, db), {
     timestampColumn: plan.timestampColumn,
     timestampUnit: plan.timestampUnit,
     entities: plan.entities,
@@ -79,6 +85,27 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
   }
 }
 
+/**
+ * The database strategy over a labels query (SPEC §8): one statement computes every row,
+ * the labels never leave the database. Rows arrive in order with a bad label (a NULL time
+ * or key) first, so it is reported before any row is written; each row is checked with
+ * the merge's own rules and messages.
+ */
+async function* queryJoin<P>(db: Database, plan: JoinPlan, source: QueryLabelSource, statement: CompiledQuery, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
+  const check = new LabelColumns(QUERY_SOURCE, plan.inputColumns, plan);
+  // In the order of the requested features, whichever group computes each.
+  const features = new Array<{ alias: string; type: FeatureType }>(plan.features.length);
+  plan.groups.forEach((g, gi) => g.features.forEach((f, fi) => (features[g.outputs[fi]!] = { alias: JOINED_FEATURE(gi, fi), type: f.feature.type })));
+  hooks.onPhase?.('writing');
+  for await (const { record, row } of queryLabelRows(db, source, statement)) {
+    check.time(record);
+    for (let e = 0; e < plan.entities.length; e++) check.key(record, e);
+    const values: Value[] = new Array(features.length);
+    for (let f = 0; f < features.length; f++) values[f] = normaliseValue(row[features[f]!.alias], features[f]!.type);
+    yield { prefix: hooks.encodePrefix(record.fields), values };
+  }
+}
+
 function featureColumns(g: GroupPlan, size: number): FeatureColumn[] {
   return g.features.map((f) => new FeatureColumn(f.feature.type, size));
 }
@@ -86,10 +113,10 @@ function featureColumns(g: GroupPlan, size: number): FeatureColumn[] {
 async function mergeGroup(db: Database, g: GroupPlan, labels: Labels<unknown>, index: LabelIndex): Promise<Winners> {
   const { dictionary } = labels.entities.get(g.group.entity.name)!;
   const merge = new AsOfMerge(index, g.rules);
-  const decoder = new RowDecoder(g.group, g.features.length);
+  const decoder = new ArrayRowDecoder(g.group, g.features.length);
   const columns = featureColumns(g, labels.count);
-  const aliases = decoder.featureAliases;
-  for await (const batch of db.driver.batches(g.query)) {
+  const positions = decoder.featurePositions;
+  for await (const batch of db.driver.arrayBatches(g.query)) {
     for (const row of batch) {
       const key = decoder.keyNumber(row, dictionary);
       if (key < 0) continue;
@@ -98,7 +125,7 @@ async function mergeGroup(db: Database, g: GroupPlan, labels: Labels<unknown>, i
       // key win no slot.
       if (event !== event) continue;
       const slot = merge.offer(key, event, decoder.created(row));
-      if (slot >= 0) for (let f = 0; f < columns.length; f++) columns[f]!.set(slot, row[aliases[f]!]);
+      if (slot >= 0) for (let f = 0; f < columns.length; f++) columns[f]!.set(slot, row[positions[f]!]);
     }
   }
   return { slotOfLabel: merge.resolve(), columns };
@@ -108,11 +135,11 @@ async function mergeGroup(db: Database, g: GroupPlan, labels: Labels<unknown>, i
 async function mergeWindows(db: Database, g: GroupPlan, labels: Labels<unknown>, index: LabelIndex): Promise<Winners> {
   const { dictionary } = labels.entities.get(g.group.entity.name)!;
   const merge = new WindowMerge(index, g.features.map((f) => f.feature), g.rules);
-  const decoder = new RowDecoder(g.group, g.features.length);
-  const aliases = decoder.featureAliases;
-  let row: Record<string, unknown> = {};
-  const value = (f: number): unknown => row[aliases[f]!];
-  for await (const batch of db.driver.batches(g.query)) {
+  const decoder = new ArrayRowDecoder(g.group, g.features.length);
+  const positions = decoder.featurePositions;
+  let row: readonly unknown[] = [];
+  const value = (f: number): unknown => row[positions[f]!];
+  for await (const batch of db.driver.arrayBatches(g.query)) {
     for (row of batch) {
       const key = decoder.keyNumber(row, dictionary);
       if (key < 0) continue;

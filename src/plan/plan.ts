@@ -3,16 +3,19 @@
  * features, the per-group time rules, the strategy and the SQL each group will run.
  * `--dry-run` prints it; the executors in src/pit/ run it.
  */
-import type { CompiledQuery, SqlDialect } from '../db/dialect.js';
+import type { ColumnInfo, CompiledQuery, SqlDialect } from '../db/dialect.js';
 import { SpellbookError } from '../errors.js';
 import type { Entity, Feature, Group, Metadata } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
 import { normaliseKeyValue } from '../core/keys.js';
 import { joinChunkQuery, latestQuery, scanQuery } from '../sql/queries.js';
+import { labelsJoinQuery, labelsQuery, type LabelQuerySpec } from '../sql/label-queries.js';
 import { formatDuration } from '../time/duration.js';
 import { byRead, resolveFeatures, type Operation, type SelectedFeature } from './features.js';
 import { windowExportQuery, windowJoinChunkQuery } from '../sql/aggregate.js';
 import type { TimeRules } from '../core/visibility.js';
+import { LabelColumns, type LabelSource } from '../io/labels.js';
+import { QUERY_SOURCE } from '../io/label-query.js';
 import { suggest } from '../util/suggest.js';
 
 export type Strategy = 'merge' | 'database';
@@ -68,7 +71,10 @@ export interface ExportPlan {
 }
 
 export interface JoinRequest extends CommonRequest {
-  readonly inputFile: string;
+  /** The labels CSV file; or, instead, */
+  readonly inputFile?: string;
+  /** one SELECT on the features' database whose rows are the labels (SPEC §8). */
+  readonly inputQuery?: string;
   readonly timestampColumn?: string;
   readonly timestampUnit?: 's' | 'ms';
   /** `--entity-column ENTITY=COLUMN[,COLUMN…]` */
@@ -78,7 +84,8 @@ export interface JoinRequest extends CommonRequest {
 
 export interface JoinPlan {
   readonly kind: 'join';
-  readonly inputFile: string;
+  /** Where the label rows come from. */
+  readonly labels: LabelSource;
   readonly timestampColumn: string;
   readonly timestampUnit?: 's' | 'ms';
   readonly knownAt: boolean;
@@ -89,7 +96,17 @@ export interface JoinPlan {
   readonly features: readonly SelectedFeature[];
   readonly groups: readonly GroupPlan[];
   readonly columns: readonly string[];
+  /**
+   * Labels from a query with the database strategy: the whole join as one statement, the
+   * query inside it (each group's `query` is this statement too).
+   */
+  readonly statement?: CompiledQuery;
 }
+
+/** The labels as planning sees them: a file's header, or a query and its result's columns. */
+export type LabelInput =
+  | { readonly kind: 'csv'; readonly file: string; readonly header: readonly string[] }
+  | { readonly kind: 'query'; readonly sql: string; readonly columns: readonly ColumnInfo[] };
 
 function timeRules(group: Group, operation: Operation, request: CommonRequest): TimeRules {
   const override = request.ttl?.[group.name];
@@ -145,8 +162,9 @@ function parseKey(entity: Entity, parts: readonly string[]): KeyTuple {
   });
 }
 
-export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest, inputColumns: readonly string[], facts?: StrategyFacts): JoinPlan {
+export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest, input: LabelInput, facts?: StrategyFacts): JoinPlan {
   checkTtlOverrides(md, request);
+  const inputColumns = input.kind === 'csv' ? input.header : input.columns.map((c) => c.name);
   const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true, reservedColumns: inputColumns });
   const entityList = [...new Set(features.map((f) => f.group.entity))];
   for (const name of Object.keys(request.entityColumns ?? {})) {
@@ -157,28 +175,62 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
     }
   }
   const entities = entityList.map((entity) => ({ entity, columns: request.entityColumns?.[entity.name] ?? entity.keyColumns }));
-  const strategy = chooseStrategy(request.strategy ?? 'auto', facts);
-  const groups = byRead(features).map(({ group, operation, features: fs, outputs }): GroupPlan => {
-    const rules = timeRules(group, operation, request);
-    const feats = fs.map((f) => f.feature);
-    if (strategy.strategy === 'merge') return { group, operation, features: fs, outputs, rules, query: scanQuery(dialect, group, feats) };
-    const { labelsParameter, ...query } =
-      operation === 'window' ? windowJoinChunkQuery(dialect, group, feats, rules.knownAt) : joinChunkQuery(dialect, group, feats, rules);
-    return { group, operation, features: fs, outputs, rules, query, labelsParameter };
-  });
-  return {
-    kind: 'join',
-    inputFile: request.inputFile,
-    timestampColumn: request.timestampColumn ?? 'event_timestamp',
+  const timestampColumn = request.timestampColumn ?? 'event_timestamp';
+  let strategy = chooseStrategy(request.strategy ?? 'auto', facts);
+  const hasWindows = features.some((f) => f.feature.aggregate);
+  // The one-statement join of a labels query ranks latest rows only; aggregates over a
+  // labels query are computed by the merge.
+  if (input.kind === 'query' && hasWindows && strategy.strategy === 'database') {
+    if (request.strategy === 'database') {
+      throw new SpellbookError('USAGE', '--strategy database with --input-query computes latest values only; windowed aggregates over a labels query need --strategy merge (or auto)');
+    }
+    strategy = { strategy: 'merge', strategyReason: 'auto: windowed aggregates over a labels query are computed by the merge' };
+  }
+  const groups = byRead(features).map(({ group, operation, features: fs, outputs }) => ({ group, operation, features: fs, outputs, rules: timeRules(group, operation, request) }));
+  const common = {
+    kind: 'join' as const,
+    timestampColumn,
     timestampUnit: request.timestampUnit,
     knownAt: request.knownAt === true,
     ...strategy,
     inputColumns,
     entities,
     features,
-    groups,
     columns: [...inputColumns, ...features.map((f) => f.column)],
   };
+  if (input.kind === 'csv') {
+    const planned = groups.map((g): GroupPlan => {
+      const feats = g.features.map((f) => f.feature);
+      if (strategy.strategy === 'merge') return { ...g, query: scanQuery(dialect, g.group, feats) };
+      const { labelsParameter, ...query } =
+        g.operation === 'window' ? windowJoinChunkQuery(dialect, g.group, feats, g.rules.knownAt) : joinChunkQuery(dialect, g.group, feats, g.rules);
+      return { ...g, query, labelsParameter };
+    });
+    return { ...common, labels: { kind: 'csv', file: input.file }, groups: planned };
+  }
+  // A query's columns are known now: a missing timestamp or key column is reported before anything runs.
+  new LabelColumns(QUERY_SOURCE, inputColumns, { timestampColumn, timestampUnit: request.timestampUnit, entities });
+  const spec: LabelQuerySpec = {
+    sql: input.sql,
+    timestampColumn,
+    timestampUnit: request.timestampUnit,
+    keys: entities.flatMap(({ entity, columns }) => columns.map((column, i) => ({ column, type: entity.keyTypes[i]! }))),
+  };
+  const labels = { kind: 'query' as const, sql: input.sql, columns: input.columns, keyColumns: spec.keys.map((k) => k.column), statement: labelsQuery(dialect, spec) };
+  if (strategy.strategy === 'merge') {
+    return { ...common, labels, groups: groups.map((g) => ({ ...g, query: scanQuery(dialect, g.group, g.features.map((f) => f.feature)) })) };
+  }
+  const statement = labelsJoinQuery(
+    dialect,
+    spec,
+    groups.map((g) => ({
+      group: g.group,
+      features: g.features.map((f) => f.feature),
+      rules: g.rules,
+      labelKeys: entities.find((e) => e.entity === g.group.entity)!.columns,
+    })),
+  );
+  return { ...common, labels, statement, groups: groups.map((g) => ({ ...g, query: statement })) };
 }
 
 /** Above this many labels the merge wins on every engine we measured (docs/benchmarks.md). */
@@ -186,8 +238,8 @@ export const DATABASE_JOIN_MAX_LABELS = 10_000;
 
 /** What `auto` decides on: gathered from the labels file and the catalog. */
 export interface StrategyFacts {
-  /** Label rows (at most an over-estimate: blank lines and multi-line fields count). */
-  readonly labelCount: number;
+  /** Label rows (at most an over-estimate: blank lines and multi-line fields count); undefined for a labels query, never run to count it. */
+  readonly labelCount?: number;
   /** The engine joins unindexed tables by hash (SqlDialect.hashJoins). */
   readonly hashJoins: boolean;
   /** Per group: its table has an index led by the group's first key column (false for query sources). */
@@ -206,6 +258,14 @@ export function chooseStrategy(choice: StrategyChoice, facts?: StrategyFacts): {
   if (choice === 'merge') return { strategy: 'merge', strategyReason: 'chosen with --strategy merge' };
   if (choice === 'database') return { strategy: 'database', strategyReason: 'chosen with --strategy database' };
   if (!facts) return { strategy: 'merge', strategyReason: 'auto: one scan per group merged in spellbook' };
+  if (facts.labelCount === undefined) {
+    // A labels query stays in the database with this strategy: no upload, one statement.
+    if (facts.hashJoins) return { strategy: 'database', strategyReason: 'auto: labels from a query, hash-joined in the database where they are' };
+    if (facts.indexed.length > 0 && facts.indexed.every(Boolean)) {
+      return { strategy: 'database', strategyReason: "auto: labels from a query, every group's table indexed on its key" };
+    }
+    return { strategy: 'merge', strategyReason: 'auto: a group has no index on its key, and this engine would scan it once per label' };
+  }
   if (facts.labelCount > DATABASE_JOIN_MAX_LABELS) {
     return { strategy: 'merge', strategyReason: `auto: more than ${DATABASE_JOIN_MAX_LABELS.toLocaleString('en-US')} labels, one scan per group beats per-label lookups` };
   }
@@ -224,6 +284,8 @@ function describeAggregate(f: Feature): string {
 
 /** Plain data for --dry-run and --json: names and SQL, no objects. */
 export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknown> {
+  // A database join over a labels query is one statement, printed once for the plan.
+  const oneStatement = plan.kind === 'join' && plan.statement !== undefined;
   const groups = plan.groups.map((g) => ({
     group: g.group.name,
     entity: g.group.entity.name,
@@ -231,8 +293,9 @@ export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknow
     features: g.features.map((f) => f.feature.fullName),
     ...(g.operation === 'window' ? { aggregates: g.features.map((f) => describeAggregate(f.feature)) } : {}),
     ttl: g.rules.ttlMs === undefined ? null : formatDuration(g.rules.ttlMs),
-    sql: g.query.sql,
-    parameters: plan.kind === 'join' ? g.query.parameters.map(() => '<from labels>') : g.query.parameters,
+    ...(oneStatement
+      ? {}
+      : { sql: g.query.sql, parameters: plan.kind === 'join' ? g.query.parameters.map(() => '<from labels>') : g.query.parameters }),
   }));
   if (plan.kind === 'export') {
     return {
@@ -248,7 +311,7 @@ export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknow
   }
   return {
     command: 'join',
-    input_file: plan.inputFile,
+    ...(plan.labels.kind === 'csv' ? { input_file: plan.labels.file } : { input_query: plan.labels.sql }),
     timestamp_column: plan.timestampColumn,
     ...(plan.timestampUnit ? { timestamp_unit: plan.timestampUnit } : {}),
     known_at: plan.knownAt,
@@ -257,5 +320,6 @@ export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknow
     entities: plan.entities.map((e) => ({ entity: e.entity.name, label_columns: e.columns })),
     columns: plan.columns,
     groups,
+    ...(plan.statement ? { sql: plan.statement.sql } : plan.labels.kind === 'query' ? { labels_sql: plan.labels.statement.sql } : {}),
   };
 }

@@ -11,6 +11,26 @@ export const FEATURE_ALIAS = (i: number) => `__f${i}`;
 export const EVENT_ALIAS = '__e';
 export const CREATED_ALIAS = '__c';
 
+/** Where each part of a `selectList()` row sits, for drivers that return rows as arrays. */
+export interface SelectPositions {
+  readonly keys: readonly number[];
+  /** Absent for a static group. */
+  readonly event?: number;
+  /** Absent when the group has no created time (or no event time). */
+  readonly created?: number;
+  readonly features: readonly number[];
+}
+
+/** The positions of `selectList()` with times: keys, event, created, features, in that order. */
+export function selectPositions(group: Group, featureCount: number): SelectPositions {
+  let at = 0;
+  const keys = group.entityColumns.map(() => at++);
+  const event = group.eventTime ? at++ : undefined;
+  const created = group.eventTime && group.createdTime !== undefined ? at++ : undefined;
+  const features = Array.from({ length: featureCount }, () => at++);
+  return { keys, event, created, features };
+}
+
 /** Column references of one group inside a query where its source is aliased `table`. */
 export class GroupColumns {
   constructor(

@@ -20,6 +20,7 @@ export interface TimeParams {
 
 export const SRC = 'src';
 
+/** A group's rows under the fixed aliases of GroupColumns, from its source aliased `src`. */
 export function innerSelect(dialect: SqlDialect, group: Group, features: readonly Feature[], where: readonly string[] = []): string {
   const cols = new GroupColumns(dialect, group, features, SRC);
   const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';

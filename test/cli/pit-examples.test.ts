@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext } from '../support/engines.js';
+import { describeEngines, WITH_TRINO, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
@@ -196,4 +196,4 @@ describeEngines('join and export examples', (ctx) => {
     expect(e.stdout).toContain('snapshot: 2024-01-06T00:00:00.000Z');
     expect(e.stdout).toContain('ROW_NUMBER() OVER');
   });
-});
+}, { engines: WITH_TRINO });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SpellbookError } from '../../src/errors.js';
-import { readLabels } from '../../src/io/labels.js';
+import { openCsvLabels, readLabels } from '../../src/io/labels.js';
 import { loadMetadata, parseMetadata } from '../../src/metadata/index.js';
 import { parseDuration } from '../../src/time/duration.js';
 import { parseEpoch, parseInstant } from '../../src/time/instant.js';
@@ -44,7 +44,7 @@ const user = md.entities[0]!;
 
 const labels = (path: string) =>
   outcome(async () => {
-    const l = await readLabels({ file: path, timestampColumn: 'ts', entities: [{ entity: user, columns: ['user_id', 'kind'] }], encodePrefix: (f) => f.length });
+    const l = await readLabels(await openCsvLabels(path), { timestampColumn: 'ts', entities: [{ entity: user, columns: ['user_id', 'kind'] }], encodePrefix: (f) => f.length });
     for (let i = 0; i < l.count; i++) expect(Number.isInteger(l.times[i])).toBe(true);
     for await (const p of l.prefixes()) expect(p).toBe(l.header.length);
   });

@@ -1,8 +1,7 @@
 import type { Connection, FieldPacket } from 'mysql2';
-import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Row } from '../dialect.js';
-import { acquire, release, withConnection } from '../pool.js';
-import { KnexDriver } from '../knex-driver.js';
+import { KnexDriver, type Execute } from '../knex-driver.js';
+import { inBatches } from '../batches.js';
 
 export type MysqlConnection = Connection;
 
@@ -20,62 +19,62 @@ export function queryWithFields(
   });
 }
 
+/** A write statement yields its OK packet (a ResultSetHeader), not a row. */
+async function* withoutOkPackets(rows: AsyncIterable<unknown>): AsyncGenerator<unknown> {
+  for await (const row of rows) {
+    if (row && typeof row === 'object' && row.constructor?.name === 'ResultSetHeader') continue;
+    yield row;
+  }
+}
+
 export class MysqlDriver extends KnexDriver {
-  async *stream(query: CompiledQuery): AsyncIterable<Row> {
-    const connection = await acquire<MysqlConnection>(this.knex, this.secrets);
-    let completed = false;
-    let stopWatching = (): void => undefined;
-    try {
-      const rows = connection.query(query.sql, [...query.parameters]).stream({ highWaterMark: HIGH_WATER_MARK });
+  stream(query: CompiledQuery): AsyncIterable<Row> {
+    return this.rows<Row>(query, false);
+  }
+
+  arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
+    return inBatches(this.rows<unknown[]>(query, true));
+  }
+
+  private rows<R>(query: CompiledQuery, rowsAsArray: boolean): AsyncIterable<R> {
+    return this.streamOn<MysqlConnection, R>((connection) => {
+      const rows = connection.query({ sql: query.sql, values: [...query.parameters], rowsAsArray }).stream({ highWaterMark: HIGH_WATER_MARK });
       // mysql2 reports a connection closed under a running query (KILL, a failover, a
       // network cut) on the connection only; the row stream would wait forever.
       const lost = (err: Error): void => void rows.destroy(err);
       const ended = (): void => void setImmediate(() => rows.destroy(new Error('Connection lost: The server closed the connection.')));
       connection.on('error', lost);
       connection.on('end', ended);
-      stopWatching = () => {
-        connection.off('error', lost);
-        connection.off('end', ended);
-      };
-      try {
-        for await (const row of rows) {
-          // A write statement yields its OK packet (a ResultSetHeader), not a row.
-          if (row && typeof row === 'object' && row.constructor?.name === 'ResultSetHeader') continue;
-          yield row as Row;
-        }
-      } catch (err) {
-        throw databaseError(err, this.secrets);
-      }
-      completed = true;
-    } finally {
-      if (!completed) {
+      return {
+        rows: withoutOkPackets(rows),
         // The rest of the result is still on the wire with the socket paused: the
         // connection cannot run another query, so it is closed. Knex's pool sees the
         // destroyed socket on validation and replaces the connection.
-        connection.destroy();
-      }
-      stopWatching();
-      await release(this.knex, connection);
-    }
+        abandon: () => connection.destroy(),
+        stop() {
+          connection.off('error', lost);
+          connection.off('end', ended);
+        },
+      };
+    });
   }
 
   all(query: CompiledQuery): Promise<Row[]> {
-    return withConnection<MysqlConnection, Row[]>(this.knex, this.secrets, async (connection) => {
+    return this.withConnection<MysqlConnection, Row[]>(async (connection) => {
       const { rows } = await queryWithFields(connection, query);
       return Array.isArray(rows) ? (rows as Row[]) : [];
     });
   }
 
-  async transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T> {
-    try {
-      return await this.knex.transaction(async (trx) => {
-        const connection = (await trx.client.acquireConnection()) as MysqlConnection;
-        return fn(async (query) => {
-          await queryWithFields(connection, query);
-        });
-      });
-    } catch (err) {
-      throw databaseError(err, this.secrets);
-    }
+  protected executor(connection: MysqlConnection): Execute {
+    return async (query) => {
+      await queryWithFields(connection, query);
+    };
+  }
+
+  /** KILL QUERY stops the statement (it fails with "Query execution was interrupted") and keeps the session. */
+  protected override async cancelOn(canceller: unknown, connection: unknown): Promise<void> {
+    const thread = (connection as MysqlConnection).threadId;
+    if (Number.isInteger(thread)) await queryWithFields(canceller as MysqlConnection, { sql: `KILL QUERY ${thread}`, parameters: [] });
   }
 }

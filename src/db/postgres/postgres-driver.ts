@@ -1,10 +1,10 @@
 import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
-import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Row } from '../dialect.js';
-import { acquire, discard, release, withConnection } from '../pool.js';
-import { KnexDriver } from '../knex-driver.js';
+import { discard } from '../pool.js';
+import { inBatches } from '../batches.js';
+import { KnexDriver, type Execute } from '../knex-driver.js';
 
 /** Rows fetched per round trip by the cursor. */
 const BATCH_SIZE = 2000;
@@ -47,34 +47,35 @@ function whenLost(connection: pg.Client, rows: QueryStream): { happened(): boole
 }
 
 export class PostgresDriver extends KnexDriver {
-  async *stream(query: CompiledQuery): AsyncIterable<Row> {
-    const connection = await acquire<pg.Client>(this.knex, this.secrets);
-    const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE });
-    const lost = whenLost(connection, rows);
-    let completed = false;
-    try {
+  stream(query: CompiledQuery): AsyncIterable<Row> {
+    return this.rows<Row>(query);
+  }
+
+  arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
+    return inBatches(this.rows<unknown[]>(query, 'array'));
+  }
+
+  private rows<R>(query: CompiledQuery, rowMode?: 'array'): AsyncIterable<R> {
+    return this.streamOn<pg.Client, R>((connection) => {
+      const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE, ...(rowMode ? { rowMode } : {}) });
+      const lost = whenLost(connection, rows);
       connection.query(rows);
-      try {
-        for await (const row of rows) yield row as Row;
-      } catch (err) {
-        throw databaseError(err, this.secrets);
-      }
-      completed = true;
-    } finally {
-      if (!completed) {
-        // Closing the portal leaves the session ready for the next query; if that fails
-        // the connection is not trusted again.
-        rows.destroy();
-        await finished(rows).catch(() => undefined);
-        if (lost.happened() || (rows.cursor as { state?: string } | undefined)?.state === 'error') discard(connection, 'cursor failed');
-      }
-      lost.stop();
-      await release(this.knex, connection);
-    }
+      return {
+        rows,
+        async abandon() {
+          // Closing the portal leaves the session ready for the next query; if that fails
+          // the connection is not trusted again.
+          rows.destroy();
+          await finished(rows).catch(() => undefined);
+          if (lost.happened() || (rows.cursor as { state?: string } | undefined)?.state === 'error') discard(connection, 'cursor failed');
+        },
+        stop: lost.stop,
+      };
+    });
   }
 
   all(query: CompiledQuery): Promise<Row[]> {
-    return withConnection<pg.Client, Row[]>(this.knex, this.secrets, async (connection) => {
+    return this.withConnection<pg.Client, Row[]>(async (connection) => {
       // Extended protocol even without parameters: one statement per call, never a batch.
       const result = await connection.query({
         text: query.sql,
@@ -85,16 +86,15 @@ export class PostgresDriver extends KnexDriver {
     });
   }
 
-  async transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T> {
-    try {
-      return await this.knex.transaction(async (trx) => {
-        const connection = (await trx.client.acquireConnection()) as pg.Client;
-        return fn(async (query) => {
-          await connection.query({ text: query.sql, values: [...query.parameters] });
-        });
-      });
-    } catch (err) {
-      throw databaseError(err, this.secrets);
-    }
+  protected executor(connection: pg.Client): Execute {
+    return async (query) => {
+      await connection.query({ text: query.sql, values: [...query.parameters] });
+    };
+  }
+
+  /** pg_cancel_backend: the statement fails with "canceling statement due to user request"; the session lives on. */
+  protected override async cancelOn(canceller: unknown, connection: unknown): Promise<void> {
+    const pid = (connection as pg.Client & { processID: number | null }).processID;
+    if (pid !== null) await (canceller as pg.Client).query('SELECT pg_cancel_backend($1)', [pid]);
   }
 }

@@ -1,9 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Row } from '../dialect.js';
-import { acquire, release, withConnection } from '../pool.js';
 import { BATCH_ROWS, flatten } from '../batches.js';
-import { KnexDriver } from '../knex-driver.js';
+import { KnexDriver, type Execute } from '../knex-driver.js';
 
 export type SqliteConnection = BetterSqlite3.Database;
 
@@ -17,9 +16,17 @@ export class SqliteDriver extends KnexDriver {
     return flatten(this.batches(query));
   }
 
+  override batches(query: CompiledQuery): AsyncIterable<Row[]> {
+    return this.steps<Row>(query, false);
+  }
+
+  arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
+    return this.steps<unknown[]>(query, true);
+  }
+
   /** better-sqlite3 steps synchronously: a batch is a plain loop over `iterate()`. */
-  override async *batches(query: CompiledQuery): AsyncIterable<Row[]> {
-    const connection = await acquire<SqliteConnection>(this.knex, this.secrets);
+  private async *steps<R>(query: CompiledQuery, raw: boolean): AsyncIterable<R[]> {
+    const connection = await this.acquire<SqliteConnection>();
     let rows: IterableIterator<unknown> | undefined;
     try {
       try {
@@ -28,16 +35,17 @@ export class SqliteDriver extends KnexDriver {
           statement.run(...sqliteParameters(query.parameters));
           return;
         }
+        if (raw) statement.raw(true);
         rows = statement.iterate(...sqliteParameters(query.parameters));
       } catch (err) {
         throw databaseError(err, this.secrets);
       }
       for (;;) {
-        const batch: Row[] = [];
+        const batch: R[] = [];
         try {
           for (let next = rows.next(); ; next = rows.next()) {
             if (next.done) break;
-            if (batch.push(next.value as Row) >= BATCH_ROWS) break;
+            if (batch.push(next.value as R) >= BATCH_ROWS) break;
           }
         } catch (err) {
           throw databaseError(err, this.secrets);
@@ -49,12 +57,12 @@ export class SqliteDriver extends KnexDriver {
     } finally {
       // Ends the statement so the connection is free again before it goes back to the pool.
       rows?.return?.();
-      await release(this.knex, connection);
+      await this.release(connection);
     }
   }
 
   all(query: CompiledQuery): Promise<Row[]> {
-    return withConnection<SqliteConnection, Row[]>(this.knex, this.secrets, async (connection) => {
+    return this.withConnection<SqliteConnection, Row[]>(async (connection) => {
       const statement = connection.prepare(query.sql);
       const parameters = sqliteParameters(query.parameters);
       if (!statement.reader) {
@@ -65,23 +73,19 @@ export class SqliteDriver extends KnexDriver {
     });
   }
 
-  async transaction<T>(fn: (execute: (query: CompiledQuery) => Promise<void>) => Promise<T>): Promise<T> {
-    try {
-      return await this.knex.transaction(async (trx) => {
-        const db = (await trx.client.acquireConnection()) as SqliteConnection;
-        // Full batches repeat one statement text: prepared once, it is reused.
-        const prepared = new Map<string, BetterSqlite3.Statement>();
-        return fn(async (query) => {
-          let statement = prepared.get(query.sql);
-          if (!statement) {
-            statement = db.prepare(query.sql);
-            if (prepared.size < 4) prepared.set(query.sql, statement);
-          }
-          statement.run(...sqliteParameters(query.parameters));
-        });
-      });
-    } catch (err) {
-      throw databaseError(err, this.secrets);
-    }
+  protected executor(connection: SqliteConnection): Execute {
+    // Full batches repeat one statement text: prepared once, it is reused.
+    const prepared = new Map<string, BetterSqlite3.Statement>();
+    return async (query) => {
+      let statement = prepared.get(query.sql);
+      if (!statement) {
+        statement = connection.prepare(query.sql);
+        if (prepared.size < 4) prepared.set(query.sql, statement);
+      }
+      statement.run(...sqliteParameters(query.parameters));
+    };
   }
+
+  // No cancelOn: SQLite runs in this process, a batch at a time between event-loop turns,
+  // so its work stops with the process (better-sqlite3 exposes no sqlite3_interrupt).
 }
