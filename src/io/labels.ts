@@ -110,11 +110,11 @@ export async function openCsvLabels(file: string): Promise<LabelReader> {
     header = record.fields;
     break;
   }
-  if (header === undefined) throw badInput({ file, line: 1, message: 'the file is empty: expected a header row' });
+  if (header === undefined) throw badInput({ file: csv.file, line: 1, message: 'the file is empty: expected a header row' });
   const width = header.length;
   let reads = 0;
   return {
-    name: file,
+    name: csv.file,
     header,
     replayable: csv.plain,
     records: () => csvLabelRecords(csv, width, reads++ === 0 ? csvRecords(csv) : rereadCsv(csv)),
