@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds examples/shop.db and examples/labels.csv deterministically (a seeded PRNG, fixed
+// Builds examples/shop.db (with a `labels` table) and examples/labels.csv deterministically (a seeded PRNG, fixed
 // dates), so the README's worked example and the demo output never change between runs.
 // Event times are deliberately stored in every form SPEC §2 allows on SQLite — naive
 // "YYYY-MM-DD HH:MM:SS" text, ISO "…T…Z" text, epoch seconds — because mixing them is
@@ -122,16 +122,22 @@ db.transaction(() => {
     }
   }
 })();
+// Labels: transactions to score, with the moment each was made and whether it was fraud.
+// The same rows go to examples/labels.csv and to the table `labels`, so the demo can join
+// them from a file and from a query (`join --input-query`) and show the same training set.
+const labels = [];
+for (let i = 1; i <= 500; i++) {
+  const at = START + int(0, 100) * DAY + int(0, 86_399) * 1000;
+  const stamp = i % 3 === 0 ? iso(at).slice(0, 19) + 'Z' : naive(at);
+  labels.push([`t${String(i).padStart(4, '0')}`, int(1, USERS + 5), merchantId(int(1, MERCHANTS)), stamp, random() < 0.03 ? 1 : 0]);
+}
+db.exec('CREATE TABLE labels (transaction_id TEXT NOT NULL, user_id INTEGER NOT NULL, merchant_id TEXT NOT NULL, event_timestamp TEXT NOT NULL, is_fraud INTEGER NOT NULL)');
+const addLabel = insert('INSERT INTO labels VALUES (?, ?, ?, ?, ?)');
+db.transaction(() => labels.forEach((l) => addLabel.run(...l)))();
 db.close();
 rmSync(out, { force: true });
 renameSync(tmp, out);
 
-// Labels: transactions to score, with the moment each was made and whether it was fraud.
-const lines = ['transaction_id,user_id,merchant_id,event_timestamp,is_fraud'];
-for (let i = 1; i <= 500; i++) {
-  const at = START + int(0, 100) * DAY + int(0, 86_399) * 1000;
-  const stamp = i % 3 === 0 ? iso(at).slice(0, 19) + 'Z' : naive(at);
-  lines.push(`t${String(i).padStart(4, '0')},${int(1, USERS + 5)},${merchantId(int(1, MERCHANTS))},${stamp},${random() < 0.03 ? 1 : 0}`);
-}
+const lines = ['transaction_id,user_id,merchant_id,event_timestamp,is_fraud', ...labels.map((l) => l.join(','))];
 writeFileSync(labelsOut, lines.join('\n') + '\n');
 console.error(`wrote ${out} and ${labelsOut}`);

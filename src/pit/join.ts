@@ -97,12 +97,14 @@ async function* queryJoin<P>(db: Database, plan: JoinPlan, source: QueryLabelSou
   const features = new Array<{ alias: string; type: FeatureType }>(plan.features.length);
   plan.groups.forEach((g, gi) => g.features.forEach((f, fi) => (features[g.outputs[fi]!] = { alias: JOINED_FEATURE(gi, fi), type: f.feature.type })));
   hooks.onPhase?.('writing');
-  for await (const { record, row } of queryLabelRows(db, source, statement)) {
-    check.time(record);
-    for (let e = 0; e < plan.entities.length; e++) check.key(record, e);
-    const values: Value[] = new Array(features.length);
-    for (let f = 0; f < features.length; f++) values[f] = normaliseValue(row[features[f]!.alias], features[f]!.type);
-    yield { prefix: hooks.encodePrefix(record.fields), values };
+  for await (const batch of queryLabelRows(db, source, statement)) {
+    for (const { record, row } of batch) {
+      check.time(record);
+      for (let e = 0; e < plan.entities.length; e++) check.key(record, e);
+      const values: Value[] = new Array(features.length);
+      for (let f = 0; f < features.length; f++) values[f] = normaliseValue(row[features[f]!.alias], features[f]!.type);
+      yield { prefix: hooks.encodePrefix(record.fields), values };
+    }
   }
 }
 
