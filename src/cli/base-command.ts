@@ -36,24 +36,22 @@ const CANCEL_WAIT_MS = 2_000;
 
 /** Set by the first Ctrl-C (or SIGTERM): the errors of the statements it cancels are not news. */
 let interrupted = false;
-let listening = false;
 
 /**
  * Ctrl-C: cancel what the database servers are running for this process, then exit 130
  * (143 for SIGTERM) through process.exit, so 'exit' handlers remove temporary output
  * files. A second signal, or a server that does not answer, exits at once.
  */
+function onSignal(signal: NodeJS.Signals): void {
+  const code = signal === 'SIGINT' ? 130 : 143;
+  if (interrupted) process.exit(code);
+  interrupted = true;
+  setTimeout(() => process.exit(code), CANCEL_WAIT_MS);
+  void cancelRunningStatements().then(() => process.exit(code));
+}
+
 function listenForInterrupts(): void {
-  if (listening) return;
-  listening = true;
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    process.on(signal, () => {
-      if (interrupted) process.exit(code);
-      interrupted = true;
-      setTimeout(() => process.exit(code), CANCEL_WAIT_MS);
-      void cancelRunningStatements().then(() => process.exit(code));
-    });
-  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) if (!process.listeners(signal).includes(onSignal)) process.on(signal, onSignal);
 }
 
 export abstract class SpellbookCommand extends Command {

@@ -4,10 +4,9 @@
  * or the driver for rows. SQL *generation* (SqlDialect, pure) is kept apart from
  * *execution* (Driver, I/O), as in drizzle.
  */
-import type { Knex } from 'knex';
 import type { EpochUnit, FeatureType, KeyType } from '../metadata/types.js';
 
-export type EngineName = 'sqlite' | 'postgres' | 'mysql';
+export type EngineName = 'sqlite' | 'postgres' | 'mysql' | 'trino';
 
 /** A row as the driver returns it, keyed by the aliases of the SELECT list. */
 export type Row = Record<string, unknown>;
@@ -187,13 +186,11 @@ export interface Introspector {
   indexLeadsWith(table: string, column: string): Promise<boolean>;
 }
 
-/** An open database: the three roles together, plus Knex for the one write path and schema work. */
+/** An open database: the three roles together. */
 export interface Database {
   readonly dialect: SqlDialect;
   readonly driver: Driver;
   readonly introspector: Introspector;
-  /** The underlying Knex instance; used by `import` (transactions, batch inserts) only. */
-  readonly knex: Knex;
   readonly readOnly: boolean;
   close(): Promise<void>;
 }

@@ -110,11 +110,11 @@ export async function openCsvLabels(file: string): Promise<LabelReader> {
     header = record.fields;
     break;
   }
-  if (header === undefined) throw emptyFile(file);
+  if (header === undefined) throw emptyFile(csv.file);
   const width = header.length;
   let reads = 0;
   return {
-    name: file,
+    name: csv.file,
     header,
     replayable: csv.plain,
     records: () => csvLabelRecords(csv, width, reads++ === 0 ? csvRecords(csv) : rereadCsv(csv)),
