@@ -32,8 +32,12 @@ run(['get', 'meta', 'all', ...m]);
 run(['export', ...m, '--feature', 'account.balance,account.status,txn_stats.*', '--snapshot-date', '2024-03-01', '--limit', '8']);
 const train = join(out, 'training.csv');
 run(['join', ...m, '--input-file', 'examples/labels.csv', '--feature', 'account.balance,txn_stats.txn_count_7d,merchant_profile.risk_score,user_merchant_daily.spent', '--output', train, '--quiet']);
+// Windowed aggregates over the raw transactions table (SPEC §7), as of each label's time.
+const windows = join(out, 'training-windows.csv');
+run(['join', ...m, '--input-file', 'examples/labels.csv', '--feature', 'txn.payments_7d,txn.amount_sum_30d,txn.amount_avg_30d,txn.amount_max_7d,txn.last_amount', '--output', windows, '--quiet']);
 head(train, 8);
-if (!existsSync(train)) process.exit(1);
+head(windows, 8);
+if (!existsSync(train) || !existsSync(windows)) process.exit(1);
 
 // The same labels from the database: the query runs inside the join (SPEC §8), rows come
 // in a fixed order (time, then keys, then the other columns), the database strategy keeps
