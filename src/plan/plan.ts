@@ -105,7 +105,7 @@ export interface JoinPlan {
 
 /** The labels as planning sees them: a file's header, or a query and its result's columns. */
 export type LabelInput =
-  | { readonly kind: 'csv'; readonly file: string; readonly header: readonly string[] }
+  | { readonly kind: 'csv' | 'parquet'; readonly file: string; readonly header: readonly string[] }
   | { readonly kind: 'query'; readonly sql: string; readonly columns: readonly ColumnInfo[] };
 
 function timeRules(group: Group, operation: Operation, request: CommonRequest): TimeRules {
@@ -164,7 +164,7 @@ function parseKey(entity: Entity, parts: readonly string[]): KeyTuple {
 
 export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest, input: LabelInput, facts?: StrategyFacts): JoinPlan {
   checkTtlOverrides(md, request);
-  const inputColumns = input.kind === 'csv' ? input.header : input.columns.map((c) => c.name);
+  const inputColumns = input.kind === 'query' ? input.columns.map((c) => c.name) : input.header;
   const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true, reservedColumns: inputColumns });
   const entityList = [...new Set(features.map((f) => f.group.entity))];
   for (const name of Object.keys(request.entityColumns ?? {})) {
@@ -198,7 +198,7 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
     features,
     columns: [...inputColumns, ...features.map((f) => f.column)],
   };
-  if (input.kind === 'csv') {
+  if (input.kind !== 'query') {
     const planned = groups.map((g): GroupPlan => {
       const feats = g.features.map((f) => f.feature);
       if (strategy.strategy === 'merge') return { ...g, query: scanQuery(dialect, g.group, feats) };
@@ -206,7 +206,7 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
         g.operation === 'window' ? windowJoinChunkQuery(dialect, g.group, feats, g.rules.knownAt) : joinChunkQuery(dialect, g.group, feats, g.rules);
       return { ...g, query, labelsParameter };
     });
-    return { ...common, labels: { kind: 'csv', file: input.file }, groups: planned };
+    return { ...common, labels: { kind: input.kind, file: input.file }, groups: planned };
   }
   // A query's columns are known now: a missing timestamp or key column is reported before anything runs.
   new LabelColumns(QUERY_SOURCE, inputColumns, { timestampColumn, timestampUnit: request.timestampUnit, entities });
@@ -311,7 +311,7 @@ export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknow
   }
   return {
     command: 'join',
-    ...(plan.labels.kind === 'csv' ? { input_file: plan.labels.file } : { input_query: plan.labels.sql }),
+    ...(plan.labels.kind === 'query' ? { input_query: plan.labels.sql } : { input_file: plan.labels.file }),
     timestamp_column: plan.timestampColumn,
     ...(plan.timestampUnit ? { timestamp_unit: plan.timestampUnit } : {}),
     known_at: plan.knownAt,
