@@ -8,7 +8,8 @@ import { dialectOf, openDatabase } from './db/open.js';
 import { listMetadata, type ListOptions, type MetaListing } from './catalog/list.js';
 import { loadMetadata, resolveConnection, resolveMetadataPath } from './metadata/index.js';
 import type { ConnectionSpec, Metadata } from './metadata/types.js';
-import { readLabelsHeader } from './io/labels.js';
+import { labelsFormat, readLabelsHeader } from './io/labels.js';
+import { parquetRowCount } from './io/parquet-labels.js';
 import {
   DATABASE_JOIN_MAX_LABELS,
   describePlan,
@@ -182,7 +183,10 @@ export class Spellbook {
   private async labelInput(request: JoinRequest): Promise<LabelInput> {
     const { inputFile, inputQuery } = request;
     if ((inputFile === undefined) === (inputQuery === undefined)) throw usage('join needs the labels from one place: --input-file or --input-query');
-    if (inputFile !== undefined) return { kind: 'csv', file: inputFile, header: await readLabelsHeader(inputFile) };
+    if (inputFile !== undefined) {
+      const format = labelsFormat(inputFile);
+      return { kind: format, file: inputFile, header: await readLabelsHeader(inputFile, format) };
+    }
     // One SELECT: a closing `;` would end the statement it is embedded in.
     const sql = inputQuery!.trim().replace(/;\s*$/, '').trimEnd();
     if (sql === '') throw usage('--input-query is empty: give one SELECT, or @FILE holding it');
@@ -209,7 +213,9 @@ export class Spellbook {
 
   /** What `auto` needs to know; the catalog is only asked when the labels are few. */
   private async strategyFacts(plan: JoinPlan): Promise<StrategyFacts> {
-    const labelCount = plan.labels.kind === 'csv' ? await countRecordsUpTo(plan.labels.file, DATABASE_JOIN_MAX_LABELS) : undefined;
+    const { labels } = plan;
+    const labelCount =
+      labels.kind === 'csv' ? await countRecordsUpTo(labels.file, DATABASE_JOIN_MAX_LABELS) : labels.kind === 'parquet' ? await parquetRowCount(labels.file) : undefined;
     const dialect = this.dialect();
     if ((labelCount ?? 0) > DATABASE_JOIN_MAX_LABELS || dialect.hashJoins) return { labelCount, hashJoins: dialect.hashJoins, indexed: [] };
     const { introspector } = await this.db();

@@ -41,7 +41,7 @@ export default class Join extends SpellbookCommand {
   ];
   static override flags = {
     ...pitFlags,
-    'input-file': Flags.string({ char: 'i', summary: 'Labels CSV, or - for standard input: a timestamp column and the key column(s) of every entity involved.', exactlyOne: ['input-file', 'input-query'] }),
+    'input-file': Flags.string({ char: 'i', summary: 'Labels CSV or Parquet (.parquet) file, or - for CSV on standard input: a timestamp column and the key column(s) of every entity involved.', exactlyOne: ['input-file', 'input-query'] }),
     'input-query': Flags.string({
       summary: 'Labels from one SELECT on the features\' database (or @FILE holding it), instead of --input-file.',
       exactlyOne: ['input-file', 'input-query'],

@@ -84,3 +84,34 @@ export function byGroup(selected: readonly SelectedFeature[]): { group: Group; f
   }
   return [...out.values()];
 }
+
+/**
+ * How a read computes its features: the latest visible row's values (SPEC §2), or
+ * aggregates over windows ending at the label's or snapshot's time (SPEC §7).
+ */
+export type Operation = 'latest' | 'window';
+
+/** One read of a group: the features it computes, all of one operation, and where each goes in the output. */
+export interface Read {
+  readonly group: Group;
+  readonly operation: Operation;
+  readonly features: SelectedFeature[];
+  /** For each feature, its position among the requested features (the output order). */
+  readonly outputs: number[];
+}
+
+/**
+ * The selected features as reads: per group in order of first request, its latest-value
+ * features, then its aggregates. A group with both kinds is read twice, because the
+ * two operations want different rows (the latest one, against every row of a window).
+ */
+export function byRead(selected: readonly SelectedFeature[]): Read[] {
+  const out = new Map<string, Read>();
+  selected.forEach((s, position) => {
+    for (const operation of ['latest', 'window'] as const) out.set(`${s.group.name}\0${operation}`, out.get(`${s.group.name}\0${operation}`) ?? { group: s.group, operation, features: [], outputs: [] });
+    const read = out.get(`${s.group.name}\0${s.feature.aggregate ? 'window' : 'latest'}`)!;
+    read.features.push(s);
+    read.outputs.push(position);
+  });
+  return [...out.values()].filter((r) => r.features.length > 0);
+}

@@ -4,7 +4,7 @@
  * filter, rank and join on those aliases only, so each time expression is written once.
  */
 import type { SqlDialect, TimeComparison } from '../db/dialect.js';
-import type { Feature, Group, KeyType } from '../metadata/types.js';
+import { storedColumn, type Feature, type Group, type KeyType } from '../metadata/types.js';
 
 export const KEY_ALIAS = (i: number) => `__k${i}`;
 export const FEATURE_ALIAS = (i: number) => `__f${i}`;
@@ -65,8 +65,10 @@ export class GroupColumns {
     if (e) items.push(`${this.dialect.epochMs(this.ref(e.column), e.unit)} AS ${q(EVENT_ALIAS)}`);
     if (e && this.group.createdTime !== undefined) items.push(`${this.dialect.epochMs(this.ref(this.group.createdTime), e?.unit)} AS ${q(CREATED_ALIAS)}`);
     this.features.forEach((f, i) => {
-      const col = this.ref(f.column);
-      items.push(`${f.type === 'timestamp' ? this.dialect.epochMs(col) : col} AS ${q(FEATURE_ALIAS(i))}`);
+      // A count of rows reads no column: a constant that is never NULL stands in for it.
+      const stored = storedColumn(f);
+      const col = stored ? this.ref(stored.column) : '1';
+      items.push(`${stored && f.type === 'timestamp' ? this.dialect.epochMs(col) : col} AS ${q(FEATURE_ALIAS(i))}`);
     });
     return items.join(', ');
   }
