@@ -17,7 +17,7 @@ import type { Entity } from '../metadata/types.js';
 import { KeyDictionary } from '../core/key-dictionary.js';
 import { normaliseKeyValue, type KeyValue } from '../core/keys.js';
 import { parseEpoch, parseInstant, type EpochUnit } from '../time/instant.js';
-import { csvRecords, openCsv, rereadCsv, type CsvFile } from './csv-records.js';
+import { csvRecords, emptyFile, openCsv, rereadCsv, type CsvFile } from './csv-records.js';
 import { growableFloat64, growableInt32, type Growable } from '../util/growable.js';
 
 /**
@@ -112,7 +112,7 @@ export async function openCsvLabels(file: string): Promise<LabelReader> {
     header = record.fields;
     break;
   }
-  if (header === undefined) throw badInput({ file: csv.file, line: 1, message: 'the file is empty: expected a header row' });
+  if (header === undefined) throw emptyFile(csv.file);
   const width = header.length;
   let reads = 0;
   return {
