@@ -7,6 +7,7 @@ import chalk, { chalkStderr } from 'chalk';
 import { cancelRunningStatements } from '../db/interrupt.js';
 import { SpellbookError, usage } from '../errors.js';
 import { redact } from '../metadata/connection.js';
+import { inFlagWords } from './flags.js';
 import { DURATION_HINT, parseDuration } from '../time/duration.js';
 
 /**
@@ -114,7 +115,7 @@ export abstract class SpellbookCommand extends Command {
       this.parsed = true;
       return this.fail(oneLine(err.message), 2, err);
     }
-    if (err instanceof SpellbookError) return this.fail(err.message, err.exitCode, err);
+    if (err instanceof SpellbookError) return this.fail(inFlagWords(err), err.exitCode, err);
     return this.fail(err.message || String(err), 1, err);
   }
 

@@ -4,7 +4,7 @@
  * `--dry-run` prints it; the executors in src/pit/ run it.
  */
 import type { ColumnInfo, CompiledQuery, SqlDialect } from '../db/dialect.js';
-import { SpellbookError } from '../errors.js';
+import { OptionError, SpellbookError } from '../errors.js';
 import type { Entity, Feature, Group, Metadata } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
 import { normaliseKeyValue } from '../core/keys.js';
@@ -105,7 +105,7 @@ export interface JoinPlan {
 
 /** The labels as planning sees them: a file's header, or a query and its result's columns. */
 export type LabelInput =
-  | { readonly kind: 'csv'; readonly file: string; readonly header: readonly string[] }
+  | { readonly kind: 'csv' | 'parquet'; readonly file: string; readonly header: readonly string[] }
   | { readonly kind: 'query'; readonly sql: string; readonly columns: readonly ColumnInfo[] };
 
 function timeRules(group: Group, operation: Operation, request: CommonRequest): TimeRules {
@@ -117,8 +117,8 @@ function timeRules(group: Group, operation: Operation, request: CommonRequest): 
 function checkTtlOverrides(md: Metadata, request: CommonRequest): void {
   for (const name of Object.keys(request.ttl ?? {})) {
     const group = md.groups.find((g) => g.name === name);
-    if (!group) throw new SpellbookError('NOT_FOUND', `--ttl names unknown group "${name}"${suggest(name, md.groups.map((g) => g.name))}`);
-    if (!group.eventTime) throw new SpellbookError('USAGE', `--ttl ${name}=…: group ${name} has no event_time, so a ttl does not apply`);
+    if (!group) throw new OptionError('ttl', 'NOT_FOUND', `{option} names unknown group "${name}"${suggest(name, md.groups.map((g) => g.name))}`);
+    if (!group.eventTime) throw new OptionError('ttl', 'USAGE', `{option} ${name}=…: group ${name} has no event_time, so a ttl does not apply`);
   }
 }
 
@@ -136,7 +136,7 @@ export function planExport(md: Metadata, dialect: SqlDialect, request: ExportReq
   const keys = request.keys?.map((k) => parseKey(entity, k));
   const snapshot = request.snapshot ?? Date.now();
   if (request.limit !== undefined && (!Number.isInteger(request.limit) || request.limit < 0)) {
-    throw new SpellbookError('USAGE', `--limit must be a whole number, got ${request.limit}`);
+    throw new OptionError('limit', 'USAGE', `{option} must be a whole number, got ${request.limit}`);
   }
   const groups = byRead(features).map(({ group, operation, features: fs, outputs }): GroupPlan => {
     const rules = timeRules(group, operation, request);
@@ -153,25 +153,25 @@ export function planExport(md: Metadata, dialect: SqlDialect, request: ExportReq
 /** `--key` text to a typed key tuple. */
 function parseKey(entity: Entity, parts: readonly string[]): KeyTuple {
   if (parts.length !== entity.keyColumns.length) {
-    throw new SpellbookError('USAGE', `--key ${parts.join(',')}: entity ${entity.name} has ${entity.keyColumns.length} key column(s) (${entity.keyColumns.join(', ')})`);
+    throw new OptionError('keys', 'USAGE', `{option} ${parts.join(',')}: entity ${entity.name} has ${entity.keyColumns.length} key column(s) (${entity.keyColumns.join(', ')})`);
   }
   return parts.map((p, i) => {
     const v = normaliseKeyValue(p, entity.keyTypes[i]!);
-    if (v === undefined || p === '') throw new SpellbookError('USAGE', `--key ${parts.join(',')}: ${JSON.stringify(p)} is not a valid ${entity.keyTypes[i]} for ${entity.keyColumns[i]}`);
+    if (v === undefined || p === '') throw new OptionError('keys', 'USAGE', `{option} ${parts.join(',')}: ${JSON.stringify(p)} is not a valid ${entity.keyTypes[i]} for ${entity.keyColumns[i]}`);
     return v;
   });
 }
 
 export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest, input: LabelInput, facts?: StrategyFacts): JoinPlan {
   checkTtlOverrides(md, request);
-  const inputColumns = input.kind === 'csv' ? input.header : input.columns.map((c) => c.name);
+  const inputColumns = input.kind === 'query' ? input.columns.map((c) => c.name) : input.header;
   const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true, reservedColumns: inputColumns });
   const entityList = [...new Set(features.map((f) => f.group.entity))];
   for (const name of Object.keys(request.entityColumns ?? {})) {
     const e = md.entities.find((x) => x.name === name);
-    if (!e) throw new SpellbookError('NOT_FOUND', `--entity-column names unknown entity "${name}"${suggest(name, md.entities.map((x) => x.name))}`);
+    if (!e) throw new OptionError('entityColumns', 'NOT_FOUND', `{option} names unknown entity "${name}"${suggest(name, md.entities.map((x) => x.name))}`);
     if (request.entityColumns![name]!.length !== e.keyColumns.length) {
-      throw new SpellbookError('USAGE', `--entity-column ${name}=…: entity ${name} has ${e.keyColumns.length} key column(s) (${e.keyColumns.join(', ')}); give as many, comma-separated`);
+      throw new OptionError('entityColumns', 'USAGE', `{option} ${name}=…: entity ${name} has ${e.keyColumns.length} key column(s) (${e.keyColumns.join(', ')}); give as many`, ', comma-separated');
     }
   }
   const entities = entityList.map((entity) => ({ entity, columns: request.entityColumns?.[entity.name] ?? entity.keyColumns }));
@@ -198,7 +198,7 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
     features,
     columns: [...inputColumns, ...features.map((f) => f.column)],
   };
-  if (input.kind === 'csv') {
+  if (input.kind !== 'query') {
     const planned = groups.map((g): GroupPlan => {
       const feats = g.features.map((f) => f.feature);
       if (strategy.strategy === 'merge') return { ...g, query: scanQuery(dialect, g.group, feats) };
@@ -206,7 +206,7 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
         g.operation === 'window' ? windowJoinChunkQuery(dialect, g.group, feats, g.rules.knownAt) : joinChunkQuery(dialect, g.group, feats, g.rules);
       return { ...g, query, labelsParameter };
     });
-    return { ...common, labels: { kind: 'csv', file: input.file }, groups: planned };
+    return { ...common, labels: { kind: input.kind, file: input.file }, groups: planned };
   }
   // A query's columns are known now: a missing timestamp or key column is reported before anything runs.
   new LabelColumns(QUERY_SOURCE, inputColumns, { timestampColumn, timestampUnit: request.timestampUnit, entities });
@@ -311,7 +311,7 @@ export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknow
   }
   return {
     command: 'join',
-    ...(plan.labels.kind === 'csv' ? { input_file: plan.labels.file } : { input_query: plan.labels.sql }),
+    ...(plan.labels.kind === 'query' ? { input_query: plan.labels.sql } : { input_file: plan.labels.file }),
     timestamp_column: plan.timestampColumn,
     ...(plan.timestampUnit ? { timestamp_unit: plan.timestampUnit } : {}),
     known_at: plan.knownAt,

@@ -112,11 +112,11 @@ export class AliasedColumns {
   }
 
   /**
-   * SPEC §2 visibility at an instant. `at()` yields the instant's SQL each time it is used
-   * (a fresh placeholder, or a column); `notBefore()` is `at - ttl`, computed by the caller
-   * so PostgreSQL never has to infer the type of arithmetic on an untyped parameter.
-   * Both are called in the order they appear in the text: positional placeholders (`?`)
-   * bind in that order.
+   * SPEC §2 visibility at an instant. `at()` yields the instant's SQL (a parameter
+   * fragment, or a column); `notBefore()` is `at - ttl`, computed by the caller so
+   * PostgreSQL never has to infer the type of arithmetic on an untyped parameter. A
+   * parameter carries its value in the fragment (builder.ts), so the order of the calls
+   * cannot misbind anything.
    */
   visibleAt(at: () => string, notBefore: (() => string) | undefined, knownAt: boolean): string[] {
     if (!this.group.eventTime) return [];
@@ -134,8 +134,8 @@ export class AliasedColumns {
 /**
  * `a = b` for a key column: the native comparison, which an index on the key can serve,
  * plus, where the dialect's exact form differs, the byte-for-byte one that rules out
- * collation matches such as 'abc' = 'ABC' on MariaDB. `b()` is called once per use, in
- * text order, so a positional placeholder is bound for each.
+ * collation matches such as 'abc' = 'ABC' on MariaDB. `b()` gives the other side: a
+ * column, or a parameter fragment that binds its value wherever it is used.
  */
 export function keyEquality(dialect: SqlDialect, a: string, b: () => string, type: KeyType): string[] {
   const native = `${a} = ${b()}`;
