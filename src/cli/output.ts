@@ -1,46 +1,9 @@
-/** What `export` and `join` share once a plan exists: print it (--dry-run) or stream it to the output. */
+/** What `export` and `join` print besides their rows: the plan under --dry-run, and the end-of-run summary. */
 import { stringify as yamlStringify } from 'yaml';
-import { usage } from '../errors.js';
-import { createEncoder, type OutputFormat } from '../io/encoders.js';
-import { ParquetRowWriter, type OutputColumn } from '../io/parquet.js';
-import { openSink } from '../io/sink.js';
-import { Progress } from '../io/progress.js';
-import { textRowWriter, writeRows, type RowWriter } from '../io/write.js';
-import type { OutputRow } from '../core/rows.js';
 import type { RunStats } from '../pit/stats.js';
 
 export function printPlan(plan: Record<string, unknown>): void {
   process.stdout.write(yamlStringify(plan, { lineWidth: 0 }));
-}
-
-export interface OutputOptions {
-  readonly format: OutputFormat;
-  readonly output?: string;
-  readonly quiet: boolean;
-  readonly label: string;
-}
-
-/** Encodes a join's label fields for the chosen format; the rows hand back what it returned. */
-export interface PrefixEncoder {
-  prefix(fields: readonly string[]): unknown;
-}
-
-export async function writeOutput(
-  rows: (encoder: PrefixEncoder, progress: Progress) => AsyncIterable<OutputRow<unknown>>,
-  prefixColumns: readonly OutputColumn[],
-  valueColumns: readonly OutputColumn[],
-  options: OutputOptions,
-): Promise<number> {
-  if (options.format === 'parquet' && (options.output ?? '-') === '-' && process.stdout.isTTY === true) {
-    throw usage('parquet is binary: pass --output FILE.parquet, or redirect stdout');
-  }
-  const sink = openSink(options.output);
-  const writer: RowWriter<unknown> =
-    options.format === 'parquet'
-      ? (new ParquetRowWriter(sink, prefixColumns, valueColumns) as RowWriter<unknown>)
-      : (textRowWriter(createEncoder(options.format, prefixColumns.map((c) => c.name), valueColumns.map((c) => c.name)), sink) as RowWriter<unknown>);
-  const progress = new Progress(options.label, { quiet: options.quiet });
-  return writeRows(rows(writer, progress), writer, progress);
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -48,10 +11,10 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /**
- * The end-of-run summary (stderr, unless --quiet): rows written, where, how long, and per
- * group what matched — for a join, labels that found a row; for an export, keys given a
- * value; then the --key values that matched nothing. The counts are the library's
- * (RunStats, filled by the row stream); this only words them.
+ * The end-of-run summary: rows written, where, how long, and per group what matched — for
+ * a join, labels that found a row; for an export, keys given a value; then the --key
+ * values that matched nothing. The counts are the library's (RunStats, filled by the row
+ * stream); this only words them.
  */
 export function formatSummary(command: 'export' | 'join', stats: RunStats, output: string | undefined, elapsedMs: number): string {
   const where = (output ?? '-') === '-' ? 'stdout' : output!;

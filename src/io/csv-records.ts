@@ -164,14 +164,23 @@ async function* parsedRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
       yield { fields: record, line };
     }
   } catch (err) {
-    if (err instanceof SpellbookError) throw err;
-    // Every csv-parse error, not only the CSV_* codes: INVALID_OPENING_QUOTE has no prefix.
-    if (err instanceof CsvError) {
-      const e = err as CsvError & { lines?: number };
-      throw badInput({ file: csv.file, line: e.lines ?? 0, message: e.message.replace(/ on line \d+$/, '') });
-    }
-    throw err;
+    throw csvParseError(err, csv.file, 0);
   }
+}
+
+/**
+ * A csv-parse error as bad input at its line (`FILE:LINE: message`); anything else as it
+ * is. Every csv-parse error, not only the CSV_* codes: INVALID_OPENING_QUOTE has no prefix.
+ */
+export function csvParseError(err: unknown, file: string, fallbackLine: number): unknown {
+  if (err instanceof SpellbookError || !(err instanceof CsvError)) return err;
+  const e = err as CsvError & { lines?: number };
+  return badInput({ file, line: e.lines ?? fallbackLine, message: e.message.replace(/ on line \d+$/, '') });
+}
+
+/** The error for a CSV file with not even a header line. */
+export function emptyFile(file: string): SpellbookError {
+  return badInput({ file, line: 1, message: 'the file is empty: expected a header row' });
 }
 
 /**

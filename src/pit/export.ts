@@ -6,6 +6,7 @@
 import type { Database, Row } from '../db/dialect.js';
 import { SpellbookError } from '../errors.js';
 import type { ExportPlan } from '../plan/plan.js';
+import type { Feature } from '../metadata/types.js';
 import { RowDecoder } from './decode.js';
 import { inMetadataWords } from './missing-object.js';
 import type { RunStats } from './stats.js';
@@ -43,6 +44,11 @@ async function advance(cursor: Cursor, groupName: string): Promise<void> {
   }
 }
 
+/** A feature's value where its read has no row: NULL, or 0 for a count over an empty window. */
+function emptyValue(f: Feature): Value {
+  return f.aggregate?.fn === 'count' ? 0 : null;
+}
+
 export async function* runExport(db: Database, plan: ExportPlan, stats?: RunStats): AsyncGenerator<OutputRow<''>> {
   const cursors: Cursor[] = plan.groups.map((g) => ({
     iterator: db.driver.stream(g.query)[Symbol.asyncIterator](),
@@ -62,14 +68,17 @@ export async function* runExport(db: Database, plan: ExportPlan, stats?: RunStat
         if (found && stats) stats.unmatchedKeys = plan.keys!.filter((k) => !found.some((f) => compareKeys(f, k) === 0));
         break;
       }
+      const keys = min.length;
       const values: Value[] = min.map((v, i) => normaliseValue(v, keyTypes[i]!));
       const moving: Promise<void>[] = [];
       cursors.forEach((c, gi) => {
         const here = c.key !== undefined && compareKeys(c.key, min!) === 0;
-        const { group, features } = plan.groups[gi]!;
-        features.forEach((f, fi) => values.push(here ? featureValue(c.values![fi], group, f.feature) : null));
+        const read = plan.groups[gi]!;
+        // Features go to their requested position; a key a read has no row for gets each
+        // feature's empty value (SPEC §7: an empty window counts 0).
+        read.features.forEach((f, fi) => (values[keys + read.outputs[fi]!] = here ? featureValue(c.values![fi], read.group, f.feature) : emptyValue(f.feature)));
         if (here) {
-          moving.push(advance(c, plan.groups[gi]!.group.name));
+          moving.push(advance(c, read.group.name));
           if (stats) stats.groups[gi]!.matched++;
         }
       });
