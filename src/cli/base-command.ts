@@ -7,6 +7,7 @@ import chalk, { chalkStderr } from 'chalk';
 import { cancelRunningStatements } from '../db/interrupt.js';
 import { SpellbookError, usage } from '../errors.js';
 import { redact } from '../metadata/connection.js';
+import { inFlagWords } from './flags.js';
 import { DURATION_HINT, parseDuration } from '../time/duration.js';
 
 /**
@@ -35,24 +36,22 @@ const CANCEL_WAIT_MS = 2_000;
 
 /** Set by the first Ctrl-C (or SIGTERM): the errors of the statements it cancels are not news. */
 let interrupted = false;
-let listening = false;
 
 /**
  * Ctrl-C: cancel what the database servers are running for this process, then exit 130
  * (143 for SIGTERM) through process.exit, so 'exit' handlers remove temporary output
  * files. A second signal, or a server that does not answer, exits at once.
  */
+function onSignal(signal: NodeJS.Signals): void {
+  const code = signal === 'SIGINT' ? 130 : 143;
+  if (interrupted) process.exit(code);
+  interrupted = true;
+  setTimeout(() => process.exit(code), CANCEL_WAIT_MS);
+  void cancelRunningStatements().then(() => process.exit(code));
+}
+
 function listenForInterrupts(): void {
-  if (listening) return;
-  listening = true;
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    process.on(signal, () => {
-      if (interrupted) process.exit(code);
-      interrupted = true;
-      setTimeout(() => process.exit(code), CANCEL_WAIT_MS);
-      void cancelRunningStatements().then(() => process.exit(code));
-    });
-  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) if (!process.listeners(signal).includes(onSignal)) process.on(signal, onSignal);
 }
 
 export abstract class SpellbookCommand extends Command {
@@ -116,7 +115,7 @@ export abstract class SpellbookCommand extends Command {
       this.parsed = true;
       return this.fail(oneLine(err.message), 2, err);
     }
-    if (err instanceof SpellbookError) return this.fail(err.message, err.exitCode, err);
+    if (err instanceof SpellbookError) return this.fail(inFlagWords(err), err.exitCode, err);
     return this.fail(err.message || String(err), 1, err);
   }
 

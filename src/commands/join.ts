@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { SpellbookCommand } from '../cli/base-command.js';
-import { outputFormat, parseTtlFlags, pitFlags } from '../cli/flags.js';
-import { printPlan, writeOutput } from '../cli/output.js';
+import { parseTtlFlags, pitFlags } from '../cli/flags.js';
+import { printPlan } from '../cli/output.js';
+import type { OutputFormat } from '../io/encoders.js';
 import { usage } from '../errors.js';
 import { STRATEGIES, type StrategyChoice } from '../plan/plan.js';
 import { openSpellbook } from '../spellbook.js';
@@ -41,7 +42,7 @@ export default class Join extends SpellbookCommand {
   ];
   static override flags = {
     ...pitFlags,
-    'input-file': Flags.string({ char: 'i', summary: 'Labels CSV: a timestamp column and the key column(s) of every entity involved.', exactlyOne: ['input-file', 'input-query'] }),
+    'input-file': Flags.string({ char: 'i', summary: 'Labels CSV or Parquet (.parquet) file, or - for CSV on standard input: a timestamp column and the key column(s) of every entity involved.', exactlyOne: ['input-file', 'input-query'] }),
     'input-query': Flags.string({
       summary: 'Labels from one SELECT on the features\' database (or @FILE holding it), instead of --input-file.',
       exactlyOne: ['input-file', 'input-query'],
@@ -70,25 +71,7 @@ export default class Join extends SpellbookCommand {
         strategy: flags.strategy as StrategyChoice,
       });
       if (flags['dry-run']) return printPlan(book.describe(plan));
-      const columns = book.outputColumns(plan);
-      await writeOutput(
-        (encoder, progress) => {
-          progress.phase('join: reading labels');
-          // One output row per label: the count read is the writing phase's total, for its ETA.
-          let labels = 0;
-          return book.joinRows(plan, {
-            encodePrefix: (fields) => encoder.prefix(fields),
-            onLabel: () => {
-              labels++;
-              progress.tick();
-            },
-            onPhase: (phase) => progress.phase(`join: ${phase}`, phase === 'writing' ? labels : undefined),
-          });
-        },
-        columns.prefix,
-        columns.values,
-        { format: outputFormat(flags.format, flags.output), output: flags.output, quiet: flags.quiet, label: 'join' },
-      );
+      await book.writeJoin(plan, { format: flags.format as OutputFormat | undefined, output: flags.output, progress: { label: 'join', quiet: flags.quiet } });
     } finally {
       await book.close();
     }

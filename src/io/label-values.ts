@@ -19,9 +19,16 @@ function plain(raw: unknown): string {
   return String(raw);
 }
 
+/** What a UTC session writes for a date-time: `2024-03-01 12:00:00[.ffffff][+00]`. */
+const UTC_TEXT = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(?:Z|\+00(?::?00)?)?$/;
+
 /** The session's UTC text of a date-time (`2024-03-01 12:00:00.5`, `…+00`) as ISO 8601 UTC; text it cannot read (`infinity`) as is. */
 function timestamp(raw: unknown): string {
   if (typeof raw !== 'string') return plain(raw);
+  // The common shape rewritten as text (a million labels would otherwise parse a million
+  // dates); the fraction is cut to milliseconds, as parseInstant does.
+  const m = UTC_TEXT.exec(raw);
+  if (m !== null) return `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
   const ms = parseInstant(raw);
   return ms === undefined ? raw : new Date(ms).toISOString();
 }
@@ -59,24 +66,30 @@ export function compareLabelFields(a: readonly string[], b: readonly string[]): 
 }
 
 /**
- * Rows the database has sorted by time and keys, with each run of rows that share both
- * put in compareLabelFields order: the tail of SPEC §8's order, which no engine can give
- * the same way (collations, NULLs, number and date text differ). Only one run is held.
+ * Takes rows the database has sorted by time and keys, and puts each run of rows that
+ * share both in compareLabelFields order: the tail of SPEC §8's order, which no engine can
+ * give the same way (collations, NULLs, number and date text differ). Only one run is
+ * held; rows leave in batches, synchronously, as they arrive.
  */
-export async function* orderTies<T>(
-  rows: AsyncIterable<T>,
-  sameRun: (a: T, b: T) => boolean,
-  fields: (row: T) => readonly string[],
-): AsyncGenerator<T> {
-  let run: T[] = [];
-  for await (const row of rows) {
-    if (run.length > 0 && !sameRun(run[0]!, row)) {
-      if (run.length > 1) run.sort((a, b) => compareLabelFields(fields(a), fields(b)));
-      yield* run;
-      run = [];
-    }
-    run.push(row);
+export class TieOrder<T> {
+  private run: T[] = [];
+
+  constructor(
+    private readonly sameRun: (a: T, b: T) => boolean,
+    private readonly fields: (row: T) => readonly string[],
+  ) {}
+
+  /** Adds the next row; rows whose order is now final are appended to `out`. */
+  push(row: T, out: T[]): void {
+    if (this.run.length > 0 && !this.sameRun(this.run[0]!, row)) this.flush(out);
+    this.run.push(row);
   }
-  if (run.length > 1) run.sort((a, b) => compareLabelFields(fields(a), fields(b)));
-  yield* run;
+
+  /** Appends the rows still held (at the end of the rows). */
+  flush(out: T[]): void {
+    const run = this.run;
+    if (run.length > 1) run.sort((a, b) => compareLabelFields(this.fields(a), this.fields(b)));
+    for (const row of run) out.push(row);
+    this.run = [];
+  }
 }

@@ -9,13 +9,15 @@ import { LabelColumns, openLabels, readLabels, type Labels, type QueryLabelSourc
 import { QUERY_SOURCE, queryLabelRows } from '../io/label-query.js';
 import { JOINED_FEATURE } from '../sql/label-queries.js';
 import type { JoinPlan, GroupPlan } from '../plan/plan.js';
-import { joinChunkQuery, scanQuery } from '../sql/queries.js';
+import { withLabels } from '../sql/queries.js';
 import { AsOfMerge, LabelIndex } from './as-of-merge.js';
 import { ArrayRowDecoder } from './decode.js';
 import { FEATURE_ALIAS } from '../sql/group-columns.js';
 import type { OutputRow } from '../core/rows.js';
 import { normaliseValue, type Value } from '../core/values.js';
+import type { FeatureType } from '../metadata/types.js';
 import { FeatureColumn } from './feature-column.js';
+import { WindowMerge } from './window-merge.js';
 
 export interface JoinHooks<P> {
   readonly encodePrefix: (fields: readonly string[]) => P;
@@ -24,10 +26,13 @@ export interface JoinHooks<P> {
   readonly onPhase?: (phase: 'scanning' | 'writing') => void;
 }
 
-/** A group's answer: for each label, the slot of its winning row (-1: none), and the winners' feature values by slot. */
+/**
+ * A read's answer: for each label, its slot (-1: no visible row), and the features'
+ * values by slot. A slot is a winning row's for latest values, a label's for aggregates.
+ */
 interface Winners {
   readonly slotOfLabel: Int32Array;
-  readonly columns: readonly FeatureColumn[];
+  readonly columns: readonly { get(slot: number): Value }[];
 }
 
 /** Labels per database round trip: small enough for any driver's packet limit, large enough to amortise it. */
@@ -57,7 +62,7 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
         index = new LabelIndex(entityLabels.keyOfLabel, labels.times, entityLabels.dictionary.size);
         indexes.set(g.group.entity.name, index);
       }
-      winners.push(await mergeGroup(db, g, labels, index));
+      winners.push(await (g.operation === 'window' ? mergeWindows(db, g, labels, index) : mergeGroup(db, g, labels, index)));
     } else {
       winners.push(await databaseGroup(db, g, labels));
     }
@@ -65,7 +70,9 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
 
   hooks.onPhase?.('writing');
   let i = 0;
-  const columns = winners.flatMap((w) => w.columns.map((column) => ({ column, slotOfLabel: w.slotOfLabel })));
+  // In the order of the requested features, whichever read computes each.
+  const columns = new Array<{ column: Winners['columns'][number]; slotOfLabel: Int32Array }>(plan.features.length);
+  winners.forEach((w, r) => w.columns.forEach((column, f) => (columns[plan.groups[r]!.outputs[f]!] = { column, slotOfLabel: w.slotOfLabel })));
   for await (const prefix of labels.prefixes()) {
     const values: Value[] = new Array(columns.length);
     for (let c = 0; c < columns.length; c++) {
@@ -86,14 +93,18 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
  */
 async function* queryJoin<P>(db: Database, plan: JoinPlan, source: QueryLabelSource, statement: CompiledQuery, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
   const check = new LabelColumns(QUERY_SOURCE, plan.inputColumns, plan);
-  const features = plan.groups.flatMap((g, gi) => g.features.map((f, fi) => ({ alias: JOINED_FEATURE(gi, fi), type: f.feature.type })));
+  // In the order of the requested features, whichever group computes each.
+  const features = new Array<{ alias: string; type: FeatureType }>(plan.features.length);
+  plan.groups.forEach((g, gi) => g.features.forEach((f, fi) => (features[g.outputs[fi]!] = { alias: JOINED_FEATURE(gi, fi), type: f.feature.type })));
   hooks.onPhase?.('writing');
-  for await (const { record, row } of queryLabelRows(db, source, statement)) {
-    check.time(record);
-    for (let e = 0; e < plan.entities.length; e++) check.key(record, e);
-    const values: Value[] = new Array(features.length);
-    for (let f = 0; f < features.length; f++) values[f] = normaliseValue(row[features[f]!.alias], features[f]!.type);
-    yield { prefix: hooks.encodePrefix(record.fields), values };
+  for await (const batch of queryLabelRows(db, source, statement)) {
+    for (const { record, row } of batch) {
+      check.time(record);
+      for (let e = 0; e < plan.entities.length; e++) check.key(record, e);
+      const values: Value[] = new Array(features.length);
+      for (let f = 0; f < features.length; f++) values[f] = normaliseValue(row[features[f]!.alias], features[f]!.type);
+      yield { prefix: hooks.encodePrefix(record.fields), values };
+    }
   }
 }
 
@@ -107,8 +118,7 @@ async function mergeGroup(db: Database, g: GroupPlan, labels: Labels<unknown>, i
   const decoder = new ArrayRowDecoder(g.group, g.features.length);
   const columns = featureColumns(g, labels.count);
   const positions = decoder.featurePositions;
-  const query = scanQuery(db.dialect, g.group, g.features.map((f) => f.feature));
-  for await (const batch of db.driver.arrayBatches(query)) {
+  for await (const batch of db.driver.arrayBatches(g.query)) {
     for (const row of batch) {
       const key = decoder.keyNumber(row, dictionary);
       if (key < 0) continue;
@@ -123,9 +133,33 @@ async function mergeGroup(db: Database, g: GroupPlan, labels: Labels<unknown>, i
   return { slotOfLabel: merge.resolve(), columns };
 }
 
+/** Aggregates over windows (SPEC §7) from the same unordered scan: see window-merge.ts. */
+async function mergeWindows(db: Database, g: GroupPlan, labels: Labels<unknown>, index: LabelIndex): Promise<Winners> {
+  const { dictionary } = labels.entities.get(g.group.entity.name)!;
+  const merge = new WindowMerge(index, g.features.map((f) => f.feature), g.rules);
+  const decoder = new ArrayRowDecoder(g.group, g.features.length);
+  const positions = decoder.featurePositions;
+  let row: readonly unknown[] = [];
+  const value = (f: number): unknown => row[positions[f]!];
+  for await (const batch of db.driver.arrayBatches(g.query)) {
+    for (row of batch) {
+      const key = decoder.keyNumber(row, dictionary);
+      if (key < 0) continue;
+      const event = decoder.event(row);
+      if (event !== event) continue; // a NULL event time never counts
+      merge.offer(key, event, decoder.created(row), value);
+    }
+  }
+  // The merge answers by label position in the index; a label's slot is its position.
+  const slotOfLabel = new Int32Array(labels.count);
+  index.order.forEach((label, position) => (slotOfLabel[label] = position));
+  return { slotOfLabel, columns: merge.finish() };
+}
+
 async function databaseGroup(db: Database, g: GroupPlan, labels: Labels<unknown>): Promise<Winners> {
   const { dictionary, keyOfLabel } = labels.entities.get(g.group.entity.name)!;
-  // Here a label's slot is the label itself.
+  // Here a label's slot is the label itself. Every label has a row from a window read
+  // (count 0 for an empty window); from a latest read only labels with a visible row do.
   const slotOfLabel = new Int32Array(labels.count).fill(-1);
   const columns = featureColumns(g, labels.count);
   const aliases = g.features.map((_, i) => FEATURE_ALIAS(i));
@@ -133,8 +167,7 @@ async function databaseGroup(db: Database, g: GroupPlan, labels: Labels<unknown>
     const end = Math.min(labels.count, start + CHUNK_LABELS);
     const rows: unknown[][] = [];
     for (let i = start; i < end; i++) rows.push([i, labels.times[i], ...dictionary.keys[keyOfLabel[i]!]!]);
-    const query = joinChunkQuery(db.dialect, g.group, g.features.map((f) => f.feature), g.rules, { json: JSON.stringify(rows) });
-    for await (const row of db.driver.stream(query)) {
+    for await (const row of db.driver.stream(withLabels(g.query, g.labelsParameter!, JSON.stringify(rows)))) {
       const label = Number(row['__i']);
       slotOfLabel[label] = label;
       columns.forEach((column, f) => column.set(label, row[aliases[f]!]));

@@ -12,7 +12,7 @@
 import type { CompiledQuery, SqlDialect } from '../db/dialect.js';
 import type { EpochUnit, Feature, Group, KeyType } from '../metadata/types.js';
 import type { TimeRules } from '../core/visibility.js';
-import { SqlBuilder } from './builder.js';
+import { SqlBuilder, sourceSql } from './builder.js';
 import { AliasedColumns, FEATURE_ALIAS, keyEquality } from './group-columns.js';
 import { innerSelect } from './queries.js';
 
@@ -42,8 +42,7 @@ export interface LabelJoinGroup {
 function labelsSelect(dialect: SqlDialect, spec: LabelQuerySpec): string {
   const q = (name: string) => dialect.quoteIdentifier(name);
   const time = dialect.epochMs(`${q('q')}.${q(spec.timestampColumn)}`, spec.timestampUnit);
-  // The newline keeps a trailing `-- comment` in the query from swallowing the parenthesis.
-  return `SELECT ${q('q')}.*, ${time} AS ${q(LABEL_TIME)} FROM (${spec.sql.trim().replace(/;\s*$/, '')}\n) AS ${q('q')}`;
+  return `SELECT ${q('q')}.*, ${time} AS ${q(LABEL_TIME)} FROM ${sourceSql(dialect, { kind: 'query', sql: spec.sql }, 'q')}`;
 }
 
 /** ORDER BY of label rows seen as `alias`: NULL time or key first, then time, then keys in compareKeys order. */

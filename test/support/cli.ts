@@ -48,13 +48,14 @@ export function cliEnv(extra?: CliOptions['env']): NodeJS.ProcessEnv {
   return env;
 }
 
-/** The CLI as a child process: `node bin/run.js ARGS`. */
-export function runCliProcess(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+/** The CLI as a child process: `node bin/run.js ARGS`; `input` is written to its stdin, which is then closed. */
+export function runCliProcess(args: readonly string[], options: CliOptions & { input?: string } = {}): Promise<CliResult> {
   return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: cliEnv(options.env), maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: cliEnv(options.env), maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       done({ code, stdout, stderr });
     });
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 
