@@ -1,15 +1,9 @@
-<<<<<<< HEAD
-/** The labels-file flags of `join` (SPEC §3) and their usage errors, on every engine. */
-import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
-=======
 /**
  * The labels-file flags of `join` (SPEC §3) on every engine, and their usage errors, which
  * are found before any database is opened: those run once, against a server that is not there.
  */
 import { describe, expect, it } from 'vitest';
-import { describeEngines, type EngineContext } from '../support/engines.js';
->>>>>>> main
+import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
@@ -70,7 +64,7 @@ describeEngines('join flags', (ctx) => {
     const full = await runCli(['join', '--input-file', 'labels.csv', '--feature', 'account.balance', '--entity-column', 'user=customer', '--full-names'], { cwd: dir });
     expect(full.stdout).toBe('customer,event_timestamp,balance,account.balance\n7,2024-01-02,1,70\n');
   });
-});
+}, { engines: WITH_TRINO });
 
 // Port 1 refuses every connection: a case that touched the database would end in a
 // database error (exit 1), not in the usage error it expects.
@@ -104,4 +98,4 @@ describe('join and export usage errors, before any database', () => {
     const when = await runCli(['export', '--feature', 'account.balance', '--snapshot-date', 'tomorrow'], { cwd: dir });
     expect([when.code, when.stderr]).toEqual([2, 'Error: --snapshot-date: "tomorrow" is not a timestamp (expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z)\n']);
   });
-}, { engines: WITH_TRINO });
+});
