@@ -42,7 +42,8 @@ const AGGREGATES = [
 ];
 
 function metadata(engine) {
-  const table = tableName('account', scale, false);
+  // SQLite keeps one database file per scale; PostgreSQL one schema with a table per scale.
+  const table = engine === 'sqlite' ? 'account' : tableName('account', scale, false);
   const connection = engine === 'sqlite' ? `sqlite:${sqliteFile(scale, false)}` : `${PG_URL}?options=-c%20search_path%3D${SCHEMA}`;
   const windowFeatures = WINDOWS.flatMap((w) =>
     AGGREGATES.map(([fn, column]) => ({ name: `${fn}_${w}`, type: fn === 'count' ? 'int' : 'float', ...(column ? { column } : {}), aggregate: fn, window: w })),

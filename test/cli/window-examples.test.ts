@@ -121,6 +121,21 @@ describeEngines('windowed aggregate examples (SPEC §7)', (ctx) => {
     expect(known.stdout).toBe('user_id,n_7d,sum_3d\n1,3,\n2,1,\n');
   });
 
+  it('labels from a query (--input-query): aggregates by the merge; --strategy database refuses them', async () => {
+    const dir = await world(ctx());
+    await createTable(ctx(), 'lbl', { id: 'string', user_id: 'int', event_timestamp: 'string' }, [
+      { id: 'L5', user_id: 1, event_timestamp: '2024-01-08 10:00:00' },
+      { id: 'L2', user_id: 1, event_timestamp: '2024-01-01 10:00:00' },
+    ]);
+    const query = ['--input-query', 'SELECT id, user_id, event_timestamp FROM lbl', '--feature', 'txn.n_7d,txn.sum_3d'];
+    const r = await runCli(['join', ...query], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('id,user_id,event_timestamp,n_7d,sum_3d\nL2,1,2024-01-01 10:00:00,1,10\nL5,1,2024-01-08 10:00:00,3,5\n');
+    const d = await runCli(['join', ...query, '--strategy', 'database'], { cwd: dir });
+    expect(d.code).toBe(2);
+    expect(d.stderr).toContain('windowed aggregates over a labels query need --strategy merge');
+  });
+
   it('--dry-run shows the aggregate SQL, the window of each feature and reads no data', async () => {
     const dir = await world(ctx());
     const r = await runCli(['join', '--input-file', 'labels.csv', '--feature', 'txn.sum_3d,txn.n_7d', '--strategy', 'database', '--dry-run'], { cwd: dir });
