@@ -5,7 +5,8 @@
  * *execution* (Driver, I/O), as in drizzle.
  */
 import type { Knex } from 'knex';
-import type { EpochUnit, FeatureType, KeyType } from '../metadata/types.js';
+import type { ConnectionSpec, EpochUnit, FeatureType, KeyType } from '../metadata/types.js';
+import type { SessionOptions } from './open.js';
 
 export type EngineName = 'sqlite' | 'postgres' | 'mysql';
 
@@ -179,5 +180,11 @@ export interface Database {
   /** The underlying Knex instance; used by `import` (transactions, batch inserts) only. */
   readonly knex: Knex;
   readonly readOnly: boolean;
+  /**
+   * How to open the same database again (a worker thread's own connection), with the same
+   * session rules; absent where another connection would not see the same data (an
+   * in-memory SQLite database).
+   */
+  readonly reopen?: { readonly spec: ConnectionSpec; readonly options: SessionOptions };
   close(): Promise<void>;
 }

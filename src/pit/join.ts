@@ -14,6 +14,8 @@ import { FEATURE_ALIAS } from '../sql/group-columns.js';
 import type { OutputRow } from '../core/rows.js';
 import type { Value } from '../core/values.js';
 import { FeatureColumn } from './feature-column.js';
+import type { KeyDictionary } from '../core/key-dictionary.js';
+import { mergeGroups, type EntityIndex, type Winners } from './parallel-merge.js';
 
 export interface JoinHooks<P> {
   readonly encodePrefix: (fields: readonly string[]) => P;
@@ -22,11 +24,6 @@ export interface JoinHooks<P> {
   readonly onPhase?: (phase: 'scanning' | 'writing') => void;
 }
 
-/** A group's answer: for each label, the slot of its winning row (-1: none), and the winners' feature values by slot. */
-interface Winners {
-  readonly slotOfLabel: Int32Array;
-  readonly columns: readonly FeatureColumn[];
-}
 
 /** Labels per database round trip: small enough for any driver's packet limit, large enough to amortise it. */
 const CHUNK_LABELS = 5_000;
@@ -41,20 +38,25 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
   });
 
   hooks.onPhase?.('scanning');
-  const winners: Winners[] = [];
-  const indexes = new Map<string, LabelIndex>();
-  for (const g of plan.groups) {
-    if (plan.strategy === 'merge') {
-      const entityLabels = labels.entities.get(g.group.entity.name)!;
-      let index = indexes.get(g.group.entity.name);
-      if (!index) {
-        index = new LabelIndex(entityLabels.keyOfLabel, labels.times, entityLabels.dictionary.size);
-        indexes.set(g.group.entity.name, index);
+  let winners: Winners[] = [];
+  if (plan.strategy === 'merge') {
+    const indexes = new Map<string, EntityIndex>();
+    const entityOf = (g: GroupPlan): EntityIndex => {
+      const name = g.group.entity.name;
+      let entry = indexes.get(name);
+      if (!entry) {
+        const { keyOfLabel, dictionary } = labels.entities.get(name)!;
+        entry = { dictionary, index: new LabelIndex(keyOfLabel, labels.times, dictionary.size) };
+        indexes.set(name, entry);
       }
-      winners.push(await mergeGroup(db, g, labels, index));
-    } else {
-      winners.push(await databaseGroup(db, g, labels));
-    }
+      return entry;
+    };
+    winners = await mergeGroups(db, plan.groups, labels.count, entityOf, (g) => {
+      const { dictionary, index } = entityOf(g);
+      return mergeGroup(db, g, dictionary, index, labels.count);
+    });
+  } else {
+    for (const g of plan.groups) winners.push(await databaseGroup(db, g, labels));
   }
 
   hooks.onPhase?.('writing');
@@ -76,11 +78,11 @@ function featureColumns(g: GroupPlan, size: number): FeatureColumn[] {
   return g.features.map((f) => new FeatureColumn(f.feature.type, size));
 }
 
-async function mergeGroup(db: Database, g: GroupPlan, labels: Labels<unknown>, index: LabelIndex): Promise<Winners> {
-  const { dictionary } = labels.entities.get(g.group.entity.name)!;
+/** One group's winners by the streaming merge: one scan of its rows against the labels' index. */
+export async function mergeGroup(db: Database, g: GroupPlan, dictionary: KeyDictionary, index: LabelIndex, labelCount: number): Promise<Winners> {
   const merge = new AsOfMerge(index, g.rules);
   const decoder = new ArrayRowDecoder(g.group, g.features.length);
-  const columns = featureColumns(g, labels.count);
+  const columns = featureColumns(g, labelCount);
   const positions = decoder.featurePositions;
   const query = scanQuery(db.dialect, g.group, g.features.map((f) => f.feature));
   for await (const batch of db.driver.arrayBatches(query)) {

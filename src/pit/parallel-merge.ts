@@ -1,0 +1,131 @@
+/**
+ * The merge join on every core: its groups are dealt into lanes, one per core; the main
+ * thread runs lane 0 on the open database, and each other lane runs in a worker thread
+ * (merge-worker.ts) on its own read-only connection. The scans, the expensive part, then
+ * run side by side. Answers are the same whichever thread merges a group: each runs the
+ * same mergeGroup on the same labels.
+ *
+ * Falls back to one thread where a worker cannot help or cannot run: one group, one
+ * core, a database no second connection can see (in-memory SQLite), or code run from
+ * TypeScript sources (the test runner), where there is no compiled worker script.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Database } from '../db/dialect.js';
+import type { SessionOptions } from '../db/open.js';
+import { trackDriver } from '../db/interrupt.js';
+import { SpellbookError, type ErrorCode } from '../errors.js';
+import type { ConnectionSpec } from '../metadata/types.js';
+import type { KeyTuple } from '../core/keys.js';
+import type { GroupPlan } from '../plan/plan.js';
+import type { KeyDictionary } from '../core/key-dictionary.js';
+import type { LabelIndex } from './as-of-merge.js';
+import { FeatureColumn, type FeatureColumnState } from './feature-column.js';
+
+export interface WorkerInput {
+  readonly spec: ConnectionSpec;
+  readonly options: SessionOptions;
+  readonly labelCount: number;
+  readonly entities: Record<string, { width: number; keys: readonly KeyTuple[]; index: ReturnType<LabelIndex['state']> }>;
+  readonly groups: readonly GroupPlan[];
+}
+
+export interface WorkerOutput {
+  readonly groups?: readonly { slotOfLabel: Int32Array; columns: readonly FeatureColumnState[] }[];
+  readonly error?: { code?: ErrorCode; message: string; details?: string[] };
+}
+
+/** A group's answer: for each label, the slot of its winning row (-1: none), and the winners' feature values by slot. */
+export interface Winners {
+  readonly slotOfLabel: Int32Array;
+  readonly columns: readonly FeatureColumn[];
+}
+
+export interface EntityIndex {
+  readonly dictionary: KeyDictionary;
+  readonly index: LabelIndex;
+}
+
+const WORKER = new URL('./merge-worker.js', import.meta.url);
+
+/**
+ * Each group's winners, in plan order. `mergeHere` merges one group on the main thread
+ * (the caller's database); `entityOf` gives a group's key dictionary and label index.
+ */
+export async function mergeGroups(
+  db: Database,
+  groups: readonly GroupPlan[],
+  labelCount: number,
+  entityOf: (g: GroupPlan) => EntityIndex,
+  mergeHere: (g: GroupPlan) => Promise<Winners>,
+): Promise<Winners[]> {
+  const lanes = Math.min(groups.length, availableParallelism());
+  if (lanes < 2 || db.reopen === undefined || !fileURLToPath(WORKER).endsWith('.js')) {
+    const out: Winners[] = [];
+    for (const g of groups) out.push(await mergeHere(g));
+    return out;
+  }
+  // Lane l takes groups l, l + lanes, …: the main thread keeps lane 0.
+  const laneOf = (i: number) => i % lanes;
+  const results: Winners[] = new Array(groups.length);
+  const inWorkers = Array.from({ length: lanes - 1 }, (_, w) => {
+    const mine = groups.map((g, i) => ({ g, i })).filter(({ i }) => laneOf(i) === w + 1);
+    return runWorker(db.reopen!, mine.map(({ g }) => g), labelCount, entityOf).then((winners) => mine.forEach(({ i }, k) => (results[i] = winners[k]!)));
+  });
+  const here = (async () => {
+    for (let i = 0; i < groups.length; i++) if (laneOf(i) === 0) results[i] = await mergeHere(groups[i]!);
+  })();
+  // Every lane runs to its end (or failure) before the first failure is reported, so no
+  // worker is left scanning behind an error.
+  const settled = await Promise.allSettled([here, ...inWorkers]);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results;
+}
+
+function runWorker(
+  reopen: NonNullable<Database['reopen']>,
+  groups: readonly GroupPlan[],
+  labelCount: number,
+  entityOf: (g: GroupPlan) => EntityIndex,
+): Promise<Winners[]> {
+  const entities: WorkerInput['entities'] = {};
+  for (const g of groups) {
+    const { dictionary, index } = entityOf(g);
+    entities[g.group.entity.name] ??= { width: g.group.entity.keyTypes.length, keys: dictionary.keys, index: index.state() };
+  }
+  const input: WorkerInput = { spec: reopen.spec, options: reopen.options, labelCount, entities, groups };
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER, { workerData: input });
+    // Ctrl-C cancels the worker's statement on the server as it does the main thread's.
+    let cancelled: (() => void) | undefined;
+    const untrack = trackDriver({
+      cancel: () =>
+        new Promise<void>((done) => {
+          cancelled = done;
+          worker.postMessage('cancel');
+        }),
+    });
+    let answered = false;
+    worker.on('message', (message: WorkerOutput & { cancelled?: boolean }) => {
+      if (message.cancelled) return cancelled?.();
+      answered = true;
+      untrack();
+      if (message.error) {
+        const { code, message: text, details } = message.error;
+        reject(code ? new SpellbookError(code, text, { details }) : new Error(text));
+      } else {
+        resolve(message.groups!.map((g) => ({ slotOfLabel: g.slotOfLabel, columns: g.columns.map((c) => FeatureColumn.fromState(c)) })));
+      }
+    });
+    worker.on('error', (err) => {
+      untrack();
+      reject(err);
+    });
+    worker.on('exit', (code) => {
+      untrack();
+      if (!answered) reject(new SpellbookError('INTERNAL', `a merge worker thread stopped (exit code ${code}) before it answered`));
+    });
+  });
+}
