@@ -49,6 +49,9 @@ export interface EntityIndex {
 
 const WORKER = new URL('./merge-worker.js', import.meta.url);
 
+/** How long Ctrl-C waits for a worker to confirm it cancelled its statement. */
+const CANCEL_ANSWER_MS = 500;
+
 /**
  * Each group's winners, in plan order. `mergeHere` merges one group on the main thread
  * (the caller's database); `entityOf` gives a group's key dictionary and label index.
@@ -69,18 +72,26 @@ export async function mergeGroups(
   // Lane l takes groups l, l + lanes, …: the main thread keeps lane 0.
   const laneOf = (i: number) => i % lanes;
   const results: Winners[] = new Array(groups.length);
+  const workers: Worker[] = [];
   const inWorkers = Array.from({ length: lanes - 1 }, (_, w) => {
     const mine = groups.map((g, i) => ({ g, i })).filter(({ i }) => laneOf(i) === w + 1);
-    return runWorker(db.reopen!, mine.map(({ g }) => g), labelCount, entityOf).then((winners) => mine.forEach(({ i }, k) => (results[i] = winners[k]!)));
+    return runWorker(db.reopen!, mine.map(({ g }) => g), labelCount, entityOf, workers).then((winners) => mine.forEach(({ i }, k) => (results[i] = winners[k]!)));
   });
   const here = (async () => {
     for (let i = 0; i < groups.length; i++) if (laneOf(i) === 0) results[i] = await mergeHere(groups[i]!);
   })();
-  // Every lane runs to its end (or failure) before the first failure is reported, so no
-  // worker is left scanning behind an error.
-  const settled = await Promise.allSettled([here, ...inWorkers]);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
+  // The first failure stops the other lanes' workers (their connections close with the
+  // thread), and is reported once every lane has ended, so no scan runs on behind it.
+  let firstFailure: { error: unknown } | undefined;
+  const lanesDone = [here, ...inWorkers].map((lane) =>
+    lane.catch((error: unknown) => {
+      if (firstFailure) return;
+      firstFailure = { error };
+      for (const w of workers) void w.terminate();
+    }),
+  );
+  await Promise.all(lanesDone);
+  if (firstFailure) throw firstFailure.error;
   return results;
 }
 
@@ -89,6 +100,7 @@ function runWorker(
   groups: readonly GroupPlan[],
   labelCount: number,
   entityOf: (g: GroupPlan) => EntityIndex,
+  started: Worker[],
 ): Promise<Winners[]> {
   const entities: WorkerInput['entities'] = {};
   for (const g of groups) {
@@ -98,13 +110,17 @@ function runWorker(
   const input: WorkerInput = { spec: reopen.spec, options: reopen.options, labelCount, entities, groups };
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER, { workerData: input });
+    started.push(worker);
     // Ctrl-C cancels the worker's statement on the server as it does the main thread's.
+    // A worker stepping SQLite synchronously reads no message until its scan ends, and
+    // has no server to cancel: the exit is then not held up for it.
     let cancelled: (() => void) | undefined;
     const untrack = trackDriver({
       cancel: () =>
         new Promise<void>((done) => {
           cancelled = done;
           worker.postMessage('cancel');
+          setTimeout(done, CANCEL_ANSWER_MS).unref();
         }),
     });
     let answered = false;
