@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds examples/shop.db and examples/labels.csv deterministically (a seeded PRNG, fixed
+// Builds examples/shop.db (with a `labels` table) and examples/labels.csv deterministically (a seeded PRNG, fixed
 // dates), so the README's worked example and the demo output never change between runs.
 // Event times are deliberately stored in every form SPEC §2 allows on SQLite — naive
 // "YYYY-MM-DD HH:MM:SS" text, ISO "…T…Z" text, epoch seconds — because mixing them is
@@ -92,16 +92,52 @@ db.transaction(() => {
     addPurchase.run(int(1, USERS), merchantId(int(1, MERCHANTS)), naive(at), round2(5 + random() * 300));
   }
 })();
+
+// Raw card transactions, one row per payment, for the windowed aggregates of SPEC §7
+// (group txn). Drawn from their own seeded generator, after everything above, so adding
+// them changed none of the other tables. Times in both ISO text forms, mixed on purpose.
+let txSeed = 20240311;
+function txRandom() {
+  txSeed = (txSeed + 0x6d2b79f5) | 0;
+  let t = txSeed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const txInt = (lo, hi) => lo + Math.floor(txRandom() * (hi - lo + 1));
+db.exec(`CREATE TABLE transactions (user_id INTEGER NOT NULL, created_at TEXT, loaded_at TEXT NOT NULL, merchant_id TEXT NOT NULL, amount REAL);
+         CREATE INDEX transactions_user_time ON transactions (user_id, created_at);`);
+const addTransaction = insert('INSERT INTO transactions VALUES (?, ?, ?, ?, ?)');
+db.transaction(() => {
+  for (let u = 1; u <= USERS; u++) {
+    // Each customer pays in bursts: a few active weeks with several payments, then quiet.
+    let t = START - 20 * DAY + txInt(0, 30) * DAY;
+    while (t < START + 100 * DAY) {
+      for (let k = txInt(1, 8); k > 0; k--) {
+        const at = t + txInt(0, 6 * 86_399) * 1000;
+        const amount = txRandom() < 0.03 ? null : round2(2 + txRandom() * 250);
+        addTransaction.run(u, txRandom() < 0.5 ? naive(at) : iso(at), naive(at + txInt(60, 7200) * 1000), merchantId(txInt(1, MERCHANTS)), amount);
+      }
+      t += txInt(7, 45) * DAY;
+    }
+  }
+})();
+// Labels: transactions to score, with the moment each was made and whether it was fraud.
+// The same rows go to examples/labels.csv and to the table `labels`, so the demo can join
+// them from a file and from a query (`join --input-query`) and show the same training set.
+const labels = [];
+for (let i = 1; i <= 500; i++) {
+  const at = START + int(0, 100) * DAY + int(0, 86_399) * 1000;
+  const stamp = i % 3 === 0 ? iso(at).slice(0, 19) + 'Z' : naive(at);
+  labels.push([`t${String(i).padStart(4, '0')}`, int(1, USERS + 5), merchantId(int(1, MERCHANTS)), stamp, random() < 0.03 ? 1 : 0]);
+}
+db.exec('CREATE TABLE labels (transaction_id TEXT NOT NULL, user_id INTEGER NOT NULL, merchant_id TEXT NOT NULL, event_timestamp TEXT NOT NULL, is_fraud INTEGER NOT NULL)');
+const addLabel = insert('INSERT INTO labels VALUES (?, ?, ?, ?, ?)');
+db.transaction(() => labels.forEach((l) => addLabel.run(...l)))();
 db.close();
 rmSync(out, { force: true });
 renameSync(tmp, out);
 
-// Labels: transactions to score, with the moment each was made and whether it was fraud.
-const lines = ['transaction_id,user_id,merchant_id,event_timestamp,is_fraud'];
-for (let i = 1; i <= 500; i++) {
-  const at = START + int(0, 100) * DAY + int(0, 86_399) * 1000;
-  const stamp = i % 3 === 0 ? iso(at).slice(0, 19) + 'Z' : naive(at);
-  lines.push(`t${String(i).padStart(4, '0')},${int(1, USERS + 5)},${merchantId(int(1, MERCHANTS))},${stamp},${random() < 0.03 ? 1 : 0}`);
-}
+const lines = ['transaction_id,user_id,merchant_id,event_timestamp,is_fraud', ...labels.map((l) => l.join(','))];
 writeFileSync(labelsOut, lines.join('\n') + '\n');
 console.error(`wrote ${out} and ${labelsOut}`);

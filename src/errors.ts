@@ -98,3 +98,30 @@ export function badInput(p: SourceProblem): SpellbookError {
 export function usage(message: string): SpellbookError {
   return new SpellbookError('USAGE', message);
 }
+
+/**
+ * A wrong or missing request option, in the library's words: the message names the option
+ * as a library caller writes it (`ttl`, `limit`, `keys`, `entityColumns`, `snapshot`,
+ * `features`, `fullNames`). `option` says which, so the CLI can print its flag in that
+ * place instead (`withFlag`, used by cli/flags.ts); `cliHint` is advice that only fits the
+ * flag's syntax, added after the CLI's message.
+ */
+export class OptionError extends UsageError {
+  readonly option: string;
+  private readonly template: string;
+  private readonly cliHint: string;
+
+  /** `template` holds `{option}` where the option's name goes. */
+  constructor(option: string, code: 'USAGE' | 'NOT_FOUND', template: string, cliHint = '') {
+    super(code, template.replace('{option}', option));
+    this.name = 'UsageError';
+    this.option = option;
+    this.template = template;
+    this.cliHint = cliHint;
+  }
+
+  /** The message with `flag` where the option's name was, and the CLI hint. */
+  withFlag(flag: string): string {
+    return this.template.replace('{option}', flag) + this.cliHint;
+  }
+}

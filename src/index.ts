@@ -10,6 +10,8 @@ export {
   type TimeInput,
   type TtlInput,
 } from './spellbook.js';
+export type { WriteOptions } from './io/output.js';
+export type { OutputFormat } from './io/encoders.js';
 export {
   SpellbookError,
   MetadataError,
@@ -19,6 +21,7 @@ export {
   DatabaseError,
   ValidationError,
   InternalError,
+  OptionError,
   type ErrorCode,
 } from './errors.js';
 export type { Metadata, Entity, Group, Feature, FeatureType, KeyType, Source, ConnectionSpec } from './metadata/types.js';

@@ -3,12 +3,13 @@
  * return async iterables of rows so a caller can stream; the CLI commands are thin
  * wrappers over this class.
  */
-import type { Database, SqlDialect } from './db/dialect.js';
+import type { ColumnInfo, Database, SqlDialect } from './db/dialect.js';
 import { dialectOf, openDatabase } from './db/open.js';
 import { listMetadata, type ListOptions, type MetaListing } from './catalog/list.js';
 import { loadMetadata, resolveConnection, resolveMetadataPath } from './metadata/index.js';
 import type { ConnectionSpec, Metadata } from './metadata/types.js';
-import { readLabelsHeader } from './io/labels.js';
+import { labelsFormat, readLabelsHeader } from './io/labels.js';
+import { parquetRowCount } from './io/parquet-labels.js';
 import {
   DATABASE_JOIN_MAX_LABELS,
   describePlan,
@@ -18,18 +19,20 @@ import {
   type ExportRequest,
   type JoinPlan,
   type JoinRequest,
+  type LabelInput,
   type StrategyChoice,
   type StrategyFacts,
 } from './plan/plan.js';
 import { countRecordsUpTo } from './io/csv-records.js';
-import { usage } from './errors.js';
-import { parseInstant } from './time/instant.js';
-import { DURATION_HINT, parseDuration } from './time/duration.js';
+import { snapshotOf, ttlOf, type TimeInput, type TtlInput } from './plan/options.js';
+import { SpellbookError, usage } from './errors.js';
 import { runExport } from './pit/export.js';
 import type { OutputRow } from './core/rows.js';
 import { runJoin, type JoinHooks } from './pit/join.js';
 import { keyValueType, type Value } from './core/values.js';
 import type { OutputColumn } from './io/parquet.js';
+import type { OutputFormat } from './io/encoders.js';
+import { writeOutput, type WriteOptions } from './io/output.js';
 import { importFile, type ImportRequest, type ImportResult } from './import/index.js';
 import { validateMetadata, type ValidateOptions, type ValidationReport } from './validate/index.js';
 
@@ -52,13 +55,16 @@ export type Row = Record<string, Value>;
 /** Rows as objects keyed by output column, plus the column order (a join's is known once iteration has begun). */
 export interface RowStream<R extends Row = Row> extends AsyncIterable<R> {
   readonly columns: readonly string[];
+  /**
+   * Writes the rows to `path` instead (CSV, JSON Lines or typed Parquet, as the CLI's
+   * --output): the format is `format`, else the extension's (`.jsonl`, `.ndjson`,
+   * `.parquet`), else csv. The file appears only once every row is written; on an error
+   * it is not created and an existing one is left untouched. Resolves to the row count.
+   */
+  toFile(path: string, options?: { readonly format?: OutputFormat }): Promise<number>;
 }
 
-/** A time as the library takes it: a Date, epoch milliseconds, or ISO 8601 text (no offset = UTC), as --snapshot-date. */
-export type TimeInput = Date | number | string;
-
-/** A group's ttl override: milliseconds, or a duration like `7d` as --ttl takes it. */
-export type TtlInput = Readonly<Record<string, number | string>>;
+export type { TimeInput, TtlInput };
 
 interface CommonOptions {
   /** `group.feature` or `group.*`, as --feature. */
@@ -79,7 +85,10 @@ export interface ExportOptions extends CommonOptions {
 
 /** `join` from the library: the JoinRequest the CLI builds, with friendlier input types. */
 export interface JoinOptions extends CommonOptions {
-  readonly inputFile: string;
+  /** The labels CSV file; or, instead, */
+  readonly inputFile?: string;
+  /** one SELECT on the features' database whose rows are the labels (SPEC §8). */
+  readonly inputQuery?: string;
   readonly timestampColumn?: string;
   readonly timestampUnit?: 's' | 'ms';
   /** An entity's label column(s) when not named as its key, as --entity-column. */
@@ -87,38 +96,21 @@ export interface JoinOptions extends CommonOptions {
   readonly strategy?: StrategyChoice;
 }
 
-function toInstant(value: TimeInput, what: string): number {
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : parseInstant(value);
-  if (ms === undefined || !Number.isFinite(ms)) throw usage(`${what}: ${JSON.stringify(String(value))} is not a timestamp (expected a Date, epoch ms or ISO 8601 like 2024-03-01T12:00:00Z)`);
-  return ms;
-}
-
-function toTtl(ttl: TtlInput | undefined): Record<string, number> | undefined {
-  if (ttl === undefined) return undefined;
-  return Object.fromEntries(
-    Object.entries(ttl).map(([group, v]) => {
-      const ms = typeof v === 'number' ? v : parseDuration(v);
-      if (ms === undefined || !(ms > 0)) throw usage(`ttl ${group}=${v}: expected ${DURATION_HINT}`);
-      return [group, ms];
-    }),
-  );
-}
-
 function exportRequest(o: ExportOptions): ExportRequest {
   return {
     features: o.features,
-    snapshot: o.snapshot === undefined ? undefined : toInstant(o.snapshot, 'snapshot'),
+    snapshot: o.snapshot === undefined ? undefined : snapshotOf(o.snapshot),
     keys: o.keys?.map((k) => (Array.isArray(k) ? k.map(String) : [String(k)])),
     limit: o.limit,
     knownAt: o.knownAt,
-    ttl: toTtl(o.ttl),
+    ttl: ttlOf(o.ttl),
     fullNames: o.fullNames,
   };
 }
 
 function joinRequest(o: JoinOptions): JoinRequest {
   const entityColumns = o.entityColumns === undefined ? undefined : Object.fromEntries(Object.entries(o.entityColumns).map(([e, c]) => [e, typeof c === 'string' ? [c] : c]));
-  return { ...o, entityColumns, ttl: toTtl(o.ttl) };
+  return { ...o, entityColumns, ttl: ttlOf(o.ttl) };
 }
 
 export class Spellbook {
@@ -168,17 +160,51 @@ export class Spellbook {
   }
 
   async planJoin(request: JoinRequest): Promise<JoinPlan> {
-    const header = await readLabelsHeader(request.inputFile);
-    const plan = planJoin(this.metadata, this.dialect(), request, header);
+    const input = await this.labelInput(request);
+    const plan = planJoin(this.metadata, this.dialect(), request, input);
     if ((request.strategy ?? 'auto') !== 'auto') return plan;
-    return planJoin(this.metadata, this.dialect(), request, header, await this.strategyFacts(plan));
+    return planJoin(this.metadata, this.dialect(), request, input, await this.strategyFacts(plan));
+  }
+
+  /** The labels' columns: a file's header, or what the database says a labels query returns. */
+  private async labelInput(request: JoinRequest): Promise<LabelInput> {
+    const { inputFile, inputQuery } = request;
+    if ((inputFile === undefined) === (inputQuery === undefined)) throw usage('join needs the labels from one place: --input-file or --input-query');
+    if (inputFile !== undefined) {
+      const format = labelsFormat(inputFile);
+      return { kind: format, file: inputFile, header: await readLabelsHeader(inputFile, format) };
+    }
+    // One SELECT: a closing `;` would end the statement it is embedded in.
+    const sql = inputQuery!.trim().replace(/;\s*$/, '').trimEnd();
+    if (sql === '') throw usage('--input-query is empty: give one SELECT, or @FILE holding it');
+    // The newline keeps a trailing `-- comment` from swallowing what follows the query.
+    return { kind: 'query', sql, columns: await this.queryColumns(`${sql}\n`) };
+  }
+
+  /**
+   * A labels query's columns, asked of the database without reading a row. SQL the database
+   * cannot read (a syntax error, an unknown table) is the user's input (exit 2); anything
+   * else it says — a refused write, a lost connection — stays a database error (exit 1).
+   */
+  private async queryColumns(sql: string): Promise<readonly ColumnInfo[]> {
+    const db = await this.db();
+    try {
+      return await db.introspector.queryColumns(sql);
+    } catch (err) {
+      if (err instanceof SpellbookError && err.code === 'DATABASE' && db.dialect.rejectsText(err.cause)) {
+        throw new SpellbookError('BAD_INPUT', `--input-query: ${err.message.replace(/^database error: /, '')}`, { cause: err.cause });
+      }
+      throw err;
+    }
   }
 
   /** What `auto` needs to know; the catalog is only asked when the labels are few. */
   private async strategyFacts(plan: JoinPlan): Promise<StrategyFacts> {
-    const labelCount = await countRecordsUpTo(plan.labels.file, DATABASE_JOIN_MAX_LABELS);
+    const { labels } = plan;
+    const labelCount =
+      labels.kind === 'csv' ? await countRecordsUpTo(labels.file, DATABASE_JOIN_MAX_LABELS) : labels.kind === 'parquet' ? await parquetRowCount(labels.file) : undefined;
     const dialect = this.dialect();
-    if (labelCount > DATABASE_JOIN_MAX_LABELS || dialect.hashJoins) return { labelCount, hashJoins: dialect.hashJoins, indexed: [] };
+    if ((labelCount ?? 0) > DATABASE_JOIN_MAX_LABELS || dialect.hashJoins) return { labelCount, hashJoins: dialect.hashJoins, indexed: [] };
     const { introspector } = await this.db();
     const indexed = await Promise.all(
       plan.groups.map(({ group }) =>
@@ -219,6 +245,39 @@ export class Spellbook {
     yield* runJoin(await this.db(), plan, hooks);
   }
 
+  /** Writes an export plan's rows to a file or stdout (see WriteOptions); resolves to the row count. */
+  writeExport(plan: ExportPlan, options: WriteOptions = {}): Promise<number> {
+    const columns = this.outputColumns(plan);
+    return writeOutput(() => this.exportRows(plan), columns.prefix, columns.values, options);
+  }
+
+  /**
+   * Writes a join plan's rows to a file or stdout (see WriteOptions); resolves to the row
+   * count. Progress counts the labels read, then the rows written against that total.
+   */
+  writeJoin(plan: JoinPlan, options: WriteOptions = {}): Promise<number> {
+    const columns = this.outputColumns(plan);
+    const label = options.progress?.label ?? 'join';
+    return writeOutput(
+      (encoder, progress) => {
+        progress.phase(`${label}: reading labels`);
+        // One output row per label: the count read is the writing phase's total, for its ETA.
+        let labels = 0;
+        return this.joinRows(plan, {
+          encodePrefix: (fields) => encoder.prefix(fields),
+          onLabel: () => {
+            labels++;
+            progress.tick();
+          },
+          onPhase: (phase) => progress.phase(`${label}: ${phase}`, phase === 'writing' ? labels : undefined),
+        });
+      },
+      columns.prefix,
+      columns.values,
+      options,
+    );
+  }
+
   /**
    * `export` as objects: `{ user_id: 42, balance: 10.5, … }`. The request is checked at
    * once (an unknown feature throws here); the database is read as the rows are iterated.
@@ -230,6 +289,7 @@ export class Spellbook {
     const columns = plan.columns;
     return {
       columns,
+      toFile: (path, { format } = {}) => this.writeExport(plan, { output: path, format }),
       async *[Symbol.asyncIterator]() {
         for await (const row of rows) {
           const out: Row = {};
@@ -250,6 +310,11 @@ export class Spellbook {
     return {
       get columns() {
         return columns;
+      },
+      async toFile(path, { format } = {}) {
+        const plan = await self.planJoin(joinRequest(options));
+        columns = plan.columns;
+        return self.writeJoin(plan, { output: path, format });
       },
       async *[Symbol.asyncIterator]() {
         const plan = await self.planJoin(joinRequest(options));

@@ -177,6 +177,14 @@ start() {
   write_config coordinator "$COORDINATOR_PORT" true
   write_config worker "$WORKER_PORT" false
   local node
+  if ! running coordinator && curl -fsS -m 2 "http://127.0.0.1:$COORDINATOR_PORT/v1/info" >/dev/null 2>&1; then
+    # Another checkout's cluster (a developer's, while CI runs from a fresh clone): use
+    # it as it is, and leave it alone on stop, since this checkout did not start it.
+    say "a Trino server not started from this checkout already answers on 127.0.0.1:$COORDINATOR_PORT; using it"
+    node "$ROOT/scripts/trino/wait-ready.mjs" "http://127.0.0.1:$COORDINATOR_PORT" 2 ||
+      die "the server on 127.0.0.1:$COORDINATOR_PORT is not a ready two-node cluster"
+    return 0
+  fi
   for node in "${NODES[@]}"; do
     if running "$node"; then
       say "$node already running (pid $(cat "$(pid_file "$node")"))"

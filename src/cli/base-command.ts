@@ -7,6 +7,7 @@ import chalk, { chalkStderr } from 'chalk';
 import { cancelRunningStatements } from '../db/interrupt.js';
 import { SpellbookError, usage } from '../errors.js';
 import { redact } from '../metadata/connection.js';
+import { inFlagWords } from './flags.js';
 import { DURATION_HINT, parseDuration } from '../time/duration.js';
 
 /**
@@ -33,26 +34,43 @@ function timeoutMs(flag: string, text: string | undefined): number | undefined {
 /** How long an interrupted run waits for the servers to take its cancel requests before it exits anyway. */
 const CANCEL_WAIT_MS = 2_000;
 
-/** Set by the first Ctrl-C (or SIGTERM): the errors of the statements it cancels are not news. */
-let interrupted = false;
-let listening = false;
+/**
+ * Set once the run is being stopped from outside (Ctrl-C, SIGTERM, the reader of stdout
+ * gone): the errors of the statements it cancels are not news.
+ */
+let stopping = false;
 
 /**
- * Ctrl-C: cancel what the database servers are running for this process, then exit 130
- * (143 for SIGTERM) through process.exit, so 'exit' handlers remove temporary output
- * files. A second signal, or a server that does not answer, exits at once.
+ * Cancels what the database servers are running for this process, then exits with `code`
+ * through process.exit, so 'exit' handlers remove temporary output files. A server that
+ * does not answer within CANCEL_WAIT_MS is not waited for.
  */
+function stopRun(code: number): void {
+  stopping = true;
+  setTimeout(() => process.exit(code), CANCEL_WAIT_MS);
+  void cancelRunningStatements().then(() => process.exit(code));
+}
+
+/** Ctrl-C exits 130 (SIGTERM 143) once the servers' work is cancelled; a second signal exits at once. */
+function onSignal(signal: NodeJS.Signals): void {
+  const code = signal === 'SIGINT' ? 130 : 143;
+  if (stopping) process.exit(code);
+  stopRun(code);
+}
+
+/**
+ * `spellbook join … | head -1`: when the reader of stdout goes away, the rest of the
+ * output is not wanted. That is the reader's choice, not a failure: stop quietly, exit 0
+ * (as `cat`, `seq` and `grep` end in a pipeline). Other stdout errors are the sink's to
+ * report. A file given with --output never goes through stdout, so it is unaffected.
+ */
+function onStdoutError(err: NodeJS.ErrnoException): void {
+  if (err.code === 'EPIPE' && !stopping) stopRun(0);
+}
+
 function listenForInterrupts(): void {
-  if (listening) return;
-  listening = true;
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    process.on(signal, () => {
-      if (interrupted) process.exit(code);
-      interrupted = true;
-      setTimeout(() => process.exit(code), CANCEL_WAIT_MS);
-      void cancelRunningStatements().then(() => process.exit(code));
-    });
-  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) if (!process.listeners(signal).includes(onSignal)) process.on(signal, onSignal);
+  if (!process.stdout.listeners('error').includes(onStdoutError)) process.stdout.on('error', onStdoutError);
 }
 
 export abstract class SpellbookCommand extends Command {
@@ -106,8 +124,8 @@ export abstract class SpellbookCommand extends Command {
   protected secrets: string[] = [];
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
-    // The statement failed because Ctrl-C cancelled it; the process is exiting with 130.
-    if (interrupted) return;
+    // The run was stopped from outside (Ctrl-C, stdout closed): the process is exiting with its code.
+    if (stopping) return;
     // oclif's own parse errors (unknown flag, bad option) are usage errors: exit 2.
     if (err instanceof Errors.CLIError && !(err instanceof SpellbookError)) {
       if (err.oclif?.exit === 0) return;
@@ -116,7 +134,7 @@ export abstract class SpellbookCommand extends Command {
       this.parsed = true;
       return this.fail(oneLine(err.message), 2, err);
     }
-    if (err instanceof SpellbookError) return this.fail(err.message, err.exitCode, err);
+    if (err instanceof SpellbookError) return this.fail(inFlagWords(err), err.exitCode, err);
     return this.fail(err.message || String(err), 1, err);
   }
 

@@ -1,8 +1,7 @@
 /** Flags shared by `export` and `join`, and their parsing into library requests. */
 import { Flags } from '@oclif/core';
-import { extname } from 'node:path';
-import { usage } from '../errors.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../io/encoders.js';
+import { OptionError, usage, type SpellbookError } from '../errors.js';
+import { OUTPUT_FORMATS } from '../io/encoders.js';
 import { parseDuration, DURATION_HINT } from '../time/duration.js';
 
 export const pitFlags = {
@@ -32,10 +31,21 @@ export function parseTtlFlags(values: readonly string[] | undefined): Record<str
   return out;
 }
 
-export function outputFormat(format: string | undefined, output: string | undefined): OutputFormat {
-  if (format !== undefined) return format as OutputFormat;
-  const ext = output === undefined ? '' : extname(output).toLowerCase();
-  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
-  if (ext === '.parquet') return 'parquet';
-  return 'csv';
+
+/** The flag of each library option a command passes on (see OptionError). */
+const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
+  features: '--feature',
+  fullNames: '--full-names',
+  ttl: '--ttl',
+  limit: '--limit',
+  keys: '--key',
+  entityColumns: '--entity-column',
+  snapshot: '--snapshot-date',
+};
+
+/** An error's message as the CLI prints it: a library option's name replaced by its flag. */
+export function inFlagWords(err: SpellbookError): string {
+  if (!(err instanceof OptionError)) return err.message;
+  const flag = FLAG_OF_OPTION[err.option];
+  return flag === undefined ? err.message : err.withFlag(flag);
 }

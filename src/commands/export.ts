@@ -1,10 +1,10 @@
 import { Flags } from '@oclif/core';
 import { SpellbookCommand } from '../cli/base-command.js';
-import { outputFormat, parseTtlFlags, pitFlags } from '../cli/flags.js';
-import { printPlan, writeOutput } from '../cli/output.js';
-import { usage } from '../errors.js';
+import { parseTtlFlags, pitFlags } from '../cli/flags.js';
+import { printPlan } from '../cli/output.js';
+import type { OutputFormat } from '../io/encoders.js';
 import { openSpellbook } from '../spellbook.js';
-import { parseEpoch, parseInstant } from '../time/instant.js';
+import { snapshotOf } from '../plan/options.js';
 
 export default class Export extends SpellbookCommand {
   static override summary = 'Export the latest feature values of every entity key as of a date.';
@@ -30,12 +30,8 @@ export default class Export extends SpellbookCommand {
     const book = await openSpellbook({ metadata: flags.metadata, db: flags.db, ...this.timeouts(flags) });
     this.secrets.push(...book.secrets());
     try {
-      let snapshot: number | undefined;
-      if (flags['snapshot-date'] !== undefined) {
-        const text = flags['snapshot-date'];
-        snapshot = flags['timestamp-unit'] ? parseEpoch(text, flags['timestamp-unit'] as 's' | 'ms') : parseInstant(text);
-        if (snapshot === undefined) throw usage(`--snapshot-date: ${JSON.stringify(text)} is not a timestamp (expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z)`);
-      }
+      const text = flags['snapshot-date'];
+      const snapshot = text === undefined ? undefined : snapshotOf(text, flags['timestamp-unit'] as 's' | 'ms' | undefined);
       const plan = book.planExport({
         features: flags.feature,
         snapshot,
@@ -46,13 +42,7 @@ export default class Export extends SpellbookCommand {
         limit: flags.limit,
       });
       if (flags['dry-run']) return printPlan(book.describe(plan));
-      const columns = book.outputColumns(plan);
-      await writeOutput(() => book.exportRows(plan), columns.prefix, columns.values, {
-        format: outputFormat(flags.format, flags.output),
-        output: flags.output,
-        quiet: flags.quiet,
-        label: 'export',
-      });
+      await book.writeExport(plan, { format: flags.format as OutputFormat | undefined, output: flags.output, progress: { label: 'export', quiet: flags.quiet } });
     } finally {
       await book.close();
     }

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { SpellbookCommand } from '../cli/base-command.js';
-import { outputFormat, parseTtlFlags, pitFlags } from '../cli/flags.js';
-import { printPlan, writeOutput } from '../cli/output.js';
+import { parseTtlFlags, pitFlags } from '../cli/flags.js';
+import { printPlan } from '../cli/output.js';
+import type { OutputFormat } from '../io/encoders.js';
 import { usage } from '../errors.js';
 import { STRATEGIES, type StrategyChoice } from '../plan/plan.js';
 import { openSpellbook } from '../spellbook.js';
@@ -16,6 +18,16 @@ function parseEntityColumns(values: readonly string[] | undefined): Record<strin
   return out;
 }
 
+/** `--input-query @FILE` reads the SQL from FILE; anything else is the SQL itself. */
+function readQueryFlag(value: string): string {
+  if (!value.startsWith('@')) return value;
+  try {
+    return readFileSync(value.slice(1), 'utf8');
+  } catch {
+    throw usage(`--input-query ${value}: cannot read ${value.slice(1)}`);
+  }
+}
+
 export default class Join extends SpellbookCommand {
   static override summary = 'Build a point-in-time-correct training set from a labels file.';
   static override description =
@@ -25,10 +37,16 @@ export default class Join extends SpellbookCommand {
     { description: 'Labels keyed by another column name, timestamps as epoch seconds', command: '<%= config.bin %> join --input-file labels.csv --entity-column user=customer --timestamp-column ts --timestamp-unit s --feature account.*' },
     { description: 'What was known at the time, not only what had happened', command: '<%= config.bin %> join --input-file labels.csv --feature account.* --known-at --output train.jsonl' },
     { description: 'A typed Parquet training set', command: '<%= config.bin %> join --input-file labels.csv --feature account.*,txn_stats.* --output train.parquet' },
+    { description: 'Labels from a table of the same database: the whole join runs there', command: `<%= config.bin %> join --input-query 'SELECT user_id, outcome_time AS event_timestamp, churned FROM outcomes' --feature account.*` },
+    { description: 'The labels query read from a file', command: '<%= config.bin %> join --input-query @labels.sql --feature account.* --output train.parquet' },
   ];
   static override flags = {
     ...pitFlags,
-    'input-file': Flags.string({ char: 'i', summary: 'Labels CSV: a timestamp column and the key column(s) of every entity involved.', required: true }),
+    'input-file': Flags.string({ char: 'i', summary: 'Labels CSV or Parquet (.parquet) file, or - for CSV on standard input: a timestamp column and the key column(s) of every entity involved.', exactlyOne: ['input-file', 'input-query'] }),
+    'input-query': Flags.string({
+      summary: 'Labels from one SELECT on the features\' database (or @FILE holding it), instead of --input-file.',
+      exactlyOne: ['input-file', 'input-query'],
+    }),
     'timestamp-column': Flags.string({ summary: 'The labels column holding each row\'s time.', default: 'event_timestamp' }),
     'timestamp-unit': Flags.string({ summary: 'Read timestamps as integer epochs in s or ms instead of ISO 8601.', options: ['s', 'ms'] }),
     'entity-column': Flags.string({ summary: 'Labels column(s) holding an entity\'s key: ENTITY=COLUMN[,COLUMN…]. Repeatable.', multiple: true }),
@@ -43,6 +61,7 @@ export default class Join extends SpellbookCommand {
       const plan = await book.planJoin({
         features: flags.feature,
         inputFile: flags['input-file'],
+        inputQuery: flags['input-query'] === undefined ? undefined : readQueryFlag(flags['input-query']),
         timestampColumn: flags['timestamp-column'],
         timestampUnit: flags['timestamp-unit'] as 's' | 'ms' | undefined,
         entityColumns: parseEntityColumns(flags['entity-column']),
@@ -52,25 +71,7 @@ export default class Join extends SpellbookCommand {
         strategy: flags.strategy as StrategyChoice,
       });
       if (flags['dry-run']) return printPlan(book.describe(plan));
-      const columns = book.outputColumns(plan);
-      await writeOutput(
-        (encoder, progress) => {
-          progress.phase('join: reading labels');
-          // One output row per label: the count read is the writing phase's total, for its ETA.
-          let labels = 0;
-          return book.joinRows(plan, {
-            encodePrefix: (fields) => encoder.prefix(fields),
-            onLabel: () => {
-              labels++;
-              progress.tick();
-            },
-            onPhase: (phase) => progress.phase(`join: ${phase}`, phase === 'writing' ? labels : undefined),
-          });
-        },
-        columns.prefix,
-        columns.values,
-        { format: outputFormat(flags.format, flags.output), output: flags.output, quiet: flags.quiet, label: 'join' },
-      );
+      await book.writeJoin(plan, { format: flags.format as OutputFormat | undefined, output: flags.output, progress: { label: 'join', quiet: flags.quiet } });
     } finally {
       await book.close();
     }

@@ -20,14 +20,20 @@ function toInt(raw: unknown): Value {
   return Number.isFinite(n) ? Math.trunc(n) : text;
 }
 
+const TRUE = new Set(['true', 't', '1', 'yes', 'y']);
+const FALSE = new Set(['false', 'f', '0', 'no', 'n']);
+
+/** The spellings spellbook reads as booleans, in a database column or an import file, case-insensitive; undefined for any other text. */
+export function boolFromText(text: string): boolean | undefined {
+  const t = text.trim().toLowerCase();
+  return TRUE.has(t) ? true : FALSE.has(t) ? false : undefined;
+}
+
 function toBool(raw: unknown): Value {
   if (typeof raw === 'boolean') return raw;
   if (typeof raw === 'number' || typeof raw === 'bigint') return Number(raw) !== 0;
   if (Buffer.isBuffer(raw)) return raw.some((b) => b !== 0);
-  const text = String(raw).trim().toLowerCase();
-  if (['t', 'true', '1', 'yes', 'y'].includes(text)) return true;
-  if (['f', 'false', '0', 'no', 'n'].includes(text)) return false;
-  return text;
+  return boolFromText(String(raw)) ?? String(raw).trim().toLowerCase();
 }
 
 function toDate(raw: unknown): Value {

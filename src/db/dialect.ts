@@ -4,11 +4,10 @@
  * or the driver for rows. SQL *generation* (SqlDialect, pure) is kept apart from
  * *execution* (Driver, I/O), as in drizzle.
  */
-import type { Knex } from 'knex';
 import type { ConnectionSpec, EpochUnit, FeatureType, KeyType } from '../metadata/types.js';
 import type { SessionOptions } from './open.js';
 
-export type EngineName = 'sqlite' | 'postgres' | 'mysql';
+export type EngineName = 'sqlite' | 'postgres' | 'mysql' | 'trino';
 
 /** A row as the driver returns it, keyed by the aliases of the SELECT list. */
 export type Row = Record<string, unknown>;
@@ -115,7 +114,23 @@ export interface SqlDialect {
    * reads them (`validate`). Pure: the catalog lookup happens in the Introspector.
    */
   typeFits(column: ColumnInfo, declared: DeclaredType): boolean;
+  /**
+   * How the driver hands back values of a column of this catalog type, so a labels
+   * query's columns can be written the way spellbook writes values (io/label-values.ts):
+   * native date-times and dates arrive as the session's UTC text, exact decimals as text;
+   * everything else as a plain JS value.
+   */
+  valueForm(column: ColumnInfo): ValueForm;
+  /**
+   * Whether a driver error (a statement's `cause`) says the SQL text itself is wrong — a
+   * syntax error, an unknown table or column — which is the user's input, not the
+   * database failing or refusing.
+   */
+  rejectsText(err: unknown): boolean;
 }
+
+/** See SqlDialect.valueForm. */
+export type ValueForm = 'timestamp' | 'date' | 'decimal' | 'plain';
 
 /** Execution: runs compiled queries on one open connection pool. */
 export interface Driver {
@@ -172,13 +187,11 @@ export interface Introspector {
   indexLeadsWith(table: string, column: string): Promise<boolean>;
 }
 
-/** An open database: the three roles together, plus Knex for the one write path and schema work. */
+/** An open database: the three roles together. */
 export interface Database {
   readonly dialect: SqlDialect;
   readonly driver: Driver;
   readonly introspector: Introspector;
-  /** The underlying Knex instance; used by `import` (transactions, batch inserts) only. */
-  readonly knex: Knex;
   readonly readOnly: boolean;
   /**
    * How to open the same database again (a worker thread's own connection), with the same

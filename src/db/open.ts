@@ -6,6 +6,7 @@ import { trackDriver } from './interrupt.js';
 import { mysqlDialect } from './mysql/mysql-dialect.js';
 import { postgresDialect } from './postgres/postgres-dialect.js';
 import { sqliteDialect } from './sqlite/sqlite-dialect.js';
+import { trinoDialect } from './trino/trino-dialect.js';
 
 const ENGINES: Record<string, EngineName> = {
   'better-sqlite3': 'sqlite',
@@ -14,6 +15,7 @@ const ENGINES: Record<string, EngineName> = {
   postgresql: 'postgres',
   mysql: 'mysql',
   mysql2: 'mysql',
+  trino: 'trino',
 };
 
 /**
@@ -34,7 +36,16 @@ export interface SessionOptions {
  */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
-/** An engine's run-time parts: what opening a database of that kind needs. */
+/** What an engine's open() gives back: the two run-time roles, sharing one connection pool or client. */
+export interface OpenedEngine {
+  readonly driver: Driver;
+  readonly introspector: Introspector;
+}
+
+/** Opens a database of one engine; Knex stays inside the engines built on it (viaKnex). */
+export type OpenEngine = (spec: ConnectionSpec, session: Required<SessionOptions>) => Promise<OpenedEngine>;
+
+/** A Knex-based engine's run-time parts: its Knex config, and driver and introspector over the Knex pool. */
 export interface EngineRuntime {
   knexConfig(config: Knex.Config, options: Required<SessionOptions>): Knex.Config;
   driver(knex: Knex, secrets: readonly string[]): Driver;
@@ -42,16 +53,23 @@ export interface EngineRuntime {
 }
 
 /** SQL generation is light and needed without a connection (`--dry-run`). */
-const DIALECTS: Record<EngineName, SqlDialect> = { sqlite: sqliteDialect, postgres: postgresDialect, mysql: mysqlDialect };
+const DIALECTS: Record<EngineName, SqlDialect> = {
+  sqlite: sqliteDialect,
+  postgres: postgresDialect,
+  mysql: mysqlDialect,
+  trino: trinoDialect,
+};
 
 /**
  * Drivers are loaded on demand: every command would otherwise pay for importing knex
  * and all three drivers at start-up, whichever database it uses, if any.
  */
-const RUNTIMES: Record<EngineName, () => Promise<EngineRuntime>> = {
-  sqlite: () => import('./sqlite/sqlite-engine.js').then((m) => m.sqliteEngine),
-  postgres: () => import('./postgres/postgres-engine.js').then((m) => m.postgresEngine),
-  mysql: () => import('./mysql/mysql-engine.js').then((m) => m.mysqlEngine),
+const RUNTIMES: Record<EngineName, () => Promise<OpenEngine>> = {
+  sqlite: () => import('./sqlite/sqlite-engine.js').then((m) => viaKnex(m.sqliteEngine)),
+  postgres: () => import('./postgres/postgres-engine.js').then((m) => viaKnex(m.postgresEngine)),
+  mysql: () => import('./mysql/mysql-engine.js').then((m) => viaKnex(m.mysqlEngine)),
+  // Trino speaks HTTP through trino-client: no Knex, no pool.
+  trino: () => import('./trino/trino-engine.js').then((m) => m.openTrino),
 };
 
 /**
@@ -70,7 +88,7 @@ const QUIET_LOG: Knex.Config['log'] = {
 export function engineOf(spec: ConnectionSpec): EngineName {
   const client = spec.config.client;
   if (typeof client !== 'string') {
-    throw new SpellbookError('METADATA_INVALID', 'connection.client must name a client: better-sqlite3, pg or mysql2');
+    throw new SpellbookError('METADATA_INVALID', 'connection.client must name a client: better-sqlite3, pg, mysql2 or trino');
   }
   const name = client.toLowerCase();
   if (name === 'sqlite3' || name === 'sqlite') {
@@ -83,7 +101,7 @@ export function engineOf(spec: ConnectionSpec): EngineName {
   if (!engine) {
     throw new SpellbookError(
       'METADATA_INVALID',
-      `connection.client "${client}" is not supported: use better-sqlite3, pg or mysql2`,
+      `connection.client "${client}" is not supported: use better-sqlite3, pg, mysql2 or trino`,
     );
   }
   return engine;
@@ -110,26 +128,33 @@ function seenByOtherConnections(spec: ConnectionSpec): boolean {
  */
 export async function openDatabase(spec: ConnectionSpec, options: SessionOptions): Promise<Database> {
   const name = engineOf(spec);
-  const [engine, { default: knexFactory }] = await Promise.all([RUNTIMES[name](), import('knex')]);
+  const open = await RUNTIMES[name]();
   const { readOnly } = options;
   const session: Required<SessionOptions> = {
     readOnly,
     connectTimeoutMs: options.connectTimeoutMs || DEFAULT_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: options.statementTimeoutMs ?? 0,
   };
-  const knex = knexFactory({ log: QUIET_LOG, ...engine.knexConfig(spec.config, session) });
-  const driver = engine.driver(knex, spec.secrets);
+  const { driver, introspector } = await open(spec, session);
   const untrack = trackDriver(driver);
   return {
     dialect: DIALECTS[name],
     driver,
-    introspector: engine.introspector(knex, spec.secrets),
-    knex,
+    introspector,
     readOnly,
     ...(seenByOtherConnections(spec) ? { reopen: { spec, options } } : {}),
     close: () => {
       untrack();
       return driver.close();
     },
+  };
+}
+
+/** A Knex-based engine as an OpenEngine: one Knex pool shared by its driver and introspector. */
+function viaKnex(engine: EngineRuntime): OpenEngine {
+  return async (spec, session) => {
+    const { default: knexFactory } = await import('knex');
+    const knex = knexFactory({ log: QUIET_LOG, ...engine.knexConfig(spec.config as Knex.Config, session) });
+    return { driver: engine.driver(knex, spec.secrets), introspector: engine.introspector(knex, spec.secrets) };
   };
 }

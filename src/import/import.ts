@@ -6,6 +6,8 @@
  */
 import type { CompiledQuery, Database, ImportValue, SqlDialect } from '../db/dialect.js';
 import { openDatabase } from '../db/open.js';
+import { emptyFile } from '../io/csv-records.js';
+import { tableSql } from '../sql/builder.js';
 import { badInput, SpellbookError, usage } from '../errors.js';
 import type { ConnectionSpec, Group, Metadata } from '../metadata/types.js';
 import { suggest } from '../util/suggest.js';
@@ -48,14 +50,6 @@ function findGroup(md: Metadata, name: string): Group {
   if (group) return group;
   const names = md.groups.map((g) => g.name);
   throw new SpellbookError('NOT_FOUND', `no group named "${name}"${suggest(name, names)}`);
-}
-
-/** A table name as SQL; `schema.table` quotes each part, as sources are read. */
-export function tableSql(dialect: SqlDialect, table: string): string {
-  return table
-    .split('.')
-    .map((part) => dialect.quoteIdentifier(part))
-    .join('.');
 }
 
 export function createTableSql(dialect: SqlDialect, table: string, columns: readonly ImportColumn[]): string {
@@ -149,7 +143,7 @@ async function checkFile(file: string, delimiter: string, group: Group, columns:
     await convertAt(converter, fields, file, delimiter, rows + 1);
     if (++rows % 10_000 === 0) onProgress?.('check', rows);
   }
-  if (!converter) throw badInput({ file, line: 1, message: 'the file is empty: expected a header row' });
+  if (!converter) throw emptyFile(file);
   return rows;
 }
 
@@ -159,7 +153,7 @@ async function checkHeader(file: string, delimiter: string, group: Group, column
     matchHeader(file, fields, columns, group);
     return;
   }
-  throw badInput({ file, line: 1, message: 'the file is empty: expected a header row' });
+  throw emptyFile(file);
 }
 
 async function tableState(db: Database, group: Group, table: string, columns: readonly ImportColumn[], createTable: boolean): Promise<string | undefined> {

@@ -5,9 +5,9 @@
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
-import { badInput, SpellbookError } from '../errors.js';
-import { utf8Text } from '../io/csv-records.js';
+import { parse } from 'csv-parse';
+import { SpellbookError } from '../errors.js';
+import { csvParseError, utf8Text } from '../io/csv-records.js';
 
 export async function assertReadable(file: string): Promise<void> {
   try {
@@ -20,13 +20,6 @@ export async function assertReadable(file: string): Promise<void> {
 interface Info {
   lines: number;
   empty_lines: number;
-}
-
-function csvError(err: unknown, file: string, fallbackLine: number): unknown {
-  if (err instanceof SpellbookError) return err;
-  const e = err as Error & { code?: string; lines?: number };
-  if (err instanceof CsvError) return badInput({ file, line: e.lines ?? fallbackLine, message: e.message.replace(/ on line \d+$/, '') });
-  return err;
 }
 
 /**
@@ -43,7 +36,7 @@ export async function* readRecords(file: string, delimiter: string): AsyncGenera
   try {
     for await (const record of parser as AsyncIterable<string[]>) yield record;
   } catch (err) {
-    throw csvError(err, file, 1);
+    throw csvParseError(err, file, 1);
   } finally {
     parser.destroy();
   }

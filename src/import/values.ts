@@ -5,6 +5,7 @@
 import type { ImportValue } from '../db/dialect.js';
 import type { EpochUnit, FeatureType } from '../metadata/types.js';
 import { parseInstant } from '../time/instant.js';
+import { boolFromText } from '../core/values.js';
 
 /** Returned instead of a value when the text does not fit; the caller names file, line and column. */
 export const INVALID: unique symbol = Symbol('invalid');
@@ -17,8 +18,6 @@ const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
-const TRUE = new Set(['true', 't', '1', 'yes', 'y']);
-const FALSE = new Set(['false', 'f', '0', 'no', 'n']);
 
 /** Integers as numbers while exact, beyond that their digits; out of the 64-bit range is invalid. */
 export function parseInt64(text: string): Parsed {
@@ -38,12 +37,9 @@ export function parseFloatValue(text: string): Parsed {
   return Number.isFinite(n) ? n : INVALID;
 }
 
-/** The spellings spellbook already reads as booleans (core/values.ts), case-insensitive. */
+/** The spellings spellbook reads as booleans from a database (core/values.ts). */
 export function parseBool(text: string): Parsed {
-  const t = text.trim().toLowerCase();
-  if (TRUE.has(t)) return true;
-  if (FALSE.has(t)) return false;
-  return INVALID;
+  return boolFromText(text) ?? INVALID;
 }
 
 export function parseDateValue(text: string): Parsed {

@@ -15,6 +15,7 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { SpellbookError, badInput } from '../errors.js';
+import { inputName, readablePath } from './stdin.js';
 
 export interface CsvRecord {
   readonly fields: string[];
@@ -23,7 +24,10 @@ export interface CsvRecord {
 }
 
 export interface CsvFile {
+  /** The file as messages name it (`stdin` for `-`). */
   readonly file: string;
+  /** Where its bytes are read: the file itself, or a spooled copy of a pipe (see stdin.ts). */
+  readonly path: string;
   readonly delimiter: string;
   /** True when records can be read again cheaply, in the same order (no quotes in the file). */
   readonly plain: boolean;
@@ -42,21 +46,23 @@ async function signatureOf(file: string): Promise<string> {
 }
 
 /** Opens a CSV file for reading: decides which reader it needs. */
-export async function openCsv(file: string, delimiter = ','): Promise<CsvFile> {
+export async function openCsv(given: string, delimiter = ','): Promise<CsvFile> {
+  const file = inputName(given);
+  const path = await readablePath(given);
   let signature: string;
   try {
-    signature = await signatureOf(file);
+    signature = await signatureOf(path);
   } catch {
     throw new SpellbookError('BAD_INPUT', `file not found: ${file}`);
   }
   let plain = true;
-  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
     if (chunk.includes(QUOTE)) {
       plain = false;
       break;
     }
   }
-  return { file, delimiter, plain, signature };
+  return { file, path, delimiter, plain, signature };
 }
 
 /** Where the first byte that cannot start or continue a UTF-8 sequence is in `bytes` (a prefix stays valid as it shrinks). */
@@ -87,18 +93,18 @@ async function lineAt(file: string, offset: number): Promise<number> {
 /**
  * The file's text, decoded strictly: bytes that are not UTF-8 are a bad input naming
  * their line, not U+FFFD silently put in a key or carried into the output. A leading BOM
- * is dropped by the decoder.
+ * is dropped by the decoder. `file` names the file in messages (default: `path`).
  */
-export async function* utf8Text(file: string): AsyncGenerator<string> {
+export async function* utf8Text(path: string, file = path): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let offset = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
     let text: string;
     try {
       text = decoder.decode(chunk, { stream: true });
     } catch {
       const at = offset + firstInvalidUtf8(chunk);
-      throw badInput({ file, line: await lineAt(file, at), message: `invalid UTF-8 near byte ${at}: save the file as UTF-8` });
+      throw badInput({ file, line: await lineAt(path, at), message: `invalid UTF-8 near byte ${at}: save the file as UTF-8` });
     }
     offset += chunk.length;
     if (text !== '') yield text;
@@ -106,7 +112,7 @@ export async function* utf8Text(file: string): AsyncGenerator<string> {
   try {
     decoder.decode();
   } catch {
-    throw badInput({ file, line: await lineAt(file, offset), message: 'invalid UTF-8: the file ends inside a character' });
+    throw badInput({ file, line: await lineAt(path, offset), message: 'invalid UTF-8: the file ends inside a character' });
   }
 }
 
@@ -118,7 +124,7 @@ export async function* csvRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
 
 /** Reads the records again for a second pass; fails if the file changed in between. */
 export async function* rereadCsv(csv: CsvFile): AsyncGenerator<CsvRecord> {
-  if ((await signatureOf(csv.file).catch(() => '')) !== csv.signature) {
+  if ((await signatureOf(csv.path).catch(() => '')) !== csv.signature) {
     throw new SpellbookError('BAD_INPUT', `${csv.file} changed while it was being read; run again`);
   }
   yield* csvRecords(csv);
@@ -127,7 +133,7 @@ export async function* rereadCsv(csv: CsvFile): AsyncGenerator<CsvRecord> {
 async function* plainRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
   let rest = '';
   let line = 0;
-  for await (const chunk of utf8Text(csv.file)) {
+  for await (const chunk of utf8Text(csv.path, csv.file)) {
     const text = rest + chunk;
     let start = 0;
     for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
@@ -147,7 +153,7 @@ async function* plainRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
 async function* parsedRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
   const parser = parse({ bom: true, skip_empty_lines: true, info: true, raw: true, delimiter: csv.delimiter, relax_column_count: true });
   // pipe() does not forward a source's error; without this a bad byte would leave the parser waiting forever.
-  const source = Readable.from(utf8Text(csv.file)).on('error', (err) => parser.destroy(err));
+  const source = Readable.from(utf8Text(csv.path, csv.file)).on('error', (err) => parser.destroy(err));
   source.pipe(parser);
   try {
     for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
@@ -158,14 +164,23 @@ async function* parsedRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
       yield { fields: record, line };
     }
   } catch (err) {
-    if (err instanceof SpellbookError) throw err;
-    // Every csv-parse error, not only the CSV_* codes: INVALID_OPENING_QUOTE has no prefix.
-    if (err instanceof CsvError) {
-      const e = err as CsvError & { lines?: number };
-      throw badInput({ file: csv.file, line: e.lines ?? 0, message: e.message.replace(/ on line \d+$/, '') });
-    }
-    throw err;
+    throw csvParseError(err, csv.file, 0);
   }
+}
+
+/**
+ * A csv-parse error as bad input at its line (`FILE:LINE: message`); anything else as it
+ * is. Every csv-parse error, not only the CSV_* codes: INVALID_OPENING_QUOTE has no prefix.
+ */
+export function csvParseError(err: unknown, file: string, fallbackLine: number): unknown {
+  if (err instanceof SpellbookError || !(err instanceof CsvError)) return err;
+  const e = err as CsvError & { lines?: number };
+  return badInput({ file, line: e.lines ?? fallbackLine, message: e.message.replace(/ on line \d+$/, '') });
+}
+
+/** The error for a CSV file with not even a header line. */
+export function emptyFile(file: string): SpellbookError {
+  return badInput({ file, line: 1, message: 'the file is empty: expected a header row' });
 }
 
 /**
@@ -175,7 +190,7 @@ async function* parsedRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
 export async function countRecordsUpTo(file: string, limit: number): Promise<number> {
   let lines = 0;
   let last = 0x0a;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(await readablePath(file), { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
     for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) lines++;
     last = chunk[chunk.length - 1] ?? last;
     if (lines > limit + 1) break;

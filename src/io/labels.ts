@@ -9,12 +9,15 @@
  * with quoted fields) keeps each row's encoded fields in memory. Join memory grows with
  * the labels only, and as little as it can.
  */
+import type { ColumnInfo, CompiledQuery, Database } from '../db/dialect.js';
 import { SpellbookError, badInput } from '../errors.js';
+import { queryLabelReader } from './label-query.js';
+import { openParquetLabels } from './parquet-labels.js';
 import type { Entity } from '../metadata/types.js';
 import { KeyDictionary } from '../core/key-dictionary.js';
 import { normaliseKeyValue, type KeyValue } from '../core/keys.js';
 import { parseEpoch, parseInstant, type EpochUnit } from '../time/instant.js';
-import { csvRecords, openCsv, rereadCsv, type CsvFile } from './csv-records.js';
+import { csvRecords, emptyFile, openCsv, rereadCsv, type CsvFile } from './csv-records.js';
 import { growableFloat64, growableInt32, type Growable } from '../util/growable.js';
 
 /**
@@ -22,10 +25,24 @@ import { growableFloat64, growableInt32, type Growable } from '../util/growable.
  * print it. A query source carries its result's columns (asked of the database when the
  * join is planned) and the ordered statement the merge reads it with.
  */
-export type LabelSource = { readonly kind: 'csv'; readonly file: string };
+export type LabelSource = { readonly kind: 'csv' | 'parquet'; readonly file: string } | QueryLabelSource;
 
-/** Opens a source for reading. */
-export function openLabels(source: LabelSource): Promise<LabelReader> {
+export interface QueryLabelSource {
+  readonly kind: 'query';
+  /** The user's SELECT, as given. */
+  readonly sql: string;
+  /** Its result's columns, as the database describes them. */
+  readonly columns: readonly ColumnInfo[];
+  /** Every entity's key columns among them, in plan order: rows that share a time and these are ordered in Node. */
+  readonly keyColumns: readonly string[];
+  /** The statement the merge reads the labels with (sql/label-queries.ts). */
+  readonly statement: CompiledQuery;
+}
+
+/** Opens a source for reading; a query source reads through the join's own read-only database. */
+export function openLabels(source: LabelSource, db: Database): Promise<LabelReader> {
+  if (source.kind === 'query') return Promise.resolve(queryLabelReader(db, source));
+  if (source.kind === 'parquet') return openParquetLabels(source.file);
   return openCsvLabels(source.file);
 }
 
@@ -95,11 +112,11 @@ export async function openCsvLabels(file: string): Promise<LabelReader> {
     header = record.fields;
     break;
   }
-  if (header === undefined) throw badInput({ file, line: 1, message: 'the file is empty: expected a header row' });
+  if (header === undefined) throw emptyFile(csv.file);
   const width = header.length;
   let reads = 0;
   return {
-    name: file,
+    name: csv.file,
     header,
     replayable: csv.plain,
     records: () => csvLabelRecords(csv, width, reads++ === 0 ? csvRecords(csv) : rereadCsv(csv)),
@@ -119,8 +136,13 @@ async function* csvLabelRecords(csv: CsvFile, width: number, records: AsyncItera
 }
 
 /** Reads only the header, to know the input columns before anything else is planned. */
-export async function readLabelsHeader(file: string): Promise<string[]> {
-  return [...(await openCsvLabels(file)).header];
+export async function readLabelsHeader(file: string, format: 'csv' | 'parquet' = 'csv'): Promise<string[]> {
+  return [...(await (format === 'parquet' ? openParquetLabels(file) : openCsvLabels(file))).header];
+}
+
+/** A labels file's format, from its name as output formats are: `.parquet`, else CSV. */
+export function labelsFormat(file: string): 'csv' | 'parquet' {
+  return /\.parquet$/i.test(file) ? 'parquet' : 'csv';
 }
 
 /**

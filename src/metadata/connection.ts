@@ -4,16 +4,15 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Knex } from 'knex';
 import { SpellbookError } from '../errors.js';
 import type { Env } from './env.js';
-import type { ConnectionSpec, Metadata } from './types.js';
+import type { ConnectionConfig, ConnectionSpec, Metadata } from './types.js';
 import { redact } from '../util/redact.js';
 
 export { redact };
 
 /** The Knex clients spellbook ships drivers for; other spellings are aliases of these. */
-export type ClientName = 'better-sqlite3' | 'pg' | 'mysql2';
+export type ClientName = 'better-sqlite3' | 'pg' | 'mysql2' | 'trino';
 
 const CLIENT_ALIASES: Readonly<Record<string, ClientName>> = {
   'better-sqlite3': 'better-sqlite3',
@@ -23,9 +22,10 @@ const CLIENT_ALIASES: Readonly<Record<string, ClientName>> = {
   postgresql: 'pg',
   mysql2: 'mysql2',
   mysql: 'mysql2',
+  trino: 'trino',
 };
 
-const URL_FORMS = 'sqlite:PATH, a file path, postgres://… or mysql://…';
+const URL_FORMS = 'sqlite:PATH, a file path, postgres://…, mysql://… or trino://…';
 
 export interface ResolveConnectionOptions {
   /** The `--db` flag. */
@@ -82,6 +82,8 @@ export function connectionFromUrl(url: string, baseDir: string): ConnectionSpec 
     case 'mysql':
     case 'mariadb':
       return { config: { client: 'mysql2', connection: text }, readOnly: false, secrets: urlSecrets(text) };
+    case 'trino':
+      return { config: { client: 'trino', connection: text }, readOnly: false, secrets: urlSecrets(text) };
     default:
       return `expected ${URL_FORMS}, ${got}`;
   }
@@ -120,7 +122,7 @@ export function connectionFromMetadata(raw: unknown, metadataDir: string): Conne
     }
     config['useNullAsDefault'] ??= true;
   }
-  return { config: config as Knex.Config, readOnly, secrets: configSecrets(config) };
+  return { config: config as ConnectionConfig, readOnly, secrets: configSecrets(config) };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -194,7 +196,7 @@ function maskUrlPassword(url: string): string {
   return `${parts.before}${parts.user}:***${parts.after}`;
 }
 
-const URL_SCHEMES: Record<string, string> = { pg: 'postgres', mysql2: 'mysql' };
+const URL_SCHEMES: Record<string, string> = { pg: 'postgres', mysql2: 'mysql', trino: 'trino' };
 
 /**
  * A one-line description of where a connection goes, for messages and `--dry-run`:
@@ -209,6 +211,9 @@ export function describeConnection(spec: ConnectionSpec): string {
     text = `sqlite:${typeof filename === 'string' ? filename : '?'}`;
   } else if (typeof conn === 'string') {
     text = maskUrlPassword(conn);
+  } else if (client === 'trino' && isRecord(conn)) {
+    const path = [conn['catalog'], conn['schema']].filter((p) => typeof p === 'string').join('/');
+    text = `trino://${String(conn['user'] ?? '?')}@${String(conn['server'] ?? '?').replace(/^https?:\/\//, '')}/${path}`;
   } else if (isRecord(conn) && typeof conn['connectionString'] === 'string') {
     text = maskUrlPassword(conn['connectionString']);
   } else {

@@ -2,7 +2,6 @@
  * The typed model of a metadata file (SPEC §1). Nothing past the loader sees raw YAML:
  * defaults are applied, references are resolved to objects and durations to milliseconds.
  */
-import type { Knex } from 'knex';
 
 export type KeyType = 'string' | 'int';
 export type FeatureType = 'string' | 'int' | 'float' | 'bool' | 'timestamp' | 'date';
@@ -92,9 +91,20 @@ export interface Group {
   readonly features: readonly Feature[];
 }
 
-/** A Knex config after `${ENV}` interpolation, or a URL. `read_only` is spellbook's own key. */
+/**
+ * An engine's connection settings after `${ENV}` interpolation: `client` names the engine,
+ * the rest is the engine's own (a Knex config for the Knex-based engines; see
+ * src/db/trino/trino-connection.ts for Trino).
+ */
+export interface ConnectionConfig {
+  readonly client?: unknown;
+  readonly connection?: unknown;
+  readonly [key: string]: unknown;
+}
+
+/** Where the database is. `read_only` is spellbook's own key. */
 export interface ConnectionSpec {
-  readonly config: Knex.Config;
+  readonly config: ConnectionConfig;
   /** `connection.read_only: true`: `import` must refuse to write here. */
   readonly readOnly: boolean;
   /** Secret strings (passwords, URL credentials) to redact from every message. */

@@ -6,6 +6,7 @@
 import type { Database, Row } from '../db/dialect.js';
 import { SpellbookError } from '../errors.js';
 import type { ExportPlan } from '../plan/plan.js';
+import type { Feature } from '../metadata/types.js';
 import { RowDecoder } from './decode.js';
 import { compareKeys, type KeyTuple } from '../core/keys.js';
 import type { OutputRow } from '../core/rows.js';
@@ -37,6 +38,11 @@ async function advance(cursor: Cursor, groupName: string): Promise<void> {
   }
 }
 
+/** A feature's value where its read has no row: NULL, or 0 for a count over an empty window. */
+function emptyValue(f: Feature): Value {
+  return f.aggregate?.fn === 'count' ? 0 : null;
+}
+
 export async function* runExport(db: Database, plan: ExportPlan): AsyncGenerator<OutputRow<''>> {
   const cursors: Cursor[] = plan.groups.map((g) => ({
     iterator: db.driver.stream(g.query)[Symbol.asyncIterator](),
@@ -50,12 +56,16 @@ export async function* runExport(db: Database, plan: ExportPlan): AsyncGenerator
       let min: KeyTuple | undefined;
       for (const c of cursors) if (c.key !== undefined && (min === undefined || compareKeys(c.key, min) < 0)) min = c.key;
       if (min === undefined) break;
+      const keys = min.length;
       const values: Value[] = min.map((v, i) => normaliseValue(v, keyTypes[i]!));
       const moving: Promise<void>[] = [];
       cursors.forEach((c, gi) => {
         const here = c.key !== undefined && compareKeys(c.key, min!) === 0;
-        plan.groups[gi]!.features.forEach((f, fi) => values.push(here ? normaliseValue(c.values![fi], f.feature.type) : null));
-        if (here) moving.push(advance(c, plan.groups[gi]!.group.name));
+        const read = plan.groups[gi]!;
+        // Features go to their requested position; a key a read has no row for gets each
+        // feature's empty value (SPEC §7: an empty window counts 0).
+        read.features.forEach((f, fi) => (values[keys + read.outputs[fi]!] = here ? normaliseValue(c.values![fi], f.feature.type) : emptyValue(f.feature)));
+        if (here) moving.push(advance(c, read.group.name));
       });
       yield { prefix: '', values };
       emitted++;

@@ -4,18 +4,22 @@
  * Two strategies give the same answers: the streaming merge (as-of-merge.ts) over one
  * unordered scan per group, or the database computing each chunk of labels.
  */
-import type { Database } from '../db/dialect.js';
-import { openLabels, readLabels, type Labels } from '../io/labels.js';
+import type { CompiledQuery, Database } from '../db/dialect.js';
+import { LabelColumns, openLabels, readLabels, type Labels, type QueryLabelSource } from '../io/labels.js';
+import { QUERY_SOURCE, queryLabelRows } from '../io/label-query.js';
+import { JOINED_FEATURE } from '../sql/label-queries.js';
 import type { JoinPlan, GroupPlan } from '../plan/plan.js';
-import { joinChunkQuery, scanQuery } from '../sql/queries.js';
+import { withLabels } from '../sql/queries.js';
 import { AsOfMerge, LabelIndex } from './as-of-merge.js';
 import { ArrayRowDecoder } from './decode.js';
 import { FEATURE_ALIAS } from '../sql/group-columns.js';
 import type { OutputRow } from '../core/rows.js';
-import type { Value } from '../core/values.js';
+import { normaliseValue, type Value } from '../core/values.js';
+import type { FeatureType } from '../metadata/types.js';
 import { FeatureColumn } from './feature-column.js';
 import type { KeyDictionary } from '../core/key-dictionary.js';
-import { mergeGroups, type EntityIndex, type Winners } from './parallel-merge.js';
+import { mergeGroups, type EntityIndex, type LatestWinners, type Winners } from './parallel-merge.js';
+import { WindowMerge } from './window-merge.js';
 
 export interface JoinHooks<P> {
   readonly encodePrefix: (fields: readonly string[]) => P;
@@ -29,7 +33,11 @@ export interface JoinHooks<P> {
 const CHUNK_LABELS = 5_000;
 
 export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
-  const labels = await readLabels(await openLabels(plan.labels), {
+  if (plan.statement !== undefined && plan.labels.kind === 'query') {
+    yield* queryJoin(db, plan, plan.labels, plan.statement, hooks);
+    return;
+  }
+  const labels = await readLabels(await openLabels(plan.labels, db), {
     timestampColumn: plan.timestampColumn,
     timestampUnit: plan.timestampUnit,
     entities: plan.entities,
@@ -53,7 +61,7 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
     };
     winners = await mergeGroups(db, plan.groups, labels.count, entityOf, (g) => {
       const { dictionary, index } = entityOf(g);
-      return mergeGroup(db, g, dictionary, index, labels.count);
+      return g.operation === 'window' ? mergeWindows(db, g, dictionary, index, labels.count) : mergeGroup(db, g, dictionary, index, labels.count);
     });
   } else {
     for (const g of plan.groups) winners.push(await databaseGroup(db, g, labels));
@@ -61,7 +69,9 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
 
   hooks.onPhase?.('writing');
   let i = 0;
-  const columns = winners.flatMap((w) => w.columns.map((column) => ({ column, slotOfLabel: w.slotOfLabel })));
+  // In the order of the requested features, whichever read computes each.
+  const columns = new Array<{ column: Winners['columns'][number]; slotOfLabel: Int32Array }>(plan.features.length);
+  winners.forEach((w, r) => w.columns.forEach((column, f) => (columns[plan.groups[r]!.outputs[f]!] = { column, slotOfLabel: w.slotOfLabel })));
   for await (const prefix of labels.prefixes()) {
     const values: Value[] = new Array(columns.length);
     for (let c = 0; c < columns.length; c++) {
@@ -74,18 +84,40 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
   }
 }
 
+/**
+ * The database strategy over a labels query (SPEC §8): one statement computes every row,
+ * the labels never leave the database. Rows arrive in order with a bad label (a NULL time
+ * or key) first, so it is reported before any row is written; each row is checked with
+ * the merge's own rules and messages.
+ */
+async function* queryJoin<P>(db: Database, plan: JoinPlan, source: QueryLabelSource, statement: CompiledQuery, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
+  const check = new LabelColumns(QUERY_SOURCE, plan.inputColumns, plan);
+  // In the order of the requested features, whichever group computes each.
+  const features = new Array<{ alias: string; type: FeatureType }>(plan.features.length);
+  plan.groups.forEach((g, gi) => g.features.forEach((f, fi) => (features[g.outputs[fi]!] = { alias: JOINED_FEATURE(gi, fi), type: f.feature.type })));
+  hooks.onPhase?.('writing');
+  for await (const batch of queryLabelRows(db, source, statement)) {
+    for (const { record, row } of batch) {
+      check.time(record);
+      for (let e = 0; e < plan.entities.length; e++) check.key(record, e);
+      const values: Value[] = new Array(features.length);
+      for (let f = 0; f < features.length; f++) values[f] = normaliseValue(row[features[f]!.alias], features[f]!.type);
+      yield { prefix: hooks.encodePrefix(record.fields), values };
+    }
+  }
+}
+
 function featureColumns(g: GroupPlan, size: number): FeatureColumn[] {
   return g.features.map((f) => new FeatureColumn(f.feature.type, size));
 }
 
 /** One group's winners by the streaming merge: one scan of its rows against the labels' index. */
-export async function mergeGroup(db: Database, g: GroupPlan, dictionary: KeyDictionary, index: LabelIndex, labelCount: number): Promise<Winners> {
+export async function mergeGroup(db: Database, g: GroupPlan, dictionary: KeyDictionary, index: LabelIndex, labelCount: number): Promise<LatestWinners> {
   const merge = new AsOfMerge(index, g.rules);
   const decoder = new ArrayRowDecoder(g.group, g.features.length);
   const columns = featureColumns(g, labelCount);
   const positions = decoder.featurePositions;
-  const query = scanQuery(db.dialect, g.group, g.features.map((f) => f.feature));
-  for await (const batch of db.driver.arrayBatches(query)) {
+  for await (const batch of db.driver.arrayBatches(g.query)) {
     for (const row of batch) {
       const key = decoder.keyNumber(row, dictionary);
       if (key < 0) continue;
@@ -100,9 +132,32 @@ export async function mergeGroup(db: Database, g: GroupPlan, dictionary: KeyDict
   return { slotOfLabel: merge.resolve(), columns };
 }
 
+/** Aggregates over windows (SPEC §7) from the same unordered scan: see window-merge.ts. */
+async function mergeWindows(db: Database, g: GroupPlan, dictionary: KeyDictionary, index: LabelIndex, labelCount: number): Promise<Winners> {
+  const merge = new WindowMerge(index, g.features.map((f) => f.feature), g.rules);
+  const decoder = new ArrayRowDecoder(g.group, g.features.length);
+  const positions = decoder.featurePositions;
+  let row: readonly unknown[] = [];
+  const value = (f: number): unknown => row[positions[f]!];
+  for await (const batch of db.driver.arrayBatches(g.query)) {
+    for (row of batch) {
+      const key = decoder.keyNumber(row, dictionary);
+      if (key < 0) continue;
+      const event = decoder.event(row);
+      if (event !== event) continue; // a NULL event time never counts
+      merge.offer(key, event, decoder.created(row), value);
+    }
+  }
+  // The merge answers by label position in the index; a label's slot is its position.
+  const slotOfLabel = new Int32Array(labelCount);
+  index.order.forEach((label, position) => (slotOfLabel[label] = position));
+  return { slotOfLabel, columns: merge.finish() };
+}
+
 async function databaseGroup(db: Database, g: GroupPlan, labels: Labels<unknown>): Promise<Winners> {
   const { dictionary, keyOfLabel } = labels.entities.get(g.group.entity.name)!;
-  // Here a label's slot is the label itself.
+  // Here a label's slot is the label itself. Every label has a row from a window read
+  // (count 0 for an empty window); from a latest read only labels with a visible row do.
   const slotOfLabel = new Int32Array(labels.count).fill(-1);
   const columns = featureColumns(g, labels.count);
   const aliases = g.features.map((_, i) => FEATURE_ALIAS(i));
@@ -110,8 +165,7 @@ async function databaseGroup(db: Database, g: GroupPlan, labels: Labels<unknown>
     const end = Math.min(labels.count, start + CHUNK_LABELS);
     const rows: unknown[][] = [];
     for (let i = start; i < end; i++) rows.push([i, labels.times[i], ...dictionary.keys[keyOfLabel[i]!]!]);
-    const query = joinChunkQuery(db.dialect, g.group, g.features.map((f) => f.feature), g.rules, { json: JSON.stringify(rows) });
-    for await (const row of db.driver.stream(query)) {
+    for await (const row of db.driver.stream(withLabels(g.query, g.labelsParameter!, JSON.stringify(rows)))) {
       const label = Number(row['__i']);
       slotOfLabel[label] = label;
       columns.forEach((column, f) => column.set(label, row[aliases[f]!]));

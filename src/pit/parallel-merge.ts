@@ -22,6 +22,7 @@ import type { GroupPlan } from '../plan/plan.js';
 import type { KeyDictionary } from '../core/key-dictionary.js';
 import type { LabelIndex } from './as-of-merge.js';
 import { FeatureColumn, type FeatureColumnState } from './feature-column.js';
+import type { Value } from '../core/values.js';
 
 export interface WorkerInput {
   readonly spec: ConnectionSpec;
@@ -36,9 +37,17 @@ export interface WorkerOutput {
   readonly error?: { code?: ErrorCode; message: string; details?: string[] };
 }
 
-/** A group's answer: for each label, the slot of its winning row (-1: none), and the winners' feature values by slot. */
+/**
+ * A read's answer: for each label, its slot (-1: no visible row), and the features'
+ * values by slot. A slot is a winning row's for latest values, a label's for aggregates.
+ */
 export interface Winners {
   readonly slotOfLabel: Int32Array;
+  readonly columns: readonly { get(slot: number): Value }[];
+}
+
+/** The answer of a latest-value read, whose typed columns can move between threads. */
+export interface LatestWinners extends Winners {
   readonly columns: readonly FeatureColumn[];
 }
 
@@ -63,14 +72,19 @@ export async function mergeGroups(
   entityOf: (g: GroupPlan) => EntityIndex,
   mergeHere: (g: GroupPlan) => Promise<Winners>,
 ): Promise<Winners[]> {
-  const lanes = Math.min(groups.length, availableParallelism());
+  // Aggregate (window) reads stay on the main thread; latest-value reads can move.
+  const movable = groups.filter((g) => g.operation !== 'window').length;
+  const lanes = Math.min(movable, availableParallelism());
   if (lanes < 2 || db.reopen === undefined || !fileURLToPath(WORKER).endsWith('.js')) {
     const out: Winners[] = [];
     for (const g of groups) out.push(await mergeHere(g));
     return out;
   }
-  // Lane l takes groups l, l + lanes, …: the main thread keeps lane 0.
-  const laneOf = (i: number) => i % lanes;
+  // Movable groups are dealt to lanes in turn (lane 0 is the main thread); the others stay in lane 0.
+  const lane: number[] = [];
+  let dealt = 0;
+  for (const g of groups) lane.push(g.operation === 'window' ? 0 : dealt++ % lanes);
+  const laneOf = (i: number) => lane[i]!;
   const results: Winners[] = new Array(groups.length);
   const workers: Worker[] = [];
   const inWorkers = Array.from({ length: lanes - 1 }, (_, w) => {
@@ -101,7 +115,7 @@ function runWorker(
   labelCount: number,
   entityOf: (g: GroupPlan) => EntityIndex,
   started: Worker[],
-): Promise<Winners[]> {
+): Promise<LatestWinners[]> {
   const entities: WorkerInput['entities'] = {};
   for (const g of groups) {
     const { dictionary, index } = entityOf(g);

@@ -3,7 +3,7 @@
  * names the output columns (SPEC §4: feature names, or `group.feature` with --full-names;
  * collisions are an error unless --full-names).
  */
-import { SpellbookError } from '../errors.js';
+import { OptionError, SpellbookError } from '../errors.js';
 import type { Feature, Group, Metadata } from '../metadata/types.js';
 import { suggest } from '../util/suggest.js';
 
@@ -24,7 +24,7 @@ export function resolveFeatures(
   options: { fullNames: boolean; reservedColumns?: readonly string[] },
 ): SelectedFeature[] {
   const names = splitFeatureArgs(args);
-  if (names.length === 0) throw new SpellbookError('USAGE', 'no features requested: pass --feature group.feature[,…]');
+  if (names.length === 0) throw new OptionError('features', 'USAGE', 'no features requested: pass {option}', ' group.feature[,…]');
   const byFull = new Map(md.groups.flatMap((g) => g.features.map((f) => [f.fullName, { feature: f, group: g }] as const)));
   const selected: { feature: Feature; group: Group }[] = [];
   for (const name of names) {
@@ -32,7 +32,7 @@ export function resolveFeatures(
       const group = md.groups.find((g) => g.name === name.slice(0, -2));
       if (!group) {
         const hint = suggest(name.slice(0, -2), md.groups.map((g) => g.name));
-        throw new SpellbookError('NOT_FOUND', `unknown group "${name.slice(0, -2)}" in --feature ${name}${hint}`);
+        throw new OptionError('features', 'NOT_FOUND', `unknown group "${name.slice(0, -2)}" in {option} ${name}${hint}`);
       }
       selected.push(...group.features.map((feature) => ({ feature, group })));
       continue;
@@ -59,15 +59,16 @@ export function resolveFeatures(
   const reserved = new Set(options.reservedColumns ?? []);
   for (const r of result) {
     if (reserved.has(r.column)) {
-      const fix = options.fullNames ? 'rename that input column' : 'use --full-names';
-      throw new SpellbookError('USAGE', `feature "${r.feature.fullName}" would be named "${r.column}", which is already a column of the input; ${fix}`);
+      const clash = `feature "${r.feature.fullName}" would be named "${r.column}", which is already a column of the input`;
+      if (options.fullNames) throw new SpellbookError('USAGE', `${clash}; rename that input column`);
+      throw new OptionError('fullNames', 'USAGE', `${clash}; use {option}`);
     }
   }
   if (!options.fullNames) {
     const owners = new Map<string, string>();
     for (const r of result) {
       const other = owners.get(r.column);
-      if (other) throw new SpellbookError('USAGE', `features "${other}" and "${r.feature.fullName}" would both be named "${r.column}"; use --full-names`);
+      if (other) throw new OptionError('fullNames', 'USAGE', `features "${other}" and "${r.feature.fullName}" would both be named "${r.column}"; use {option}`);
       owners.set(r.column, r.feature.fullName);
     }
   }
@@ -83,4 +84,35 @@ export function byGroup(selected: readonly SelectedFeature[]): { group: Group; f
     out.set(s.group.name, entry);
   }
   return [...out.values()];
+}
+
+/**
+ * How a read computes its features: the latest visible row's values (SPEC §2), or
+ * aggregates over windows ending at the label's or snapshot's time (SPEC §7).
+ */
+export type Operation = 'latest' | 'window';
+
+/** One read of a group: the features it computes, all of one operation, and where each goes in the output. */
+export interface Read {
+  readonly group: Group;
+  readonly operation: Operation;
+  readonly features: SelectedFeature[];
+  /** For each feature, its position among the requested features (the output order). */
+  readonly outputs: number[];
+}
+
+/**
+ * The selected features as reads: per group in order of first request, its latest-value
+ * features, then its aggregates. A group with both kinds is read twice, because the
+ * two operations want different rows (the latest one, against every row of a window).
+ */
+export function byRead(selected: readonly SelectedFeature[]): Read[] {
+  const out = new Map<string, Read>();
+  selected.forEach((s, position) => {
+    for (const operation of ['latest', 'window'] as const) out.set(`${s.group.name}\0${operation}`, out.get(`${s.group.name}\0${operation}`) ?? { group: s.group, operation, features: [], outputs: [] });
+    const read = out.get(`${s.group.name}\0${s.feature.aggregate ? 'window' : 'latest'}`)!;
+    read.features.push(s);
+    read.outputs.push(position);
+  });
+  return [...out.values()].filter((r) => r.features.length > 0);
 }

@@ -3,29 +3,42 @@
  * features, the per-group time rules, the strategy and the SQL each group will run.
  * `--dry-run` prints it; the executors in src/pit/ run it.
  */
-import type { CompiledQuery, SqlDialect } from '../db/dialect.js';
-import { SpellbookError } from '../errors.js';
-import type { Entity, Group, Metadata } from '../metadata/types.js';
+import type { ColumnInfo, CompiledQuery, SqlDialect } from '../db/dialect.js';
+import { OptionError, SpellbookError } from '../errors.js';
+import type { Entity, Feature, Group, Metadata } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
 import { normaliseKeyValue } from '../core/keys.js';
 import { joinChunkQuery, latestQuery, scanQuery } from '../sql/queries.js';
+import { labelsJoinQuery, labelsQuery, type LabelQuerySpec } from '../sql/label-queries.js';
 import { formatDuration } from '../time/duration.js';
-import { byGroup, resolveFeatures, type SelectedFeature } from './features.js';
+import { byRead, resolveFeatures, type Operation, type SelectedFeature } from './features.js';
+import { windowExportQuery, windowJoinChunkQuery } from '../sql/aggregate.js';
 import type { TimeRules } from '../core/visibility.js';
-import type { LabelSource } from '../io/labels.js';
+import { LabelColumns, type LabelSource } from '../io/labels.js';
+import { QUERY_SOURCE } from '../io/label-query.js';
 import { suggest } from '../util/suggest.js';
 
 export type Strategy = 'merge' | 'database';
 export type StrategyChoice = Strategy | 'auto';
 export const STRATEGIES: readonly StrategyChoice[] = ['auto', 'database', 'merge'];
 
+/**
+ * One read of a group: its features of one operation (latest value or window aggregates)
+ * and the exact statement that computes them. A group with both kinds of features has
+ * two reads. The executors run `query` as it is here; nothing rebuilds it.
+ */
 export interface GroupPlan {
   readonly group: Group;
-  /** The requested features of this group, in request order. */
+  readonly operation: Operation;
+  /** The requested features of this read, in request order. */
   readonly features: readonly SelectedFeature[];
+  /** For each feature, its position among the plan's features (the output columns' order). */
+  readonly outputs: readonly number[];
+  /** SPEC §2 rules; for a window read the ttl is absent (SPEC §7: a window is its own bound). */
   readonly rules: TimeRules;
-  /** The statement the group runs (for a database join, one per chunk of labels; the JSON is a placeholder). */
+  /** The statement the read runs. For a database join it runs once per chunk of labels, with the chunk's JSON at `labelsParameter`. */
   readonly query: CompiledQuery;
+  readonly labelsParameter?: number;
 }
 
 export interface CommonRequest {
@@ -58,7 +71,10 @@ export interface ExportPlan {
 }
 
 export interface JoinRequest extends CommonRequest {
-  readonly inputFile: string;
+  /** The labels CSV file; or, instead, */
+  readonly inputFile?: string;
+  /** one SELECT on the features' database whose rows are the labels (SPEC §8). */
+  readonly inputQuery?: string;
   readonly timestampColumn?: string;
   readonly timestampUnit?: 's' | 'ms';
   /** `--entity-column ENTITY=COLUMN[,COLUMN…]` */
@@ -80,31 +96,35 @@ export interface JoinPlan {
   readonly features: readonly SelectedFeature[];
   readonly groups: readonly GroupPlan[];
   readonly columns: readonly string[];
+  /**
+   * Labels from a query with the database strategy: the whole join as one statement, the
+   * query inside it (each group's `query` is this statement too).
+   */
+  readonly statement?: CompiledQuery;
 }
 
-function timeRules(group: Group, request: CommonRequest): TimeRules {
+/** The labels as planning sees them: a file's header, or a query and its result's columns. */
+export type LabelInput =
+  | { readonly kind: 'csv' | 'parquet'; readonly file: string; readonly header: readonly string[] }
+  | { readonly kind: 'query'; readonly sql: string; readonly columns: readonly ColumnInfo[] };
+
+function timeRules(group: Group, operation: Operation, request: CommonRequest): TimeRules {
   const override = request.ttl?.[group.name];
-  return { ttlMs: group.eventTime ? (override ?? group.ttlMs) : undefined, knownAt: request.knownAt === true };
-}
-
-/** Until the executors compute windows (issue 11, in progress), an aggregate must not pass as a latest value. */
-function refuseAggregates(features: readonly SelectedFeature[]): void {
-  const f = features.find((x) => x.feature.aggregate);
-  if (f) throw new SpellbookError('USAGE', `feature "${f.feature.fullName}" is a windowed aggregate, which export and join do not compute yet`);
+  const ttlMs = group.eventTime && operation === 'latest' ? (override ?? group.ttlMs) : undefined;
+  return { ttlMs, knownAt: request.knownAt === true };
 }
 
 function checkTtlOverrides(md: Metadata, request: CommonRequest): void {
   for (const name of Object.keys(request.ttl ?? {})) {
     const group = md.groups.find((g) => g.name === name);
-    if (!group) throw new SpellbookError('NOT_FOUND', `--ttl names unknown group "${name}"${suggest(name, md.groups.map((g) => g.name))}`);
-    if (!group.eventTime) throw new SpellbookError('USAGE', `--ttl ${name}=…: group ${name} has no event_time, so a ttl does not apply`);
+    if (!group) throw new OptionError('ttl', 'NOT_FOUND', `{option} names unknown group "${name}"${suggest(name, md.groups.map((g) => g.name))}`);
+    if (!group.eventTime) throw new OptionError('ttl', 'USAGE', `{option} ${name}=…: group ${name} has no event_time, so a ttl does not apply`);
   }
 }
 
 export function planExport(md: Metadata, dialect: SqlDialect, request: ExportRequest): ExportPlan {
   checkTtlOverrides(md, request);
   const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true });
-  refuseAggregates(features);
   const entities = [...new Set(features.map((f) => f.group.entity))];
   if (entities.length > 1) {
     const list = entities.map((e) => `${e.name} (${features.filter((f) => f.group.entity === e).map((f) => f.group.name).filter((v, i, a) => a.indexOf(v) === i).join(', ')})`);
@@ -116,11 +136,16 @@ export function planExport(md: Metadata, dialect: SqlDialect, request: ExportReq
   const keys = request.keys?.map((k) => parseKey(entity, k));
   const snapshot = request.snapshot ?? Date.now();
   if (request.limit !== undefined && (!Number.isInteger(request.limit) || request.limit < 0)) {
-    throw new SpellbookError('USAGE', `--limit must be a whole number, got ${request.limit}`);
+    throw new OptionError('limit', 'USAGE', `{option} must be a whole number, got ${request.limit}`);
   }
-  const groups = byGroup(features).map(({ group, features: fs }) => {
-    const rules = timeRules(group, request);
-    return { group, features: fs, rules, query: latestQuery(dialect, group, fs.map((f) => f.feature), snapshot, rules, keys) };
+  const groups = byRead(features).map(({ group, operation, features: fs, outputs }): GroupPlan => {
+    const rules = timeRules(group, operation, request);
+    const feats = fs.map((f) => f.feature);
+    const query =
+      operation === 'window'
+        ? windowExportQuery(dialect, group, feats, snapshot, rules.knownAt, keys)
+        : latestQuery(dialect, group, feats, snapshot, rules, keys);
+    return { group, operation, features: fs, outputs, rules, query };
   });
   return { kind: 'export', entity, snapshot, knownAt: request.knownAt === true, keys, limit: request.limit, features, groups, columns };
 }
@@ -128,48 +153,84 @@ export function planExport(md: Metadata, dialect: SqlDialect, request: ExportReq
 /** `--key` text to a typed key tuple. */
 function parseKey(entity: Entity, parts: readonly string[]): KeyTuple {
   if (parts.length !== entity.keyColumns.length) {
-    throw new SpellbookError('USAGE', `--key ${parts.join(',')}: entity ${entity.name} has ${entity.keyColumns.length} key column(s) (${entity.keyColumns.join(', ')})`);
+    throw new OptionError('keys', 'USAGE', `{option} ${parts.join(',')}: entity ${entity.name} has ${entity.keyColumns.length} key column(s) (${entity.keyColumns.join(', ')})`);
   }
   return parts.map((p, i) => {
     const v = normaliseKeyValue(p, entity.keyTypes[i]!);
-    if (v === undefined || p === '') throw new SpellbookError('USAGE', `--key ${parts.join(',')}: ${JSON.stringify(p)} is not a valid ${entity.keyTypes[i]} for ${entity.keyColumns[i]}`);
+    if (v === undefined || p === '') throw new OptionError('keys', 'USAGE', `{option} ${parts.join(',')}: ${JSON.stringify(p)} is not a valid ${entity.keyTypes[i]} for ${entity.keyColumns[i]}`);
     return v;
   });
 }
 
-export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest, inputColumns: readonly string[], facts?: StrategyFacts): JoinPlan {
+export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest, input: LabelInput, facts?: StrategyFacts): JoinPlan {
   checkTtlOverrides(md, request);
+  const inputColumns = input.kind === 'query' ? input.columns.map((c) => c.name) : input.header;
   const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true, reservedColumns: inputColumns });
-  refuseAggregates(features);
   const entityList = [...new Set(features.map((f) => f.group.entity))];
   for (const name of Object.keys(request.entityColumns ?? {})) {
     const e = md.entities.find((x) => x.name === name);
-    if (!e) throw new SpellbookError('NOT_FOUND', `--entity-column names unknown entity "${name}"${suggest(name, md.entities.map((x) => x.name))}`);
+    if (!e) throw new OptionError('entityColumns', 'NOT_FOUND', `{option} names unknown entity "${name}"${suggest(name, md.entities.map((x) => x.name))}`);
     if (request.entityColumns![name]!.length !== e.keyColumns.length) {
-      throw new SpellbookError('USAGE', `--entity-column ${name}=…: entity ${name} has ${e.keyColumns.length} key column(s) (${e.keyColumns.join(', ')}); give as many, comma-separated`);
+      throw new OptionError('entityColumns', 'USAGE', `{option} ${name}=…: entity ${name} has ${e.keyColumns.length} key column(s) (${e.keyColumns.join(', ')}); give as many`, ', comma-separated');
     }
   }
   const entities = entityList.map((entity) => ({ entity, columns: request.entityColumns?.[entity.name] ?? entity.keyColumns }));
-  const strategy = chooseStrategy(request.strategy ?? 'auto', facts);
-  const groups = byGroup(features).map(({ group, features: fs }) => {
-    const rules = timeRules(group, request);
-    const feats = fs.map((f) => f.feature);
-    const query = strategy.strategy === 'merge' ? scanQuery(dialect, group, feats) : joinChunkQuery(dialect, group, feats, rules, { json: '[]' });
-    return { group, features: fs, rules, query };
-  });
-  return {
-    kind: 'join',
-    labels: { kind: 'csv', file: request.inputFile },
-    timestampColumn: request.timestampColumn ?? 'event_timestamp',
+  const timestampColumn = request.timestampColumn ?? 'event_timestamp';
+  let strategy = chooseStrategy(request.strategy ?? 'auto', facts);
+  const hasWindows = features.some((f) => f.feature.aggregate);
+  // The one-statement join of a labels query ranks latest rows only; aggregates over a
+  // labels query are computed by the merge.
+  if (input.kind === 'query' && hasWindows && strategy.strategy === 'database') {
+    if (request.strategy === 'database') {
+      throw new SpellbookError('USAGE', '--strategy database with --input-query computes latest values only; windowed aggregates over a labels query need --strategy merge (or auto)');
+    }
+    strategy = { strategy: 'merge', strategyReason: 'auto: windowed aggregates over a labels query are computed by the merge' };
+  }
+  const groups = byRead(features).map(({ group, operation, features: fs, outputs }) => ({ group, operation, features: fs, outputs, rules: timeRules(group, operation, request) }));
+  const common = {
+    kind: 'join' as const,
+    timestampColumn,
     timestampUnit: request.timestampUnit,
     knownAt: request.knownAt === true,
     ...strategy,
     inputColumns,
     entities,
     features,
-    groups,
     columns: [...inputColumns, ...features.map((f) => f.column)],
   };
+  if (input.kind !== 'query') {
+    const planned = groups.map((g): GroupPlan => {
+      const feats = g.features.map((f) => f.feature);
+      if (strategy.strategy === 'merge') return { ...g, query: scanQuery(dialect, g.group, feats) };
+      const { labelsParameter, ...query } =
+        g.operation === 'window' ? windowJoinChunkQuery(dialect, g.group, feats, g.rules.knownAt) : joinChunkQuery(dialect, g.group, feats, g.rules);
+      return { ...g, query, labelsParameter };
+    });
+    return { ...common, labels: { kind: input.kind, file: input.file }, groups: planned };
+  }
+  // A query's columns are known now: a missing timestamp or key column is reported before anything runs.
+  new LabelColumns(QUERY_SOURCE, inputColumns, { timestampColumn, timestampUnit: request.timestampUnit, entities });
+  const spec: LabelQuerySpec = {
+    sql: input.sql,
+    timestampColumn,
+    timestampUnit: request.timestampUnit,
+    keys: entities.flatMap(({ entity, columns }) => columns.map((column, i) => ({ column, type: entity.keyTypes[i]! }))),
+  };
+  const labels = { kind: 'query' as const, sql: input.sql, columns: input.columns, keyColumns: spec.keys.map((k) => k.column), statement: labelsQuery(dialect, spec) };
+  if (strategy.strategy === 'merge') {
+    return { ...common, labels, groups: groups.map((g) => ({ ...g, query: scanQuery(dialect, g.group, g.features.map((f) => f.feature)) })) };
+  }
+  const statement = labelsJoinQuery(
+    dialect,
+    spec,
+    groups.map((g) => ({
+      group: g.group,
+      features: g.features.map((f) => f.feature),
+      rules: g.rules,
+      labelKeys: entities.find((e) => e.entity === g.group.entity)!.columns,
+    })),
+  );
+  return { ...common, labels, statement, groups: groups.map((g) => ({ ...g, query: statement })) };
 }
 
 /** Above this many labels the merge wins on every engine we measured (docs/benchmarks.md). */
@@ -177,8 +238,8 @@ export const DATABASE_JOIN_MAX_LABELS = 10_000;
 
 /** What `auto` decides on: gathered from the labels file and the catalog. */
 export interface StrategyFacts {
-  /** Label rows (at most an over-estimate: blank lines and multi-line fields count). */
-  readonly labelCount: number;
+  /** Label rows (at most an over-estimate: blank lines and multi-line fields count); undefined for a labels query, never run to count it. */
+  readonly labelCount?: number;
   /** The engine joins unindexed tables by hash (SqlDialect.hashJoins). */
   readonly hashJoins: boolean;
   /** Per group: its table has an index led by the group's first key column (false for query sources). */
@@ -197,6 +258,14 @@ export function chooseStrategy(choice: StrategyChoice, facts?: StrategyFacts): {
   if (choice === 'merge') return { strategy: 'merge', strategyReason: 'chosen with --strategy merge' };
   if (choice === 'database') return { strategy: 'database', strategyReason: 'chosen with --strategy database' };
   if (!facts) return { strategy: 'merge', strategyReason: 'auto: one scan per group merged in spellbook' };
+  if (facts.labelCount === undefined) {
+    // A labels query stays in the database with this strategy: no upload, one statement.
+    if (facts.hashJoins) return { strategy: 'database', strategyReason: 'auto: labels from a query, hash-joined in the database where they are' };
+    if (facts.indexed.length > 0 && facts.indexed.every(Boolean)) {
+      return { strategy: 'database', strategyReason: "auto: labels from a query, every group's table indexed on its key" };
+    }
+    return { strategy: 'merge', strategyReason: 'auto: a group has no index on its key, and this engine would scan it once per label' };
+  }
   if (facts.labelCount > DATABASE_JOIN_MAX_LABELS) {
     return { strategy: 'merge', strategyReason: `auto: more than ${DATABASE_JOIN_MAX_LABELS.toLocaleString('en-US')} labels, one scan per group beats per-label lookups` };
   }
@@ -207,15 +276,26 @@ export function chooseStrategy(choice: StrategyChoice, facts?: StrategyFacts): {
   return { strategy: 'merge', strategyReason: 'auto: a group has no index on its key, and this engine would scan it once per label' };
 }
 
+/** `txn.amount_sum_30d = sum(amount) over 30d`: the operation in words. */
+function describeAggregate(f: Feature): string {
+  const a = f.aggregate!;
+  return `${f.fullName} = ${a.fn}(${a.countsRows ? '*' : f.column}) over ${formatDuration(a.windowMs)}`;
+}
+
 /** Plain data for --dry-run and --json: names and SQL, no objects. */
 export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknown> {
+  // A database join over a labels query is one statement, printed once for the plan.
+  const oneStatement = plan.kind === 'join' && plan.statement !== undefined;
   const groups = plan.groups.map((g) => ({
     group: g.group.name,
     entity: g.group.entity.name,
+    operation: g.operation === 'window' ? 'aggregates over windows' : 'latest value',
     features: g.features.map((f) => f.feature.fullName),
+    ...(g.operation === 'window' ? { aggregates: g.features.map((f) => describeAggregate(f.feature)) } : {}),
     ttl: g.rules.ttlMs === undefined ? null : formatDuration(g.rules.ttlMs),
-    sql: g.query.sql,
-    parameters: plan.kind === 'join' ? g.query.parameters.map(() => '<from labels>') : g.query.parameters,
+    ...(oneStatement
+      ? {}
+      : { sql: g.query.sql, parameters: plan.kind === 'join' ? g.query.parameters.map(() => '<from labels>') : g.query.parameters }),
   }));
   if (plan.kind === 'export') {
     return {
@@ -231,7 +311,7 @@ export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknow
   }
   return {
     command: 'join',
-    input_file: plan.labels.file,
+    ...(plan.labels.kind === 'query' ? { input_query: plan.labels.sql } : { input_file: plan.labels.file }),
     timestamp_column: plan.timestampColumn,
     ...(plan.timestampUnit ? { timestamp_unit: plan.timestampUnit } : {}),
     known_at: plan.knownAt,
@@ -240,5 +320,6 @@ export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknow
     entities: plan.entities.map((e) => ({ entity: e.entity.name, label_columns: e.columns })),
     columns: plan.columns,
     groups,
+    ...(plan.statement ? { sql: plan.statement.sql } : plan.labels.kind === 'query' ? { labels_sql: plan.labels.statement.sql } : {}),
   };
 }

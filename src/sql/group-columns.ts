@@ -4,7 +4,7 @@
  * filter, rank and join on those aliases only, so each time expression is written once.
  */
 import type { SqlDialect, TimeComparison } from '../db/dialect.js';
-import type { Feature, Group, KeyType } from '../metadata/types.js';
+import { storedColumn, type Feature, type Group, type KeyType } from '../metadata/types.js';
 
 export const KEY_ALIAS = (i: number) => `__k${i}`;
 export const FEATURE_ALIAS = (i: number) => `__f${i}`;
@@ -65,8 +65,10 @@ export class GroupColumns {
     if (e) items.push(`${this.dialect.epochMs(this.ref(e.column), e.unit)} AS ${q(EVENT_ALIAS)}`);
     if (e && this.group.createdTime !== undefined) items.push(`${this.dialect.epochMs(this.ref(this.group.createdTime), e?.unit)} AS ${q(CREATED_ALIAS)}`);
     this.features.forEach((f, i) => {
-      const col = this.ref(f.column);
-      items.push(`${f.type === 'timestamp' ? this.dialect.epochMs(col) : col} AS ${q(FEATURE_ALIAS(i))}`);
+      // A count of rows reads no column: a constant that is never NULL stands in for it.
+      const stored = storedColumn(f);
+      const col = stored ? this.ref(stored.column) : '1';
+      items.push(`${stored && f.type === 'timestamp' ? this.dialect.epochMs(col) : col} AS ${q(FEATURE_ALIAS(i))}`);
     });
     return items.join(', ');
   }
@@ -110,11 +112,11 @@ export class AliasedColumns {
   }
 
   /**
-   * SPEC §2 visibility at an instant. `at()` yields the instant's SQL each time it is used
-   * (a fresh placeholder, or a column); `notBefore()` is `at - ttl`, computed by the caller
-   * so PostgreSQL never has to infer the type of arithmetic on an untyped parameter.
-   * Both are called in the order they appear in the text: positional placeholders (`?`)
-   * bind in that order.
+   * SPEC §2 visibility at an instant. `at()` yields the instant's SQL (a parameter
+   * fragment, or a column); `notBefore()` is `at - ttl`, computed by the caller so
+   * PostgreSQL never has to infer the type of arithmetic on an untyped parameter. A
+   * parameter carries its value in the fragment (builder.ts), so the order of the calls
+   * cannot misbind anything.
    */
   visibleAt(at: () => string, notBefore: (() => string) | undefined, knownAt: boolean): string[] {
     if (!this.group.eventTime) return [];
@@ -132,8 +134,8 @@ export class AliasedColumns {
 /**
  * `a = b` for a key column: the native comparison, which an index on the key can serve,
  * plus, where the dialect's exact form differs, the byte-for-byte one that rules out
- * collation matches such as 'abc' = 'ABC' on MariaDB. `b()` is called once per use, in
- * text order, so a positional placeholder is bound for each.
+ * collation matches such as 'abc' = 'ABC' on MariaDB. `b()` gives the other side: a
+ * column, or a parameter fragment that binds its value wherever it is used.
  */
 export function keyEquality(dialect: SqlDialect, a: string, b: () => string, type: KeyType): string[] {
   const native = `${a} = ${b()}`;

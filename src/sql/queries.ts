@@ -18,9 +18,10 @@ export interface TimeParams {
   readonly knownAt: boolean;
 }
 
-const SRC = 'src';
+export const SRC = 'src';
 
-function innerSelect(dialect: SqlDialect, group: Group, features: readonly Feature[], where: readonly string[] = []): string {
+/** A group's rows under the fixed aliases of GroupColumns, from its source aliased `src`. */
+export function innerSelect(dialect: SqlDialect, group: Group, features: readonly Feature[], where: readonly string[] = []): string {
   const cols = new GroupColumns(dialect, group, features, SRC);
   const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
   return `SELECT ${cols.selectList()} FROM ${sourceSql(dialect, group.source, SRC)}${filter}`;
@@ -72,7 +73,7 @@ export function latestQuery(
 }
 
 /** `--key` restriction on the source's own columns, so an index on the key can serve it. */
-function keyFilter(b: SqlBuilder, cols: GroupColumns, keys: readonly KeyTuple[]): string {
+export function keyFilter(b: SqlBuilder, cols: GroupColumns, keys: readonly KeyTuple[]): string {
   if (keys.length === 0) return '1 = 0';
   const types = cols.group.entity.keyTypes;
   const one = (key: KeyTuple) =>
@@ -83,17 +84,15 @@ function keyFilter(b: SqlBuilder, cols: GroupColumns, keys: readonly KeyTuple[])
   return `(${keys.map((k) => `(${one(k)})`).join(' OR ')})`;
 }
 
-/** Labels sent to the database: label number, time (epoch ms) and key values, one row each. */
-export interface LabelChunk {
-  /** JSON text of `[[labelNumber, timeMs, key0, key1, …], …]`. */
-  readonly json: string;
-}
-
-/** The winning row per label of a chunk; labels with no visible row are absent from the result. */
-export function joinChunkQuery(dialect: SqlDialect, group: Group, features: readonly Feature[], time: TimeParams, chunk: LabelChunk): CompiledQuery {
+/**
+ * The winning row per label of a chunk of labels, sent as one JSON parameter
+ * (`[[labelNumber, timeMs, key0, …], …]`) at `labelsParameter`; labels with no visible
+ * row are absent from the result.
+ */
+export function joinChunkQuery(dialect: SqlDialect, group: Group, features: readonly Feature[], time: TimeParams): ChunkQuery {
   const b = new SqlBuilder(dialect);
   const l = (name: string) => `${b.id('l')}.${b.id(name)}`;
-  const labels = dialect.jsonRows(b.bind(chunk.json), 'l', [
+  const labels = dialect.jsonRows(b.bind('[]'), 'l', [
     { name: '__i', type: 'int' },
     { name: '__t', type: 'float' },
     ...group.entity.keyTypes.map((type, i) => ({ name: KEY_ALIAS(i), type })),
@@ -106,10 +105,23 @@ export function joinChunkQuery(dialect: SqlDialect, group: Group, features: read
   const order = t.priorityOrder();
   const window = `ROW_NUMBER() OVER (PARTITION BY ${l('__i')}${order ? ` ORDER BY ${order}` : ''})`;
   const w = new AliasedColumns(dialect, group, 'w');
-  return b.compile(
+  const query = b.compile(
     `SELECT * FROM (SELECT ${l('__i')} AS ${b.id('__i')}, ${b.id('t')}.*, ${window} AS ${b.id('__rn')}` +
       ` FROM ${labels} JOIN (${innerSelect(dialect, group, features)}) AS ${b.id('t')} ON ${on.join(' AND ')}` +
       (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
       `) AS ${b.id('w')} WHERE ${w.col('__rn')} = 1`,
   );
+  return { ...query, labelsParameter: 0 };
+}
+
+/** A statement run once per chunk of labels; `labelsParameter` is the position of the chunk's JSON among its parameters. */
+export interface ChunkQuery extends CompiledQuery {
+  readonly labelsParameter: number;
+}
+
+/** The statement for one chunk: the planned one with the chunk's labels as JSON text in their parameter. */
+export function withLabels(query: CompiledQuery, labelsParameter: number, json: string): CompiledQuery {
+  const parameters = [...query.parameters];
+  parameters[labelsParameter] = json;
+  return { sql: query.sql, parameters };
 }

@@ -9,15 +9,19 @@ import {
   DatabaseError,
   MetadataError,
   openSpellbook,
+  OptionError,
   ReadOnlyError,
   SpellbookError,
   UsageError,
   type Row,
   type Spellbook,
 } from 'spellbook';
-import { describeEngines, type EngineContext } from '../support/engines.js';
+import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { tempDir, writeFile, writeMetadata } from '../support/cli.js';
+import { readParquet } from '../parquet/read-back.js';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const ACCOUNTS = [
   { user_id: 1, updated_at: at('2024-01-01 10:00'), balance: 10.5, status: 'open', vip: true, seen: at('2024-01-01 09:00'), opened: '2023-06-01' },
@@ -103,6 +107,35 @@ describeEngines('library API', (ctx) => {
     });
   });
 
+  it('export and join write CSV, JSON Lines and typed Parquet files, atomically', async () => {
+    const { dir, metadata } = await setup(ctx());
+    const labels = writeFile(dir, 'labels.csv', 'id,user_id,event_timestamp\nL1,1,2023-12-31\nL2,2,2024-02-01\n');
+    await withBook(metadata, async (book) => {
+      const options = { features: ['account.balance', 'account.seen'], snapshot: '2024-01-03' };
+      expect(await book.export(options).toFile(join(dir, 'out.csv'))).toBe(2);
+      expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe('user_id,balance,seen\n1,10.5,2024-01-01T09:00:00.000Z\n2,,2024-01-02T00:00:00.000Z\n');
+      // The format from the extension, or given whatever the name.
+      expect(await book.export(options).toFile(join(dir, 'out.jsonl'))).toBe(2);
+      expect(readFileSync(join(dir, 'out.jsonl'), 'utf8')).toBe(
+        '{"user_id":1,"balance":10.5,"seen":"2024-01-01T09:00:00.000Z"}\n{"user_id":2,"balance":null,"seen":"2024-01-02T00:00:00.000Z"}\n',
+      );
+      expect(await book.export(options).toFile(join(dir, 'snapshot.data'), { format: 'parquet' })).toBe(2);
+      const parquet = await readParquet(join(dir, 'snapshot.data'));
+      expect([parquet.columns, parquet.types]).toEqual([['user_id', 'balance', 'seen'], ['BIGINT', 'DOUBLE', 'TIMESTAMP WITH TIME ZONE']]);
+      expect(parquet.rows).toEqual([['1', '10.5', '2024-01-01T09:00:00.000Z'], ['2', '', '2024-01-02T00:00:00.000Z']]);
+
+      expect(await book.join({ features: ['account.balance'], inputFile: labels, strategy: 'merge' }).toFile(join(dir, 'train.csv'))).toBe(2);
+      expect(readFileSync(join(dir, 'train.csv'), 'utf8')).toBe('id,user_id,event_timestamp,balance\nL1,1,2023-12-31,\nL2,2,2024-02-01,\n');
+
+      // A failure leaves no file and no temporary file behind.
+      const bad = writeFile(dir, 'bad.csv', 'user_id,event_timestamp\n1,2024-13-01\n');
+      const err = await book.join({ features: ['account.balance'], inputFile: bad }).toFile(join(dir, 'never.csv')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BadInputError);
+      expect(existsSync(join(dir, 'never.csv'))).toBe(false);
+      expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    });
+  });
+
   it('metadata, validate and import are typed calls', async () => {
     const { dir, metadata } = await setup(ctx());
     await withBook(metadata, async (book) => {
@@ -111,9 +144,17 @@ describeEngines('library API', (ctx) => {
       const report = await book.validate();
       expect(report.findings).toBe(0);
       const file = writeFile(dir, 'more.csv', 'user_id,updated_at,balance,status,vip,seen,opened\n3,2024-01-04 00:00:00,5,open,true,,2024-01-04\n');
-      const result = await book.import({ group: 'account', inputFile: file });
-      expect([result.rows, result.table, result.dryRun]).toEqual([1, 'accounts', false]);
-      expect(await collect(book.export({ features: ['account.balance'], snapshot: '2024-01-04', keys: [3] }))).toEqual([{ user_id: 3, balance: 5 }]);
+      if (ctx().engine === 'trino') {
+        // SPEC §9: an engine that cannot keep import's all-or-nothing promise refuses it.
+        await expect(book.import({ group: 'account', inputFile: file })).rejects.toThrow(
+          'import does not write to Trino: no connector spellbook supports keeps a multi-row write all-or-nothing',
+        );
+        expect(await collect(book.export({ features: ['account.balance'], snapshot: '2024-01-04', keys: [3] }))).toEqual([]);
+      } else {
+        const result = await book.import({ group: 'account', inputFile: file });
+        expect([result.rows, result.table, result.dryRun]).toEqual([1, 'accounts', false]);
+        expect(await collect(book.export({ features: ['account.balance'], snapshot: '2024-01-04', keys: [3] }))).toEqual([{ user_id: 3, balance: 5 }]);
+      }
     });
   });
 
@@ -132,6 +173,34 @@ describeEngines('library API', (ctx) => {
       expect(unknown).toMatchObject({ code: 'NOT_FOUND', exitCode: 2, name: 'UsageError' });
 
       expect(() => book.export({ features: ['account.balance'], snapshot: 'yesterday' })).toThrow(UsageError);
+
+      // A wrong option is named as the library spells it, and carried as data.
+      const thrown = (f: () => unknown): unknown => {
+        try {
+          f();
+        } catch (err) {
+          return err;
+        }
+      };
+      const cases: [() => unknown, string, string][] = [
+        [() => book.export({ features: ['account.balance'], limit: -1 }), 'limit', 'limit must be a whole number, got -1'],
+        [() => book.export({ features: ['account.balance'], ttl: { acount: '7d' } }), 'ttl', 'ttl names unknown group "acount" (did you mean "account"?)'],
+        [() => book.export({ features: ['account.balance'], keys: ['x'] }), 'keys', 'keys x: "x" is not a valid int for user_id'],
+        [() => book.export({ features: [] }), 'features', 'no features requested: pass features'],
+        [
+          () => book.export({ features: ['account.balance'], snapshot: 'yesterday' }),
+          'snapshot',
+          'snapshot: "yesterday" is not a timestamp (expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z)',
+        ],
+      ];
+      for (const [call, option, message] of cases) {
+        const err = thrown(call);
+        expect(err).toBeInstanceOf(OptionError);
+        expect(err).toBeInstanceOf(UsageError);
+        expect(err).toMatchObject({ option, message, name: 'UsageError' });
+      }
+      const columns = await collect(book.join({ features: ['account.balance'], inputFile: writeFile(dir, 'l.csv', 'user_id,event_timestamp\n1,2024-01-01\n'), entityColumns: { usr: 'user_id' } })).catch((e: unknown) => e);
+      expect(columns).toMatchObject({ option: 'entityColumns', message: 'entityColumns names unknown entity "usr" (did you mean "user"?)' });
 
       const labels = writeFile(dir, 'bad.csv', 'user_id,event_timestamp\n1,2024-01-01\n1,2024-13-01\n');
       const bad = await collect(book.join({ features: ['account.balance'], inputFile: labels })).catch((err: unknown) => err);
@@ -164,4 +233,4 @@ describeEngines('library API', (ctx) => {
       expect(refused).toMatchObject({ code: 'READ_ONLY', exitCode: 2 });
     });
   });
-});
+}, { engines: WITH_TRINO });

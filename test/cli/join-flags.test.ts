@@ -1,6 +1,9 @@
-/** The labels-file flags of `join` (SPEC §3) and their usage errors, on every engine. */
-import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext } from '../support/engines.js';
+/**
+ * The labels-file flags of `join` (SPEC §3) on every engine, and their usage errors, which
+ * are found before any database is opened: those run once, against a server that is not there.
+ */
+import { describe, expect, it } from 'vitest';
+import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
@@ -10,10 +13,15 @@ async function world(ctx: EngineContext): Promise<string> {
     { user_id: 8, t: at('2024-01-01'), balance: 80 },
   ]);
   await createTable(ctx, 'pairs', { a: 'int', b: 'string', t: 'time', v: 'string' }, [{ a: 7, b: 'x', t: at('2024-01-01'), v: 'seven-x' }]);
+  return folder(ctx.connection);
+}
+
+/** A folder holding metadata.yml for the two groups, reaching the database through `connection`. */
+function folder(connection: unknown): string {
   const dir = tempDir();
   writeMetadata(dir, {
     version: 1,
-    connection: ctx.connection,
+    connection,
     entities: [
       { name: 'user', key: 'user_id', type: 'int' },
       { name: 'pair', key: ['a', 'b'], type: ['int', 'string'] },
@@ -50,8 +58,21 @@ describeEngines('join flags', (ctx) => {
     expect([bad.code, bad.stderr]).toEqual([2, `Error: s.csv:2: event_timestamp: "${day2 / 1000}" is not a timestamp (expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z)\n`]);
   });
 
-  it('usage errors: a missing key column, a wrong --entity-column, unknown and colliding features', async () => {
+  it('--full-names keeps an input column and the feature of the same name apart', async () => {
     const dir = await world(ctx());
+    writeFile(dir, 'labels.csv', 'customer,event_timestamp,balance\n7,2024-01-02,1\n');
+    const full = await runCli(['join', '--input-file', 'labels.csv', '--feature', 'account.balance', '--entity-column', 'user=customer', '--full-names'], { cwd: dir });
+    expect(full.stdout).toBe('customer,event_timestamp,balance,account.balance\n7,2024-01-02,1,70\n');
+  });
+}, { engines: WITH_TRINO });
+
+// Port 1 refuses every connection: a case that touched the database would end in a
+// database error (exit 1), not in the usage error it expects.
+const NO_SERVER = { client: 'pg', connection: 'postgres://nobody@127.0.0.1:1/none' };
+
+describe('join and export usage errors, before any database', () => {
+  it('usage errors: a missing key column, a wrong --entity-column, unknown and colliding features', async () => {
+    const dir = folder(NO_SERVER);
     writeFile(dir, 'labels.csv', 'customer,event_timestamp,balance\n7,2024-01-02,1\n');
     const cases: [string[], string][] = [
       [['--feature', 'account.balance', '--full-names'], 'Error: labels.csv:1: missing column "user_id", the key of entity user (map another column with --entity-column user=COLUMN)\n'],
@@ -66,12 +87,10 @@ describeEngines('join flags', (ctx) => {
       const r = await runCli(['join', '--input-file', 'labels.csv', ...args], { cwd: dir });
       expect([r.code, r.stderr]).toEqual([2, stderr]);
     }
-    const full = await runCli(['join', '--input-file', 'labels.csv', '--feature', 'account.balance', '--entity-column', 'user=customer', '--full-names'], { cwd: dir });
-    expect(full.stdout).toBe('customer,event_timestamp,balance,account.balance\n7,2024-01-02,1,70\n');
   });
 
   it('export: features of two entities, and a --key that is not an int', async () => {
-    const dir = await world(ctx());
+    const dir = folder(NO_SERVER);
     const two = await runCli(['export', '--feature', 'account.balance,pair_info.v'], { cwd: dir });
     expect([two.code, two.stderr]).toEqual([2, 'Error: export features must all belong to groups of one entity; got user (account) and pair (pair_info)\n']);
     const key = await runCli(['export', '--feature', 'account.balance', '--key', 'seven'], { cwd: dir });

@@ -1,5 +1,5 @@
 /**
- * Every stored form of an event time SPEC §2 allows, through the real CLI on each engine:
+ * Every stored form of an event time SPEC §2 allows, through the CLI (in-process) on each engine:
  * native naive timestamps, zone-aware timestamps (PostgreSQL timestamptz, MariaDB
  * TIMESTAMP), integer epochs in s and ms, and a `query:` source computing its own time
  * and composite key. Same rows, same labels: every form must give the same answers.

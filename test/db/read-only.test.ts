@@ -71,7 +71,7 @@ describeEngines('read-only sessions', (ctx, engine) => {
     await admin.schema.createTable('t', (t) => t.integer('a'));
     await withDatabase(ctx(), { readOnly: false }, async (db) => {
       await db.driver.all({ sql: `INSERT INTO t (a) VALUES (${db.dialect.placeholder(1)})`, parameters: [5] });
-      await db.knex('t').insert({ a: 6 });
+      await db.driver.transaction((execute) => execute({ sql: `INSERT INTO t (a) VALUES (${db.dialect.placeholder(1)})`, parameters: [6] }));
     });
     expect((await admin('t').select('a').orderBy('a')).map((r: { a: number }) => r.a)).toEqual([5, 6]);
   });

@@ -3,30 +3,11 @@
  * and what a user sees is fixed exactly: the exit code, the one-line error, and for inputs
  * that only look bad (BOM, CRLF, header-only) the output. A failing case writes nothing.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { argv, BAD, CASES, shopDatabase } from '../support/bad-corpus.js';
 import { runCli, tempDir } from '../support/cli.js';
-
-const BAD = fileURLToPath(new URL('../fixtures/bad/', import.meta.url));
-
-interface Case {
-  name: string;
-  args: string;
-  exit: number;
-  stderr?: string;
-  stdout?: string;
-}
-
-const CASES = parse(readFileSync(join(BAD, 'cases.yml'), 'utf8')) as Case[];
-
-/** Splits a case's command line: words, or "double-quoted words". */
-function argv(args: string, vars: Record<string, string>): string[] {
-  return (args.match(/"[^"]*"|\S+/g) ?? []).map((a) => a.replace(/^"(.*)"$/, '$1').replace(/\{(\w+)\}/g, (_, v: string) => vars[v] ?? `{${v}}`));
-}
 
 describe('the bad-input corpus', () => {
   let dir: string;
@@ -34,11 +15,7 @@ describe('the bad-input corpus', () => {
 
   beforeAll(() => {
     dir = tempDir('spellbook-bad-');
-    db = join(dir, 'shop.db');
-    const sqlite = new Database(db);
-    sqlite.exec(`CREATE TABLE accounts (user_id INTEGER, updated_at TEXT, balance REAL, status TEXT);
-      INSERT INTO accounts VALUES (1, '2024-01-01 10:00:00', 10.5, 'open'), (2, '2024-01-02', 3, 'closed');`);
-    sqlite.close();
+    db = shopDatabase(dir);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -55,7 +32,8 @@ describe('the bad-input corpus', () => {
     }
   });
 
-  it.concurrent.each(CASES.map((c) => [c.name, c] as const))('%s', async (_, c) => {
+  // In-process (test/support/cli.ts); test/cli/in-process.test.ts checks a sample spawned too.
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_, c) => {
     const out = join(dir, `${c.name.replace('/', '-')}.out`);
     const result = await runCli(argv(c.args, { DB: `sqlite:${db}`, OUT: out }), { cwd: BAD });
     expect({ exit: result.code, stderr: result.stderr.trimEnd() }).toEqual({ exit: c.exit, stderr: c.stderr ?? '' });

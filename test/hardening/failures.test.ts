@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { describeEngines, type EngineContext } from '../support/engines.js';
-import { ROOT, runCli, tempDir, writeFile, writeMetadata, type CliResult } from '../support/cli.js';
+import { ROOT, runCliProcess, tempDir, writeFile, writeMetadata, type CliResult } from '../support/cli.js';
 import { accounts, metadataFor } from './helpers.js';
 
 const PASSWORD = 'Sup3r-s3cret-pw';
@@ -23,8 +23,9 @@ const KEPT = 'an earlier result\n';
 async function failsCleanly(args: string[], expected: RegExp): Promise<CliResult> {
   const dir = tempDir();
   const out = writeFile(dir, 'out.csv', KEPT);
-  // A hang shows as the test's own timeout, not as a wall-clock bound that flakes on a busy machine.
-  const result = await runCli([...args, '--output', out]);
+  // A child process, because ending is part of failing cleanly: a socket or timer left
+  // open keeps it alive, and that hang shows as the test's own timeout.
+  const result = await runCliProcess([...args, '--output', out]);
   expect(result.code, result.stderr).toBe(1);
   expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
   expect(result.stderr).toMatch(expected);

@@ -2,14 +2,15 @@
  * Secrets never reach the terminal: a password given in a --db URL, SPELLBOOK_DB, a
  * `connection:` URL, a `connection:` mapping or through ${NAME} from the environment is
  * absent from every byte of stdout and stderr of get meta, --dry-run, successful runs,
- * failures and --debug stacks, raw or URL-encoded.
+ * failures and --debug stacks, raw or URL-encoded. Most runs are in-process; the failures
+ * with --debug stacks also run as a child process, whose every byte is what a terminal gets.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { expect, it } from 'vitest';
 import { describeEngines, type EngineContext } from '../support/engines.js';
-import { runCli, tempDir, writeFile, writeMetadata, type CliResult } from '../support/cli.js';
+import { runCli, runCliProcess, tempDir, writeFile, writeMetadata, type CliResult } from '../support/cli.js';
 import { accounts, LABELS, metadataFor, selectOnlyUser } from './helpers.js';
 
 function withPassword(url: string, password: string): string {
@@ -40,8 +41,8 @@ describeEngines(
         const viaMapping = writeMetadata(dir, metadataFor(mapping(ctx(), name, user.password)), 'mapping.yml');
         const viaEnv = writeMetadata(dir, metadataFor(mapping(ctx(), name, '${DB_PASSWORD}')), 'env.yml');
         const wrongEnv = { DB_PASSWORD: wrong };
-        const run = async (args: string[], env: Record<string, string> = { DB_PASSWORD: user.password }) => {
-          const r = await runCli(args, { env });
+        const run = async (args: string[], env: Record<string, string> = { DB_PASSWORD: user.password }, spawned = false) => {
+          const r = await (spawned ? runCliProcess : runCli)(args, { env });
           outputs.push(r);
           return r;
         };
@@ -56,13 +57,15 @@ describeEngines(
           const { connection } = parse(readFileSync(md, 'utf8')) as { connection: unknown };
           const missing = writeMetadata(dir, metadataFor(connection, { table: 'nowhere' }), 'missing.yml');
           expect((await run(['export', '-m', missing, ...feature, '--debug'])).code).toBe(1);
+          expect((await run(['export', '-m', missing, ...feature, '--debug'], undefined, true)).code).toBe(1);
         }
         // The same through --db and SPELLBOOK_DB, right and wrong.
         const bare = writeMetadata(dir, metadataFor(undefined), 'bare.yml');
         await run(['export', '-m', bare, '--db', user.url, ...feature, '--dry-run', '--debug']);
         await run(['export', '-m', bare, '--db', withPassword(user.url, user.password), ...feature, '--debug']);
-        await run(['export', '-m', bare, ...feature, '--debug'], { SPELLBOOK_DB: user.url });
-        await run(['export', '-m', bare, '--db', withPassword(user.url, wrong), ...feature, '--debug']);
+        // (Until the runner kept it, SPELLBOOK_DB never reached the CLI and this run failed with "no database".)
+        expect((await run(['export', '-m', bare, ...feature, '--debug'], { SPELLBOOK_DB: user.url })).code).toBe(0);
+        await run(['export', '-m', bare, '--db', withPassword(user.url, wrong), ...feature, '--debug'], undefined, true);
         await run(['export', '-m', viaEnv, ...feature, '--debug'], wrongEnv);
         await run(['join', '-m', viaMapping, '--db', withPassword(user.url, wrong).replace(/:\d+\//, ':1/'), ...feature, '--input-file', join(dir, 'labels.csv'), '--debug']);
         if (ctx().engine === 'mysql') {

@@ -1,8 +1,8 @@
 /** Shared by the import and validate tests: a metadata file per test place, fixture tables, the CLI, and reading rows back. */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { stringify } from 'yaml';
 import { openDatabase } from '../../src/db/open.js';
@@ -10,35 +10,22 @@ import { loadMetadata } from '../../src/metadata/index.js';
 import type { Metadata } from '../../src/metadata/types.js';
 import { normaliseValue } from '../../src/core/values.js';
 import { resolveConnection } from '../../src/metadata/index.js';
+import { BIN, cliEnv, runCli, runCliProcess, type CliResult } from '../support/cli.js';
 import type { EngineContext } from '../support/engines.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'run.js');
-
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
+/** The built CLI (`npm run build`), run in-process (test/support/cli.ts). */
+export function cli(args: readonly string[], cwd: string): Promise<CliResult> {
+  return runCli(args, { cwd });
 }
 
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
-  delete env['SPELLBOOK_DB'];
-  delete env['SPELLBOOK_METADATA'];
-  return env;
+/** The built CLI as a child process: the end-to-end check that the binary does the same. */
+export function cliProcess(args: readonly string[], cwd: string): Promise<CliResult> {
+  return runCliProcess(args, { cwd });
 }
 
-/** The built CLI (`npm run build`) as a user runs it. */
-export function cli(args: readonly string[], cwd: string): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: childEnv(), maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
+/** The CLI as a child process to signal or kill. */
 export function spawnCli(args: readonly string[], cwd: string): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export function tempDir(): string {

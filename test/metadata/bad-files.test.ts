@@ -62,7 +62,7 @@ const CASES: Record<string, string[]> = {
   ],
   'undefined-env.yml': ['7:15: connection.connection.password: environment variable DB_PASSWORD is not set'],
   'bad-connection-url.yml': [
-    '2:13: connection: expected sqlite:PATH, a file path, postgres://… or mysql://…, got "oracle://scott:***@db.internal/shop"',
+    '2:13: connection: expected sqlite:PATH, a file path, postgres://…, mysql://… or trino://…, got "oracle://scott:***@db.internal/shop"',
   ],
   'alias-cycle.yml': ['4:10: connection.again: alias *conn refers to a value that contains it'],
   'multi-statement.yml': ['8:12: groups[0].query: expected one SQL statement, got a second one after ";": "DROP TABLE accounts"'],

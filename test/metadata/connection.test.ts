@@ -70,7 +70,7 @@ describe('resolveConnection', () => {
 
   it('names the flag and masks the password of an unsupported URL', () => {
     expect(() => resolveConnection(md(), { db: 'oracle://scott:tiger@db/x', env: {} })).toThrow(
-      '--db: expected sqlite:PATH, a file path, postgres://… or mysql://…, got "oracle://scott:***@db/x"',
+      '--db: expected sqlite:PATH, a file path, postgres://…, mysql://… or trino://…, got "oracle://scott:***@db/x"',
     );
     expect(() => resolveConnection(md(), { env: { SPELLBOOK_DB: 'mssql://db/x' } })).toThrow(/^SPELLBOOK_DB: expected/);
   });
@@ -106,10 +106,10 @@ describe('connectionFromUrl', () => {
   });
 
   it('rejects an empty URL and an unknown scheme with a sentence', () => {
-    expect(connectionFromUrl('  ', META_DIR)).toBe('expected sqlite:PATH, a file path, postgres://… or mysql://…, got nothing');
+    expect(connectionFromUrl('  ', META_DIR)).toBe('expected sqlite:PATH, a file path, postgres://…, mysql://… or trino://…, got nothing');
     expect(connectionFromUrl('sqlite:', META_DIR)).toBe('expected a file path after sqlite:, got "sqlite:"');
     expect(connectionFromUrl('redis://x', META_DIR)).toBe(
-      'expected sqlite:PATH, a file path, postgres://… or mysql://…, got "redis://x"',
+      'expected sqlite:PATH, a file path, postgres://…, mysql://… or trino://…, got "redis://x"',
     );
   });
 });

@@ -305,7 +305,7 @@ groups: []
     await writeFile(join(dir, 'metadata.yml'), PG.replace('client: postgres', 'client: oracle'));
     const err = await failure(loadMetadata(join(dir, 'metadata.yml'), { env: {}, ignoreConnection: true }));
     expect(err.message).toBe(
-      `${join(dir, 'metadata.yml')}:3:11: connection.client: expected one of better-sqlite3, sqlite3, pg, postgres, postgresql, mysql2, mysql, got "oracle"`,
+      `${join(dir, 'metadata.yml')}:3:11: connection.client: expected one of better-sqlite3, sqlite3, pg, postgres, postgresql, mysql2, mysql, trino, got "oracle"`,
     );
   });
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { progressLine } from '../../src/io/progress.js';
-import { ROOT, runCli, tempDir } from '../support/cli.js';
+import { ROOT, runCli, runCliProcess, tempDir } from '../support/cli.js';
 
 const run = promisify(execFile);
 
@@ -51,7 +51,8 @@ describe('command reference and help', () => {
 describe('shell completion', () => {
   it('the autocomplete plugin completes every command and its flags, for bash and zsh', async () => {
     const cache = tempDir('spellbook-ac-');
-    const r = await runCli(['autocomplete', '--refresh-cache'], { env: { XDG_CACHE_HOME: cache } });
+    // Child processes: oclif reads XDG_CACHE_HOME when it loads its config, which runCli does once.
+    const r = await runCliProcess(['autocomplete', '--refresh-cache'], { env: { XDG_CACHE_HOME: cache } });
     expect(r.code).toBe(0);
     const bash = readFileSync(join(cache, 'spellbook', 'autocomplete', 'functions', 'bash', 'spellbook.bash'), 'utf8');
     const zsh = readFileSync(join(cache, 'spellbook', 'autocomplete', 'functions', 'zsh', '_spellbook'), 'utf8');
@@ -64,7 +65,7 @@ describe('shell completion', () => {
     expect(zsh).toMatch(/\{-t,--snapshot-date\}"\[The instant to export as of/);
     expect(zsh).toMatch(/--format"\[[^\]]*\]:format options:\(csv jsonl parquet\)"/);
     // What the setup instructions tell a user to append to ~/.bashrc: it sources the cache above.
-    const script = await runCli(['autocomplete', 'script', 'bash'], { env: { XDG_CACHE_HOME: cache } });
+    const script = await runCliProcess(['autocomplete', 'script', 'bash'], { env: { XDG_CACHE_HOME: cache } });
     expect(script.stdout).toContain(join(cache, 'spellbook', 'autocomplete', 'bash_setup'));
   });
 });

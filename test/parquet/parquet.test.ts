@@ -1,11 +1,11 @@
 /**
- * Parquet output (SPEC §4) through the real CLI on every engine: the file is read back
+ * Parquet output (SPEC §4) through the CLI (in-process) on every engine: the file is read back
  * by DuckDB, an independent reader, and must hold the declared column types and, row for
  * row, the same values as the CSV output of the same run.
  */
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext } from '../support/engines.js';
+import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 import { readCsv, readParquet } from './read-back.js';
@@ -73,4 +73,4 @@ describeEngines('parquet output', (ctx) => {
       expect(n).toBe(6);
     }
   });
-});
+}, { engines: WITH_TRINO });

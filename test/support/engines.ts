@@ -16,10 +16,18 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 
-export type EngineName = 'sqlite' | 'postgres' | 'mysql';
+export type EngineName = 'sqlite' | 'postgres' | 'mysql' | 'trino';
+/** The engines whose servers hold fixture tables; Trino reads them from PostgreSQL. */
+export type StorageName = Exclude<EngineName, 'trino'>;
 
 export interface EngineContext {
   engine: EngineName;
+  /**
+   * Where the fixture tables live and what `admin` speaks: the engine itself, except for
+   * Trino, whose places are PostgreSQL schemas read through the cluster's `postgresql`
+   * catalog (cheap to create, and written with the same Knex code as every other engine).
+   */
+  storage: StorageName;
   /** Knex config (plain JSON-able object) that reaches this test's own schema/database; what a test writes into a metadata file's `connection:` */
   connection: Record<string, unknown>;
   /** A --db URL for the same place (sqlite:/abs/file.db, postgres://…?options=-c search_path=…, mysql://…/dbname). */
@@ -29,6 +37,13 @@ export interface EngineContext {
 }
 
 export const ALL_ENGINES: readonly EngineName[] = ['sqlite', 'postgres', 'mysql'];
+/** The suites that run on Trino too (`npm run trino:start` first). */
+export const WITH_TRINO: EngineName[] = [...ALL_ENGINES, 'trino'];
+
+/** The test cluster of `npm run trino:start`; SPELLBOOK_TEST_TRINO points elsewhere. */
+const TRINO_SERVER = process.env.SPELLBOOK_TEST_TRINO ?? 'http://127.0.0.1:8080';
+/** The cluster's SELECT-only user (scripts/trino/cluster.sh): every Trino test reads as it. */
+export const TRINO_READER = 'spellbook_reader';
 
 const PG_URL = new URL(process.env.SPELLBOOK_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test');
 const MYSQL_URL = new URL(process.env.SPELLBOOK_TEST_MYSQL ?? 'mysql://root@127.0.0.1:3306');
@@ -59,10 +74,18 @@ async function probeServer(engine: EngineName): Promise<string | undefined> {
     } else if (engine === 'mysql') {
       const conn = await mysql.createConnection({ ...MYSQL, connectTimeout: CONNECT_TIMEOUT_MS });
       await conn.end();
+    } else if (engine === 'trino') {
+      const postgres = await probeServer('postgres');
+      if (postgres !== undefined) return `its tables live in PostgreSQL: ${postgres}`;
+      const response = await fetch(`${TRINO_SERVER}/v1/info`, { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) });
+      const info = (await response.json()) as { starting?: boolean };
+      if (info.starting !== false) return `the cluster at ${TRINO_SERVER} is still starting`;
     }
     return undefined;
   } catch (err) {
-    return (err instanceof Error ? err.message : String(err)).split('\n')[0] || 'unreachable';
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    const why = (err instanceof Error ? err.message : String(err)).split('\n')[0] || 'unreachable';
+    return engine === 'trino' ? `no cluster at ${TRINO_SERVER} (${cause ?? why}); run npm run trino:start` : why;
   }
 }
 
@@ -81,7 +104,7 @@ interface FileState {
 function rootKnex(engine: EngineName, state: FileState): Knex {
   if (!state.root) {
     state.root =
-      engine === 'postgres'
+      engine !== 'mysql'
         ? knexFactory({ client: 'pg', connection: { ...PG }, pool: { min: 0, max: 1 } })
         : knexFactory({ client: 'mysql2', connection: { ...MYSQL }, pool: { min: 0, max: 1 } });
   }
@@ -116,7 +139,7 @@ async function createPlace(engine: EngineName, state: FileState): Promise<Place>
     const connection = { client: 'better-sqlite3', connection: { filename } };
     const admin = knexFactory({ ...connection, useNullAsDefault: true, pool: { min: 0, max: 1 } });
     return {
-      ctx: { engine, connection, url: `sqlite:${filename}`, admin },
+      ctx: { engine, storage: engine, connection, url: `sqlite:${filename}`, admin },
       drop: async () => {
         await admin.destroy();
         for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(filename + suffix, { force: true });
@@ -124,6 +147,23 @@ async function createPlace(engine: EngineName, state: FileState): Promise<Place>
     };
   }
   const root = rootKnex(engine, state);
+  if (engine === 'trino') {
+    await root.raw(`CREATE SCHEMA "${name}"`);
+    const admin = knexFactory({
+      client: 'pg',
+      connection: { ...PG, options: `-c search_path=${name}` },
+      pool: { min: 0, max: 4, afterCreate: inUtc("SET TIME ZONE 'UTC'") },
+    });
+    const connection = { client: 'trino', connection: { server: TRINO_SERVER, user: TRINO_READER, catalog: 'postgresql', schema: name } };
+    const url = `trino://${TRINO_READER}@${new URL(TRINO_SERVER).host}/postgresql/${name}`;
+    return {
+      ctx: { engine, storage: 'postgres', connection, url, admin },
+      drop: async () => {
+        await admin.destroy();
+        await root.raw(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+      },
+    };
+  }
   if (engine === 'postgres') {
     await root.raw(`CREATE SCHEMA "${name}"`);
     const inner = { ...PG, options: `-c search_path=${name}` };
@@ -136,7 +176,7 @@ async function createPlace(engine: EngineName, state: FileState): Promise<Place>
       `?options=${encodeURIComponent(`-c search_path=${name}`)}`;
     const admin = knexFactory({ ...connection, pool: { min: 0, max: 4, afterCreate: inUtc("SET TIME ZONE 'UTC'") } });
     return {
-      ctx: { engine, connection, url, admin },
+      ctx: { engine, storage: engine, connection, url, admin },
       drop: async () => {
         await admin.destroy();
         await root.raw(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
@@ -151,7 +191,7 @@ async function createPlace(engine: EngineName, state: FileState): Promise<Place>
   const url = `mysql://${auth}@${MYSQL.host}:${MYSQL.port}/${name}`;
   const admin = knexFactory({ ...connection, pool: { min: 0, max: 4, afterCreate: inUtc(`SET time_zone = '+00:00'`) } });
   return {
-    ctx: { engine, connection, url, admin },
+    ctx: { engine, storage: 'mysql', connection, url, admin },
     drop: async () => {
       await admin.destroy();
       await root.raw(`DROP DATABASE IF EXISTS \`${name}\``);

@@ -68,3 +68,52 @@ export function refCompareKeys(a: readonly (string | number)[], b: readonly (str
   }
   return 0;
 }
+
+/** SPEC §7 aggregate of one feature: `fn` over `values[column]` of the window's rows; column undefined = count rows. */
+export interface RefAggregate {
+  fn: 'count' | 'sum' | 'avg' | 'min' | 'max';
+  windowMs: number;
+  column?: number;
+}
+
+/**
+ * "The window at time t holds the key's rows with t - window < e <= t; with --known-at
+ * also created_time <= t. Rows with a NULL event time never count."
+ */
+export function refInWindow(row: RefRow, t: number, windowMs: number, knownAt: boolean): boolean {
+  if (row.event === null || row.event === undefined) return false;
+  if (!(t - windowMs < row.event && row.event <= t)) return false;
+  if (knownAt && row.created !== null && row.created !== undefined && row.created > t) return false;
+  return true;
+}
+
+/**
+ * "count without column counts rows; with column, non-NULL values. sum, avg, min, max
+ * ignore NULLs. An empty window gives count 0 and NULL for the others." Strings compare
+ * by code point (refCompareKeyValues).
+ */
+export function refAggregate(rows: readonly RefRow[], key: readonly unknown[], t: number, agg: RefAggregate, knownAt: boolean): unknown {
+  const inWindow = rows.filter((r) => sameKey(r.key, key) && refInWindow(r, t, agg.windowMs, knownAt));
+  if (agg.column === undefined) return inWindow.length; // count of rows
+  const values = inWindow.map((r) => r.values[agg.column!]).filter((v) => v !== null && v !== undefined) as (number | string)[];
+  if (agg.fn === 'count') return values.length;
+  if (values.length === 0) return null;
+  let sum = 0;
+  switch (agg.fn) {
+    case 'sum':
+      for (const v of values) sum += v as number;
+      return sum;
+    case 'avg':
+      for (const v of values) sum += v as number;
+      return sum / values.length;
+    case 'min':
+      return values.reduce((a, b) => (refCompareKeyValues(b, a) < 0 ? b : a));
+    case 'max':
+      return values.reduce((a, b) => (refCompareKeyValues(b, a) > 0 ? b : a));
+  }
+}
+
+/** Does any row of the key fall in the window (what makes export list a key for an aggregate)? */
+export function refHasWindowRow(rows: readonly RefRow[], key: readonly unknown[], t: number, windowMs: number, knownAt: boolean): boolean {
+  return rows.some((r) => sameKey(r.key, key) && refInWindow(r, t, windowMs, knownAt));
+}

@@ -5,11 +5,11 @@
  * UTC); tests of other storage forms say so explicitly.
  */
 import type { Knex } from 'knex';
-import type { EngineContext, EngineName } from './engines.js';
+import type { EngineContext, StorageName } from './engines.js';
 
 export type ColumnKind = 'int' | 'string' | 'float' | 'bool' | 'time' | 'timestamptz' | 'date' | 'text' | 'epoch_s' | 'epoch_ms';
 
-const TYPES: Record<EngineName, Record<ColumnKind, string>> = {
+const TYPES: Record<StorageName, Record<ColumnKind, string>> = {
   sqlite: { int: 'INTEGER', string: 'TEXT', float: 'REAL', bool: 'INTEGER', time: 'TEXT', timestamptz: 'TEXT', date: 'TEXT', text: 'TEXT', epoch_s: 'INTEGER', epoch_ms: 'INTEGER' },
   postgres: { int: 'BIGINT', string: 'TEXT', float: 'DOUBLE PRECISION', bool: 'BOOLEAN', time: 'TIMESTAMP(3)', timestamptz: 'TIMESTAMPTZ(3)', date: 'DATE', text: 'TEXT', epoch_s: 'BIGINT', epoch_ms: 'BIGINT' },
   // VARCHAR with the server's default collation: case-insensitive and PAD SPACE, on purpose.
@@ -47,11 +47,11 @@ export async function createTable(
 ): Promise<void> {
   const admin: Knex = ctx.admin;
   await admin.schema.createTable(name, (t) => {
-    for (const [col, kind] of Object.entries(columns)) t.specificType(col, TYPES[ctx.engine][kind]);
+    for (const [col, kind] of Object.entries(columns)) t.specificType(col, TYPES[ctx.storage][kind]);
     if (options.index) t.index(options.index);
   });
   const stored = rows.map((r) => Object.fromEntries(Object.entries(columns).map(([c, kind]) => [c, storeValue(kind, r[c])])));
-  const pg = ctx.engine === 'postgres';
+  const pg = ctx.storage === 'postgres';
   for (let i = 0; i < stored.length; i += 500) {
     const batch = stored.slice(i, i + 500);
     // Booleans go to PostgreSQL as booleans; elsewhere they are 0/1 already.

@@ -1,7 +1,7 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
 import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
-import { mysqlBindValue, mysqlColumnType, mysqlTypeFits } from './mysql-types.js';
+import { mysqlBindValue, mysqlColumnType, mysqlRejectsText, mysqlTypeFits, mysqlValueForm } from './mysql-types.js';
 
 export const mysqlDialect: SqlDialect = {
   engine: 'mysql',
@@ -15,6 +15,8 @@ export const mysqlDialect: SqlDialect = {
   columnType: mysqlColumnType,
   bindValue: mysqlBindValue,
   typeFits: mysqlTypeFits,
+  valueForm: mysqlValueForm,
+  rejectsText: mysqlRejectsText,
   quoteIdentifier: (name) => quoteWith(name, '`'),
   placeholder: () => '?',
   epochMs(col: string, unit?: EpochUnit): string {

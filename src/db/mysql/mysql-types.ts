@@ -1,6 +1,6 @@
 /** How spellbook's types map onto MySQL/MariaDB's (DATA_TYPE names of information_schema). */
 import type { FeatureType } from '../../metadata/types.js';
-import type { ColumnInfo, DeclaredType, ImportValue } from '../dialect.js';
+import type { ColumnInfo, DeclaredType, ImportValue, ValueForm } from '../dialect.js';
 import { fitsFamily, type TypeFamilies } from '../type-families.js';
 
 const FAMILIES: TypeFamilies = {
@@ -42,4 +42,23 @@ export function mysqlBindValue(value: ImportValue, type: FeatureType): unknown {
   if (type === 'timestamp') return new Date(value as number).toISOString().replace('T', ' ').slice(0, 23);
   if (type === 'bool') return value ? 1 : 0;
   return value;
+}
+
+/** DATETIME, TIMESTAMP and DATE come as text (dateStrings), DECIMAL as its exact text. */
+export function mysqlValueForm(column: ColumnInfo): ValueForm {
+  const t = column.dbType.replace(/\(.*\)/, '').replace(/ unsigned$/, '').trim();
+  if (FAMILIES.timestamps.has(t)) return 'timestamp';
+  if (t === 'date') return 'date';
+  return FAMILIES.decimals.has(t) ? 'decimal' : 'plain';
+}
+
+/**
+ * ER_PARSE_ERROR, ER_NO_SUCH_TABLE, ER_BAD_FIELD_ERROR, ER_NON_UNIQ_ERROR, ER_DUP_FIELDNAME,
+ * ER_UNKNOWN_TABLE, ER_SP_DOES_NOT_EXIST (an unknown function), ER_WRONG_FIELD_WITH_GROUP.
+ */
+const TEXT_ERRORS = new Set([1064, 1146, 1054, 1052, 1060, 1109, 1305, 1055]);
+
+export function mysqlRejectsText(err: unknown): boolean {
+  const errno = (err as { errno?: unknown } | null)?.errno;
+  return typeof errno === 'number' && TEXT_ERRORS.has(errno);
 }

@@ -1,7 +1,7 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
 import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
-import { postgresBindValue, postgresColumnType, postgresTypeFits } from './postgres-types.js';
+import { postgresBindValue, postgresColumnType, postgresRejectsText, postgresTypeFits, postgresValueForm } from './postgres-types.js';
 
 export const postgresDialect: SqlDialect = {
   engine: 'postgres',
@@ -13,6 +13,8 @@ export const postgresDialect: SqlDialect = {
   columnType: postgresColumnType,
   bindValue: postgresBindValue,
   typeFits: postgresTypeFits,
+  valueForm: postgresValueForm,
+  rejectsText: postgresRejectsText,
   quoteIdentifier: (name) => quoteWith(name, '"'),
   placeholder: (index) => `$${index}`,
   epochMs(col: string, unit?: EpochUnit): string {

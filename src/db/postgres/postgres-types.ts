@@ -1,6 +1,6 @@
 /** How spellbook's types map onto PostgreSQL's (names as information_schema and format_type give them). */
 import type { FeatureType } from '../../metadata/types.js';
-import type { ColumnInfo, DeclaredType, ImportValue } from '../dialect.js';
+import type { ColumnInfo, DeclaredType, ImportValue, ValueForm } from '../dialect.js';
 import { fitsFamily, type TypeFamilies } from '../type-families.js';
 
 const FAMILIES: TypeFamilies = {
@@ -33,4 +33,18 @@ export function postgresColumnType(type: FeatureType): string {
 export function postgresBindValue(value: ImportValue, type: FeatureType): unknown {
   if (value === null || type !== 'timestamp') return value;
   return `${new Date(value as number).toISOString().replace('T', ' ').slice(0, 23)}+00`;
+}
+
+/** timestamp, timestamptz and date come as text (postgres-connection.ts), numeric as its exact text. */
+export function postgresValueForm(column: ColumnInfo): ValueForm {
+  const t = column.dbType.replace(/\(.*\)/, '').trim();
+  if (FAMILIES.timestamps.has(t)) return 'timestamp';
+  if (t === 'date') return 'date';
+  return FAMILIES.decimals.has(t) ? 'decimal' : 'plain';
+}
+
+/** SQLSTATE class 42 is syntax errors and unknown names; 42501 (no privilege) is the database refusing. */
+export function postgresRejectsText(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('42') && code !== '42501';
 }

@@ -1,7 +1,7 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
 import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
-import { sqliteBindValue, sqliteColumnType, sqliteTypeFits } from './sqlite-types.js';
+import { sqliteBindValue, sqliteColumnType, sqliteRejectsText, sqliteTypeFits, sqliteValueForm } from './sqlite-types.js';
 
 /**
  * SQLite has no timestamp type: event times are ISO text, or numbers. The expression
@@ -19,6 +19,8 @@ export const sqliteDialect: SqlDialect = {
   columnType: sqliteColumnType,
   bindValue: sqliteBindValue,
   typeFits: sqliteTypeFits,
+  valueForm: sqliteValueForm,
+  rejectsText: sqliteRejectsText,
   quoteIdentifier: (name) => quoteWith(name, '"'),
   placeholder: () => '?',
   epochMs(col: string, unit?: EpochUnit): string {

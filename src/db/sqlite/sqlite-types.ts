@@ -4,7 +4,7 @@
  * rules say which declared types make the declared values the natural content.
  */
 import type { FeatureType } from '../../metadata/types.js';
-import type { ColumnInfo, DeclaredType, ImportValue } from '../dialect.js';
+import type { ColumnInfo, DeclaredType, ImportValue, ValueForm } from '../dialect.js';
 
 type Affinity = 'integer' | 'text' | 'blob' | 'real' | 'numeric';
 
@@ -71,4 +71,17 @@ export function sqliteBindValue(value: ImportValue, type: FeatureType): unknown 
     default:
       return value;
   }
+}
+
+/** SQLite has no date-time or decimal types: every value is a plain number, text or blob. */
+export function sqliteValueForm(): ValueForm {
+  return 'plain';
+}
+
+/**
+ * SQLITE_ERROR is what prepare() reports for a syntax error or an unknown table, column
+ * or function; a read-only refusal is SQLITE_READONLY, a busy file SQLITE_BUSY.
+ */
+export function sqliteRejectsText(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'SQLITE_ERROR';
 }

@@ -1,0 +1,61 @@
+import type { EpochUnit, KeyType } from '../../metadata/types.js';
+import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
+import { quoteWith } from '../identifier.js';
+import { trinoBindValue, trinoColumnType, trinoRejectsText, trinoTypeFits, trinoValueForm } from './trino-types.js';
+
+/**
+ * Stored times compare at timestamp(12) with time zone, Trino's finest: widening any
+ * timestamp(p), with or without zone, or a date, to it is exact, so a stored microsecond
+ * never rounds across a label's millisecond. Every session runs in UTC (the driver sends
+ * X-Trino-Time-Zone), so a naive timestamp or a date means UTC. Text casts when written
+ * `YYYY-MM-DD[ HH:MM:SS[.fff]][ zone]`; Trino's cast rejects the `T` form, so ISO text
+ * with a `T` must live in SQLite (SPEC §2 keeps text event times to SQLite).
+ */
+const instant = (col: string) => `CAST(${col} AS timestamp(12) with time zone)`;
+
+export const trinoDialect: SqlDialect = {
+  engine: 'trino',
+  // Trino's joins are distributed hash joins on the workers.
+  hashJoins: true,
+  // Parameters travel as literals in the statement text (trino-literals.ts), bounded by
+  // the coordinator's query.max-length (1,000,000 characters by default).
+  maxParameters: 50_000,
+  maxStatementBytes: 900_000,
+  transactionalDdl: false,
+  columnType: trinoColumnType,
+  bindValue: trinoBindValue,
+  typeFits: trinoTypeFits,
+  valueForm: trinoValueForm,
+  rejectsText: trinoRejectsText,
+  quoteIdentifier: (name) => quoteWith(name, '"'),
+  placeholder: () => '?',
+  epochMs(col: string, unit?: EpochUnit): string {
+    // decimal keeps an epoch exact through the multiplication; double so the protocol
+    // hands back a JSON number, as bigint beyond 2^53 would lose digits in JSON.parse.
+    if (unit === 's') return `CAST(floor(CAST(${col} AS decimal(38, 6)) * 1000) AS double)`;
+    if (unit === 'ms') return `CAST(floor(CAST(${col} AS decimal(38, 6))) AS double)`;
+    // Whole seconds through to_unixtime (exact in a double), then the millisecond of the
+    // second: floor(), for instants before 1970 as after.
+    const t = instant(col);
+    return `(to_unixtime(date_trunc('second', ${t})) * 1000 + millisecond(${t}))`;
+  },
+  timeComparison(col: string, unit?: EpochUnit): TimeComparison {
+    if (unit) return epochComparison(trinoDialect.epochMs(col, unit), (p) => `CAST(${p} AS double)`);
+    return {
+      column: instant(col),
+      instant: (p) => `CAST(${p} AS timestamp(3) with time zone)`,
+      instantValue: (ms) => `${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')} UTC`,
+    };
+  },
+  // varchar compares by code point in Trino (UTF-8 bytes), and = is byte equality: no
+  // collation to see through.
+  keyOrder: (col: string, _type: KeyType) => col,
+  exactKey: (sql: string, _type: KeyType) => sql,
+  jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string {
+    const q = trinoDialect.quoteIdentifier;
+    const types = { int: 'bigint', float: 'double', string: 'varchar' };
+    const row = columns.map((c) => types[c.type]).join(', ');
+    const names = columns.map((c) => q(c.name)).join(', ');
+    return `(SELECT * FROM UNNEST(CAST(json_parse(${jsonSql}) AS array(row(${row})))) AS ${q('j')}(${names})) AS ${q(alias)}`;
+  },
+};

@@ -1,0 +1,151 @@
+/**
+ * Runs statements on a Trino cluster through its HTTP protocol (the official
+ * `trino-client`): a query is POSTed to the coordinator, and its rows come back page by
+ * page as the client follows each page's `nextUri`. A page is a batch here, so rows are
+ * streamed, never buffered whole. Giving up on a result (a `break`, an error, Ctrl-C's
+ * close()) cancels the query on the cluster, so no worker keeps computing for nobody.
+ */
+import { BasicAuth, Trino, type QueryResult } from 'trino-client';
+import { flatten } from '../batches.js';
+import { databaseError } from '../database-error.js';
+import type { ColumnInfo, CompiledQuery, Driver, Row } from '../dialect.js';
+import { SpellbookError } from '../../errors.js';
+import { withParameters } from './trino-literals.js';
+
+/** Where and as whom to connect; the `connection` of a `client: trino` config. */
+export interface TrinoConnectionConfig {
+  /** `http://host:port` or `https://host:port`. */
+  readonly server: string;
+  readonly user: string;
+  readonly password?: string;
+  readonly catalog?: string;
+  readonly schema?: string;
+  /** Node TLS options (ca, rejectUnauthorized, …) for an https server. */
+  readonly ssl?: Record<string, unknown>;
+}
+
+/** A failed query as Trino reports it, kept as `cause` for --debug. */
+export class TrinoQueryError extends Error {
+  constructor(
+    message: string,
+    readonly errorName: string,
+  ) {
+    super(message);
+  }
+}
+
+export class TrinoDriver implements Driver {
+  private readonly client: Trino;
+  /** Queries started and not yet read to their end: cancelled on close(). */
+  private readonly running = new Set<string>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly config: TrinoConnectionConfig,
+    private readonly secrets: readonly string[],
+    private readonly session: Readonly<Record<string, string>>,
+  ) {
+    this.client = Trino.create({
+      server: config.server,
+      source: 'spellbook',
+      catalog: config.catalog,
+      schema: config.schema,
+      ...(config.password === undefined ? {} : { auth: new BasicAuth(config.user, config.password) }),
+      ...(config.ssl === undefined ? {} : { ssl: config.ssl }),
+    });
+  }
+
+  /** The pages of one query: its column names and types with the first, then rows as arrays. */
+  private async *pages(query: CompiledQuery): AsyncGenerator<{ columns?: ColumnInfo[]; rows: unknown[][] }> {
+    if (this.closing) throw new SpellbookError('DATABASE', 'database error: the connection is closed');
+    let id: string | undefined;
+    let completed = false;
+    try {
+      const results = await this.client.query({
+        query: withParameters(query.sql, query.parameters),
+        user: this.config.user,
+        session: { ...this.session },
+        // Naive timestamps and dates mean UTC in every comparison, whatever the cluster's zone.
+        extraHeaders: { 'X-Trino-Time-Zone': 'UTC' },
+      });
+      let columns: ColumnInfo[] | undefined;
+      for await (const page of results as AsyncIterable<QueryResult>) {
+        if (id === undefined && page.id) this.running.add((id = page.id));
+        if (page.error) throw new TrinoQueryError(page.error.message, page.error.errorName);
+        const first = columns === undefined && page.columns !== undefined;
+        if (first) columns = page.columns!.map((c) => ({ name: c.name, dbType: c.type.toLowerCase() }));
+        if (first || (page.data?.length ?? 0) > 0) yield { ...(first ? { columns } : {}), rows: page.data ?? [] };
+      }
+      completed = true;
+    } catch (err) {
+      throw databaseError(err, this.secrets);
+    } finally {
+      if (id !== undefined) {
+        this.running.delete(id);
+        if (!completed) await this.cancelQuery(id);
+      }
+    }
+  }
+
+  private cancelQuery(id: string): Promise<void> {
+    return this.client.cancel(id).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  async *batches(query: CompiledQuery): AsyncIterable<Row[]> {
+    let names: string[] = [];
+    for await (const page of this.pages(query)) {
+      if (page.columns) names = page.columns.map((c) => c.name);
+      if (page.rows.length === 0) continue;
+      yield page.rows.map((values) => {
+        const row: Row = {};
+        for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+        return row;
+      });
+    }
+  }
+
+  /** Trino's pages are arrays in SELECT-list order already. */
+  async *arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
+    for await (const page of this.pages(query)) if (page.rows.length > 0) yield page.rows;
+  }
+
+  stream(query: CompiledQuery): AsyncIterable<Row> {
+    return flatten(this.batches(query));
+  }
+
+  async all(query: CompiledQuery): Promise<Row[]> {
+    const rows: Row[] = [];
+    for await (const batch of this.batches(query)) rows.push(...batch);
+    return rows;
+  }
+
+  /** The columns a query returns, with Trino's type names (`timestamp(3) with time zone`). */
+  async columns(query: CompiledQuery): Promise<ColumnInfo[]> {
+    for await (const page of this.pages(query)) if (page.columns) return page.columns;
+    return [];
+  }
+
+  transaction<T>(): Promise<T> {
+    return Promise.reject(
+      new SpellbookError('USAGE', 'import does not write to Trino: no connector spellbook supports keeps a multi-row write all-or-nothing'),
+    );
+  }
+
+  /**
+   * Ctrl-C: asks the coordinator to kill every query this driver is reading
+   * (DELETE /v1/query/ID), so the workers stop at once instead of when they notice no
+   * client polls any more (query.client.timeout, five minutes by default).
+   */
+  cancel(): Promise<void> {
+    return Promise.all([...this.running].map((id) => this.cancelQuery(id))).then(() => undefined);
+  }
+
+  /** Cancels every query still running on the cluster; idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.cancel();
+    return this.closing;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * SQL for windowed aggregates (SPEC §7). Each aggregate feature has one SQL form, written
+ * once here and used by both statements that compute windows in the database:
+ *
+ * - export: every key's aggregates over the window ending at the snapshot, sorted by key;
+ * - join chunk: every label's aggregates over the window ending at its time, a range join
+ *   of a chunk of labels (one JSON parameter) with the group's rows.
+ *
+ * The window at t holds rows with t - window < e <= t. Times are compared as whole epoch
+ * milliseconds (the same floor the merge sees), so `e > t - w` is `e >= t - w + 1ms`.
+ * Rows with a NULL event time fail every comparison and never count.
+ */
+import type { CompiledQuery, SqlDialect, TimeComparison } from '../db/dialect.js';
+import type { Feature, Group } from '../metadata/types.js';
+import type { KeyTuple } from '../core/keys.js';
+import { SqlBuilder, sourceSql } from './builder.js';
+import { AliasedColumns, CREATED_ALIAS, EVENT_ALIAS, FEATURE_ALIAS, GroupColumns, KEY_ALIAS, keyEquality } from './group-columns.js';
+import { innerSelect, keyFilter, SRC, type ChunkQuery } from './queries.js';
+
+/** The longest window among the features: the range every statement reads. */
+export function longestWindow(features: readonly Feature[]): number {
+  return Math.max(...features.map((f) => f.aggregate!.windowMs));
+}
+
+/**
+ * The aggregate of feature `f`, whose value is `value` (the __fN alias), over the rows
+ * the statement joins; `inWindow` narrows to the feature's own window when it is shorter
+ * than the statement's. NULLs are ignored by every SQL aggregate, as SPEC §7 says, and a
+ * count of rows counts a constant that is never NULL.
+ */
+function aggregateSql(dialect: SqlDialect, f: Feature, value: string, inWindow: string | undefined): string {
+  const v = inWindow === undefined ? value : `CASE WHEN ${inWindow} THEN ${value} END`;
+  switch (f.aggregate!.fn) {
+    case 'count':
+      return `COUNT(${v})`;
+    case 'sum':
+      return `SUM(${v})`;
+    case 'avg':
+      // `+ 0e0` makes the average a float on every engine: MySQL would round the average
+      // of integers to 4 decimals, and a cast has no type name all three engines accept.
+      return `AVG(${v} + 0e0)`;
+    case 'min':
+    case 'max': {
+      // Strings compare byte for byte (code-point order), as the merge compares them,
+      // whatever the column's collation.
+      const x = f.type === 'string' ? dialect.keyOrder(v, 'string') : v;
+      return `${f.aggregate!.fn.toUpperCase()}(${x})`;
+    }
+  }
+}
+
+/** `SELECT …aggregates AS __f0…`: each feature narrowed to its own window when shorter than `longest`. */
+function aggregateList(dialect: SqlDialect, features: readonly Feature[], col: (alias: string) => string, longest: number, startOf: (windowMs: number) => string): string[] {
+  return features.map((f, i) => {
+    const w = f.aggregate!.windowMs;
+    const inWindow = w === longest ? undefined : `${col(EVENT_ALIAS)} >= ${startOf(w)}`;
+    return `${aggregateSql(dialect, f, col(FEATURE_ALIAS(i)), inWindow)} AS ${dialect.quoteIdentifier(FEATURE_ALIAS(i))}`;
+  });
+}
+
+/**
+ * `export` of aggregate features: one row per key with at least one row in the longest
+ * requested window (SPEC §7: a key is exported when it has a row in a requested feature's
+ * window), ordered by key as latestQuery's rows are, so export can merge them by key.
+ */
+export function windowExportQuery(
+  dialect: SqlDialect,
+  group: Group,
+  features: readonly Feature[],
+  at: number,
+  knownAt: boolean,
+  keys?: readonly KeyTuple[],
+): CompiledQuery {
+  const b = new SqlBuilder(dialect);
+  const cols = new GroupColumns(dialect, group, features, SRC);
+  const longest = longestWindow(features);
+  const e = cols.eventComparison()!;
+  const c = cols.createdComparison();
+  const instant = (cmp: TimeComparison, ms: number) => cmp.instant(b.bind(cmp.instantValue(ms)));
+  const w = new AliasedColumns(dialect, group, 'w');
+  const types = group.entity.keyTypes;
+  // Built first: `?` placeholders bind in text order, and the SELECT list comes before WHERE.
+  const aggregates = aggregateList(dialect, features, (a) => w.col(a), longest, (windowMs) => b.bind(at - windowMs + 1));
+  // The source's own columns in WHERE, compared natively, so an index on them can serve.
+  const where = cols.sourceKeys().map((k) => `${k} IS NOT NULL`);
+  where.push(`${e.column} < ${instant(e, at + 1)}`, `${e.column} >= ${instant(e, at - longest + 1)}`);
+  if (knownAt && c) where.push(`(${c.column} IS NULL OR ${c.column} < ${instant(c, at + 1)})`);
+  if (keys !== undefined) where.push(keyFilter(b, cols, keys));
+  // Grouped by the exact (byte) form too, so a case-insensitive collation cannot merge 'a' and 'A'.
+  const groupBy = w.keys().flatMap((k, i) => {
+    const exact = dialect.exactKey(k, types[i]!);
+    return exact === k ? [k] : [k, exact];
+  });
+  const keyOrder = types.map((type, i) => dialect.keyOrder(w.col(KEY_ALIAS(i)), type));
+  return b.compile(
+    `SELECT ${w.keys().map((k, i) => `${k} AS ${b.id(KEY_ALIAS(i))}`).join(', ')}, ${aggregates.join(', ')}` +
+      ` FROM (SELECT ${cols.selectList()} FROM ${sourceSql(dialect, group.source, SRC)} WHERE ${where.join(' AND ')}) AS ${b.id('w')}` +
+      ` GROUP BY ${groupBy.join(', ')} ORDER BY ${keyOrder.join(', ')}`,
+  );
+}
+
+/**
+ * `join` of aggregate features in the database, for a chunk of labels sent as one JSON
+ * parameter (`[[labelNumber, timeMs, key0, …], …]`): a range join of each label with its
+ * key's rows in the longest window, grouped per label. A LEFT JOIN, so every label gets a
+ * row and an empty window gives count 0 and NULL for the other functions, from SQL itself.
+ */
+export function windowJoinChunkQuery(dialect: SqlDialect, group: Group, features: readonly Feature[], knownAt: boolean): ChunkQuery {
+  const b = new SqlBuilder(dialect);
+  const l = (name: string) => `${b.id('l')}.${b.id(name)}`;
+  const labels = dialect.jsonRows(b.bind('[]'), 'l', [
+    { name: '__i', type: 'int' },
+    { name: '__t', type: 'float' },
+    ...group.entity.keyTypes.map((type, i) => ({ name: KEY_ALIAS(i), type })),
+  ]);
+  const t = new AliasedColumns(dialect, group, 't');
+  const longest = longestWindow(features);
+  // Window widths come from the metadata (whole milliseconds), never from a label file.
+  const startOf = (windowMs: number) => `${l('__t')} - ${Math.trunc(windowMs) - 1}`;
+  const on = t.keys().flatMap((k, i) => keyEquality(dialect, k, () => l(KEY_ALIAS(i)), group.entity.keyTypes[i]!));
+  on.push(`${t.col(EVENT_ALIAS)} <= ${l('__t')}`, `${t.col(EVENT_ALIAS)} >= ${startOf(longest)}`);
+  if (knownAt && group.createdTime !== undefined) on.push(`(${t.col(CREATED_ALIAS)} IS NULL OR ${t.col(CREATED_ALIAS)} <= ${l('__t')})`);
+  const aggregates = aggregateList(dialect, features, (a) => t.col(a), longest, startOf);
+  const query = b.compile(
+    `SELECT ${l('__i')} AS ${b.id('__i')}, ${aggregates.join(', ')}` +
+      ` FROM ${labels} LEFT JOIN (${innerSelect(dialect, group, features)}) AS ${b.id('t')} ON ${on.join(' AND ')}` +
+      ` GROUP BY ${l('__i')}`,
+  );
+  return { ...query, labelsParameter: 0 };
+}

@@ -1,0 +1,105 @@
+/**
+ * Labels from a query on the features' database (SPEC §8), built per dialect. The user's
+ * SELECT is embedded as it is written, as a derived table (or the CTE of the database
+ * join): it is SQL by design, run read-only like every statement. Nothing is materialised.
+ *
+ * - labels: the query's rows in the order of §8 as far as SQL gives it the same way on
+ *   every engine — rows with a NULL time or key first (so a bad row is met before any
+ *   output), then by time as an instant, then by key in compareKeys order; rows that
+ *   share both are put in order in Node (io/label-values.ts);
+ * - join: the whole training set in one statement, in the same order.
+ */
+import type { CompiledQuery, SqlDialect } from '../db/dialect.js';
+import type { EpochUnit, Feature, Group, KeyType } from '../metadata/types.js';
+import type { TimeRules } from '../core/visibility.js';
+import { SqlBuilder, sourceSql } from './builder.js';
+import { AliasedColumns, FEATURE_ALIAS, keyEquality } from './group-columns.js';
+import { innerSelect } from './queries.js';
+
+/** The column holding each label's time in epoch ms, computed by the database as for stored times (§2). */
+export const LABEL_TIME = '__label_time';
+/** The column of feature `f` of group `g` in the join statement's rows. */
+export const JOINED_FEATURE = (g: number, f: number) => `__g${g}_f${f}`;
+
+/** What the statements need to know of a labels query. */
+export interface LabelQuerySpec {
+  readonly sql: string;
+  readonly timestampColumn: string;
+  readonly timestampUnit?: EpochUnit;
+  /** Every entity's key columns in the query, in plan order, with their types. */
+  readonly keys: readonly { readonly column: string; readonly type: KeyType }[];
+}
+
+/** A group of the database join: its features, time rules and the label columns holding its entity's key. */
+export interface LabelJoinGroup {
+  readonly group: Group;
+  readonly features: readonly Feature[];
+  readonly rules: TimeRules;
+  readonly labelKeys: readonly string[];
+}
+
+/** `SELECT q.*, <time> AS __label_time FROM (<query>) AS q`. */
+function labelsSelect(dialect: SqlDialect, spec: LabelQuerySpec): string {
+  const q = (name: string) => dialect.quoteIdentifier(name);
+  const time = dialect.epochMs(`${q('q')}.${q(spec.timestampColumn)}`, spec.timestampUnit);
+  return `SELECT ${q('q')}.*, ${time} AS ${q(LABEL_TIME)} FROM ${sourceSql(dialect, { kind: 'query', sql: spec.sql }, 'q')}`;
+}
+
+/** ORDER BY of label rows seen as `alias`: NULL time or key first, then time, then keys in compareKeys order. */
+function labelsOrder(dialect: SqlDialect, spec: LabelQuerySpec, alias: string): string {
+  const col = (name: string) => `${dialect.quoteIdentifier(alias)}.${dialect.quoteIdentifier(name)}`;
+  const nullable = [col(LABEL_TIME), ...spec.keys.map((k) => col(k.column))];
+  const flag = `CASE WHEN ${nullable.map((c) => `${c} IS NULL`).join(' OR ')} THEN 0 ELSE 1 END`;
+  return [flag, col(LABEL_TIME), ...spec.keys.map((k) => dialect.keyOrder(col(k.column), k.type))].join(', ');
+}
+
+/** The labels query's rows with their times, in order (what the merge reads). */
+export function labelsQuery(dialect: SqlDialect, spec: LabelQuerySpec): CompiledQuery {
+  const q = dialect.quoteIdentifier;
+  return new SqlBuilder(dialect).compile(`SELECT * FROM (${labelsSelect(dialect, spec)}) AS ${q('l')} ORDER BY ${labelsOrder(dialect, spec, 'l')}`);
+}
+
+/**
+ * The training set in one statement: every label row, then each group's features from
+ * the row that wins at the label's time (SPEC §2). A group's winners are ranked once per
+ * distinct (key, time) of the labels — all a label's features depend on — and joined back
+ * to every label row with that key and time, so duplicate labels stay duplicates.
+ */
+export function labelsJoinQuery(dialect: SqlDialect, spec: LabelQuerySpec, groups: readonly LabelJoinGroup[]): CompiledQuery {
+  const b = new SqlBuilder(dialect);
+  const q = (name: string) => b.id(name);
+  const l = (name: string) => `${q('l')}.${q(name)}`;
+  const time = l(LABEL_TIME);
+  const joins: string[] = [];
+  const selected: string[] = [];
+  groups.forEach(({ group, features, rules, labelKeys }, g) => {
+    const types = group.entity.keyTypes;
+    const t = new AliasedColumns(dialect, group, 't');
+    const w = (name: string) => `${q(`w${g}`)}.${q(name)}`;
+    const on = t.keys().flatMap((k, j) => keyEquality(dialect, k, () => l(labelKeys[j]!), types[j]!));
+    const ttl = rules.ttlMs;
+    const where = t.visibleAt(() => time, ttl === undefined ? undefined : () => `${time} - ${Math.trunc(ttl)}`, rules.knownAt);
+    const labelKey = labelKeys.map((c, j) => dialect.exactKey(l(c), types[j]!));
+    const order = t.priorityOrder();
+    const rank = `ROW_NUMBER() OVER (PARTITION BY ${[...labelKey, time].join(', ')}${order ? ` ORDER BY ${order}` : ''})`;
+    const items = [
+      ...labelKeys.map((c, j) => `${l(c)} AS ${q(`__lk${j}`)}`),
+      `${time} AS ${q('__lt')}`,
+      ...features.map((_, f) => `${q('t')}.${q(FEATURE_ALIAS(f))}`),
+      `${rank} AS ${q('__rn')}`,
+    ];
+    const winners =
+      `SELECT * FROM (SELECT ${items.join(', ')} FROM ${q('__labels')} AS ${q('l')}` +
+      ` JOIN (${innerSelect(dialect, group, features)}) AS ${q('t')} ON ${on.join(' AND ')}` +
+      (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+      `) AS ${q('x')} WHERE ${q('x')}.${q('__rn')} = 1`;
+    const back = [...labelKeys.map((_, j) => `${dialect.exactKey(w(`__lk${j}`), types[j]!)} = ${labelKey[j]}`), `${w('__lt')} = ${time}`];
+    joins.push(` LEFT JOIN (${winners}) AS ${q(`w${g}`)} ON ${back.join(' AND ')}`);
+    features.forEach((_, f) => selected.push(`${w(FEATURE_ALIAS(f))} AS ${q(JOINED_FEATURE(g, f))}`));
+  });
+  return b.compile(
+    `WITH ${q('__labels')} AS (${labelsSelect(dialect, spec)})` +
+      ` SELECT ${[`${q('l')}.*`, ...selected].join(', ')} FROM ${q('__labels')} AS ${q('l')}${joins.join('')}` +
+      ` ORDER BY ${labelsOrder(dialect, spec, 'l')}`,
+  );
+}

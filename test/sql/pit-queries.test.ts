@@ -1,0 +1,357 @@
+/**
+ * The SQL of the point-in-time statements, per engine, as literal text and parameters
+ * (as Kysely tests its dialects). No database: a change in generation shows up here, in
+ * review, not only as a different result on some engine. When a change is meant, update
+ * the expected text and say in the commit why the new SQL is right.
+ *
+ * Written out in full except two shorthands: `ms(c)` is SQLite's epoch-ms expression of a
+ * column (dialect.epochMs), and `mysql` swaps "…" for `…` so MariaDB's quoting reads as
+ * the others'. Snapshot 2024-03-01T00:00:00Z = 1709251200000.
+ */
+import { describe, expect, it } from 'vitest';
+import { mysqlDialect } from '../../src/db/mysql/mysql-dialect.js';
+import { postgresDialect } from '../../src/db/postgres/postgres-dialect.js';
+import { sqliteDialect } from '../../src/db/sqlite/sqlite-dialect.js';
+import type { SqlDialect } from '../../src/db/dialect.js';
+import { parseMetadata } from '../../src/metadata/index.js';
+import { planExport, planJoin, type ExportPlan, type JoinPlan } from '../../src/plan/plan.js';
+
+const md = parseMetadata(
+  `version: 1
+entities:
+  - name: user
+    key: user_id
+    type: int
+  - name: user_merchant
+    key: [user_id, merchant_id]
+    type: [int, string]
+  - name: device
+    key: [vendor, serial]
+    type: int
+groups:
+  - name: account
+    entity: user
+    table: app.accounts
+    event_time: updated_at
+    created_time: loaded_at
+    ttl: 30d
+    features:
+      - name: balance
+        type: float
+        column: balance_eur
+      - name: last_login
+        type: timestamp
+  - name: spend
+    entity: user_merchant
+    entity_columns: [customer_id, shop_id]
+    event_time: day
+    event_time_unit: s
+    query: |
+      SELECT customer_id, shop_id, day, SUM(amount) AS total
+      FROM payments -- a comment at the end
+      GROUP BY 1, 2, 3;
+    features:
+      - name: total
+        type: float
+  - name: device_info
+    entity: device
+    features:
+      - name: model
+        type: string
+`,
+  { path: 'm.yml', file: '/m.yml', env: {} },
+);
+
+const snapshot = Date.UTC(2024, 2, 1);
+const DAY = 86_400_000;
+const labels = { kind: 'csv', file: 'l.csv', header: ['user_id', 'merchant_id', 'vendor', 'serial', 'event_timestamp'] } as const;
+
+const CASES: Record<string, (d: SqlDialect) => ExportPlan | JoinPlan> = {
+  // ttl 30d from the metadata; a timestamp feature read as epoch ms.
+  'export account': (d) => planExport(md, d, { features: ['account.balance', 'account.last_login'], snapshot }),
+  // --known-at and --ttl account=7d.
+  'export account known-at ttl override': (d) => planExport(md, d, { features: ['account.balance'], snapshot, knownAt: true, ttl: { account: 7 * DAY } }),
+  // Composite (int, string) key, query source, epoch seconds, no ttl, --key twice.
+  'export spend keys': (d) => planExport(md, d, { features: ['spend.total'], snapshot, keys: [['1', 'm1'], ['2', 'm2']] }),
+  // Static group: no time at all.
+  'export device static': (d) => planExport(md, d, { features: ['device_info.model'], snapshot }),
+  'join database': (d) =>
+    planJoin(md, d, { features: ['account.balance', 'spend.total', 'device_info.model'], inputFile: 'l.csv', strategy: 'database', knownAt: true, entityColumns: { user_merchant: ['user_id', 'merchant_id'] } }, labels),
+  'join merge': (d) => planJoin(md, d, { features: ['account.balance', 'spend.total', 'device_info.model'], inputFile: 'l.csv', strategy: 'merge' }, labels),
+};
+
+function statements(plan: (d: SqlDialect) => ExportPlan | JoinPlan, dialect: SqlDialect) {
+  return plan(dialect).groups.map((g) => ({ group: g.group.name, sql: g.query.sql, parameters: g.query.parameters }));
+}
+
+const ms = (c: string) => `(CASE typeof(${c}) WHEN 'text' THEN CAST(round(unixepoch(${c}, 'subsec') * 1000) AS INTEGER) WHEN 'integer' THEN ${c} WHEN 'real' THEN CAST(round(${c}) AS INTEGER) END)`;
+const mysql = (text: TemplateStringsArray) => text.raw.join('').replaceAll('"', '`');
+
+describe('point-in-time SQL per dialect', () => {
+  describe("export account", () => {
+    it('sqlite', () => {
+      expect(statements(CASES["export account"], sqliteDialect)).toEqual([
+        {
+          group: 'account',
+          sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ${ms('"src"."last_login"')} AS "__f1", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY ${ms('"src"."updated_at"')} DESC, CASE WHEN ${ms('"src"."loaded_at"')} IS NULL THEN 1 ELSE 0 END, ${ms('"src"."loaded_at"')} DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND ${ms('"src"."updated_at"')} < ? AND ${ms('"src"."updated_at"')} >= ?) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
+          parameters: [1709251200001, 1706659200000],
+        },
+      ]);
+    });
+    it('postgres', () => {
+      expect(statements(CASES["export account"], postgresDialect)).toEqual([
+        {
+          group: 'account',
+          sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", floor(extract(epoch from ("src"."last_login")::timestamptz) * 1000)::float8 AS "__f1", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY CAST("src"."updated_at" AS timestamptz) DESC, CASE WHEN CAST("src"."loaded_at" AS timestamptz) IS NULL THEN 1 ELSE 0 END, CAST("src"."loaded_at" AS timestamptz) DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND CAST("src"."updated_at" AS timestamptz) < CAST($1 AS timestamptz) AND CAST("src"."updated_at" AS timestamptz) >= CAST($2 AS timestamptz)) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
+          parameters: ["2024-03-01T00:00:00.001Z", "2024-01-31T00:00:00.000Z"],
+        },
+      ]);
+    });
+    it('mysql', () => {
+      expect(statements(CASES["export account"], mysqlDialect)).toEqual([
+        {
+          group: 'account',
+          sql: mysql`SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', "src"."last_login") / 1000) AS DOUBLE) AS "__f1", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY "src"."updated_at" DESC, CASE WHEN "src"."loaded_at" IS NULL THEN 1 ELSE 0 END, "src"."loaded_at" DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND "src"."updated_at" < CAST(? AS DATETIME(3)) AND "src"."updated_at" >= CAST(? AS DATETIME(3))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
+          parameters: ["2024-03-01 00:00:00.001", "2024-01-31 00:00:00.000"],
+        },
+      ]);
+    });
+  });
+
+  describe("export account known-at ttl override", () => {
+    it('sqlite', () => {
+      expect(statements(CASES["export account known-at ttl override"], sqliteDialect)).toEqual([
+        {
+          group: 'account',
+          sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY ${ms('"src"."updated_at"')} DESC, CASE WHEN ${ms('"src"."loaded_at"')} IS NULL THEN 1 ELSE 0 END, ${ms('"src"."loaded_at"')} DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND ${ms('"src"."updated_at"')} < ? AND ${ms('"src"."updated_at"')} >= ? AND (${ms('"src"."loaded_at"')} IS NULL OR ${ms('"src"."loaded_at"')} < ?)) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
+          parameters: [1709251200001, 1708646400000, 1709251200001],
+        },
+      ]);
+    });
+    it('postgres', () => {
+      expect(statements(CASES["export account known-at ttl override"], postgresDialect)).toEqual([
+        {
+          group: 'account',
+          sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY CAST("src"."updated_at" AS timestamptz) DESC, CASE WHEN CAST("src"."loaded_at" AS timestamptz) IS NULL THEN 1 ELSE 0 END, CAST("src"."loaded_at" AS timestamptz) DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND CAST("src"."updated_at" AS timestamptz) < CAST($1 AS timestamptz) AND CAST("src"."updated_at" AS timestamptz) >= CAST($2 AS timestamptz) AND (CAST("src"."loaded_at" AS timestamptz) IS NULL OR CAST("src"."loaded_at" AS timestamptz) < CAST($3 AS timestamptz))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
+          parameters: ["2024-03-01T00:00:00.001Z", "2024-02-23T00:00:00.000Z", "2024-03-01T00:00:00.001Z"],
+        },
+      ]);
+    });
+    it('mysql', () => {
+      expect(statements(CASES["export account known-at ttl override"], mysqlDialect)).toEqual([
+        {
+          group: 'account',
+          sql: mysql`SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY "src"."updated_at" DESC, CASE WHEN "src"."loaded_at" IS NULL THEN 1 ELSE 0 END, "src"."loaded_at" DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND "src"."updated_at" < CAST(? AS DATETIME(3)) AND "src"."updated_at" >= CAST(? AS DATETIME(3)) AND ("src"."loaded_at" IS NULL OR "src"."loaded_at" < CAST(? AS DATETIME(3)))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
+          parameters: ["2024-03-01 00:00:00.001", "2024-02-23 00:00:00.000", "2024-03-01 00:00:00.001"],
+        },
+      ]);
+    });
+  });
+
+  describe("export spend keys", () => {
+    it('sqlite', () => {
+      expect(statements(CASES["export spend keys"], sqliteDialect)).toEqual([
+        {
+          group: 'spend',
+          sql: `SELECT * FROM (SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", "src"."total" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."customer_id", "src"."shop_id" COLLATE BINARY ORDER BY CAST(round(("src"."day") * 1000) AS INTEGER) DESC) AS "__rn" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
+FROM payments -- a comment at the end
+GROUP BY 1, 2, 3
+) AS "src" WHERE "src"."customer_id" IS NOT NULL AND "src"."shop_id" IS NOT NULL AND CAST(round(("src"."day") * 1000) AS INTEGER) < ? AND (("src"."customer_id" = ? AND "src"."shop_id" = ? AND "src"."shop_id" COLLATE BINARY = ? COLLATE BINARY) OR ("src"."customer_id" = ? AND "src"."shop_id" = ? AND "src"."shop_id" COLLATE BINARY = ? COLLATE BINARY))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0", "w"."__k1" COLLATE BINARY`,
+          parameters: [1709251200001, 1, "m1", "m1", 2, "m2", "m2"],
+        },
+      ]);
+    });
+    it('postgres', () => {
+      expect(statements(CASES["export spend keys"], postgresDialect)).toEqual([
+        {
+          group: 'spend',
+          sql: `SELECT * FROM (SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", "src"."total" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."customer_id", ("src"."shop_id")::text COLLATE "C" ORDER BY floor(("src"."day")::numeric * 1000)::float8 DESC) AS "__rn" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
+FROM payments -- a comment at the end
+GROUP BY 1, 2, 3
+) AS "src" WHERE "src"."customer_id" IS NOT NULL AND "src"."shop_id" IS NOT NULL AND floor(("src"."day")::numeric * 1000)::float8 < CAST($1 AS float8) AND (("src"."customer_id" = $2 AND "src"."shop_id" = $3 AND ("src"."shop_id")::text COLLATE "C" = ($4)::text COLLATE "C") OR ("src"."customer_id" = $5 AND "src"."shop_id" = $6 AND ("src"."shop_id")::text COLLATE "C" = ($7)::text COLLATE "C"))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0", ("w"."__k1")::text COLLATE "C"`,
+          parameters: [1709251200001, 1, "m1", "m1", 2, "m2", "m2"],
+        },
+      ]);
+    });
+    it('mysql', () => {
+      expect(statements(CASES["export spend keys"], mysqlDialect)).toEqual([
+        {
+          group: 'spend',
+          sql: mysql`SELECT * FROM (SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", "src"."total" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."customer_id", CAST(CONVERT("src"."shop_id" USING utf8mb4) AS BINARY) ORDER BY CAST(FLOOR(("src"."day") * 1000) AS DOUBLE) DESC) AS "__rn" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
+FROM payments -- a comment at the end
+GROUP BY 1, 2, 3
+) AS "src" WHERE "src"."customer_id" IS NOT NULL AND "src"."shop_id" IS NOT NULL AND CAST(FLOOR(("src"."day") * 1000) AS DOUBLE) < ? AND (("src"."customer_id" = ? AND "src"."shop_id" = ? AND CAST(CONVERT("src"."shop_id" USING utf8mb4) AS BINARY) = CAST(CONVERT(? USING utf8mb4) AS BINARY)) OR ("src"."customer_id" = ? AND "src"."shop_id" = ? AND CAST(CONVERT("src"."shop_id" USING utf8mb4) AS BINARY) = CAST(CONVERT(? USING utf8mb4) AS BINARY)))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0", CAST(CONVERT("w"."__k1" USING utf8mb4) AS BINARY)`,
+          parameters: [1709251200001, 1, "m1", "m1", 2, "m2", "m2"],
+        },
+      ]);
+    });
+  });
+
+  describe("export device static", () => {
+    it('sqlite', () => {
+      expect(statements(CASES["export device static"], sqliteDialect)).toEqual([
+        {
+          group: 'device_info',
+          sql: `SELECT * FROM (SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."vendor", "src"."serial") AS "__rn" FROM "device_info" AS "src" WHERE "src"."vendor" IS NOT NULL AND "src"."serial" IS NOT NULL) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0", "w"."__k1"`,
+          parameters: [],
+        },
+      ]);
+    });
+    it('postgres', () => {
+      expect(statements(CASES["export device static"], postgresDialect)).toEqual([
+        {
+          group: 'device_info',
+          sql: `SELECT * FROM (SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."vendor", "src"."serial") AS "__rn" FROM "device_info" AS "src" WHERE "src"."vendor" IS NOT NULL AND "src"."serial" IS NOT NULL) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0", "w"."__k1"`,
+          parameters: [],
+        },
+      ]);
+    });
+    it('mysql', () => {
+      expect(statements(CASES["export device static"], mysqlDialect)).toEqual([
+        {
+          group: 'device_info',
+          sql: mysql`SELECT * FROM (SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."vendor", "src"."serial") AS "__rn" FROM "device_info" AS "src" WHERE "src"."vendor" IS NOT NULL AND "src"."serial" IS NOT NULL) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0", "w"."__k1"`,
+          parameters: [],
+        },
+      ]);
+    });
+  });
+
+  describe("join database", () => {
+    it('sqlite', () => {
+      expect(statements(CASES["join database"], sqliteDialect)).toEqual([
+        {
+          group: 'account',
+          sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC, CASE WHEN "t"."__c" IS NULL THEN 1 ELSE 0 END, "t"."__c" DESC) AS "__rn" FROM (SELECT CAST(json_extract("j".value, '$[0]') AS INTEGER) AS "__i", CAST(json_extract("j".value, '$[1]') AS REAL) AS "__t", CAST(json_extract("j".value, '$[2]') AS INTEGER) AS "__k0" FROM json_each(?) AS "j") AS "l" JOIN (SELECT "src"."user_id" AS "__k0", ${ms('"src"."updated_at"')} AS "__e", ${ms('"src"."loaded_at"')} AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" WHERE "t"."__e" <= "l"."__t" AND "t"."__e" >= "l"."__t" - 2592000000 AND ("t"."__c" IS NULL OR "t"."__c" <= "l"."__t")) AS "w" WHERE "w"."__rn" = 1`,
+          parameters: ["[]"],
+        },
+        {
+          group: 'spend',
+          sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC) AS "__rn" FROM (SELECT CAST(json_extract("j".value, '$[0]') AS INTEGER) AS "__i", CAST(json_extract("j".value, '$[1]') AS REAL) AS "__t", CAST(json_extract("j".value, '$[2]') AS INTEGER) AS "__k0", CAST(json_extract("j".value, '$[3]') AS TEXT) AS "__k1" FROM json_each(?) AS "j") AS "l" JOIN (SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", CAST(round(("src"."day") * 1000) AS INTEGER) AS "__e", "src"."total" AS "__f0" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
+FROM payments -- a comment at the end
+GROUP BY 1, 2, 3
+) AS "src") AS "t" ON "t"."__k0" = "l"."__k0" AND "t"."__k1" = "l"."__k1" AND "t"."__k1" COLLATE BINARY = "l"."__k1" COLLATE BINARY WHERE "t"."__e" <= "l"."__t") AS "w" WHERE "w"."__rn" = 1`,
+          parameters: ["[]"],
+        },
+        {
+          group: 'device_info',
+          sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i") AS "__rn" FROM (SELECT CAST(json_extract("j".value, '$[0]') AS INTEGER) AS "__i", CAST(json_extract("j".value, '$[1]') AS REAL) AS "__t", CAST(json_extract("j".value, '$[2]') AS INTEGER) AS "__k0", CAST(json_extract("j".value, '$[3]') AS INTEGER) AS "__k1" FROM json_each(?) AS "j") AS "l" JOIN (SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0" FROM "device_info" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" AND "t"."__k1" = "l"."__k1") AS "w" WHERE "w"."__rn" = 1`,
+          parameters: ["[]"],
+        },
+      ]);
+    });
+    it('postgres', () => {
+      expect(statements(CASES["join database"], postgresDialect)).toEqual([
+        {
+          group: 'account',
+          sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC, CASE WHEN "t"."__c" IS NULL THEN 1 ELSE 0 END, "t"."__c" DESC) AS "__rn" FROM (SELECT ("j".e ->> 0)::int8 AS "__i", ("j".e ->> 1)::float8 AS "__t", ("j".e ->> 2)::int8 AS "__k0" FROM jsonb_array_elements(($1)::jsonb) AS "j"(e)) AS "l" JOIN (SELECT "src"."user_id" AS "__k0", floor(extract(epoch from ("src"."updated_at")::timestamptz) * 1000)::float8 AS "__e", floor(extract(epoch from ("src"."loaded_at")::timestamptz) * 1000)::float8 AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" WHERE "t"."__e" <= "l"."__t" AND "t"."__e" >= "l"."__t" - 2592000000 AND ("t"."__c" IS NULL OR "t"."__c" <= "l"."__t")) AS "w" WHERE "w"."__rn" = 1`,
+          parameters: ["[]"],
+        },
+        {
+          group: 'spend',
+          sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC) AS "__rn" FROM (SELECT ("j".e ->> 0)::int8 AS "__i", ("j".e ->> 1)::float8 AS "__t", ("j".e ->> 2)::int8 AS "__k0", ("j".e ->> 3) AS "__k1" FROM jsonb_array_elements(($1)::jsonb) AS "j"(e)) AS "l" JOIN (SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", floor(("src"."day")::numeric * 1000)::float8 AS "__e", "src"."total" AS "__f0" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
+FROM payments -- a comment at the end
+GROUP BY 1, 2, 3
+) AS "src") AS "t" ON "t"."__k0" = "l"."__k0" AND "t"."__k1" = "l"."__k1" AND ("t"."__k1")::text COLLATE "C" = ("l"."__k1")::text COLLATE "C" WHERE "t"."__e" <= "l"."__t") AS "w" WHERE "w"."__rn" = 1`,
+          parameters: ["[]"],
+        },
+        {
+          group: 'device_info',
+          sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i") AS "__rn" FROM (SELECT ("j".e ->> 0)::int8 AS "__i", ("j".e ->> 1)::float8 AS "__t", ("j".e ->> 2)::int8 AS "__k0", ("j".e ->> 3)::int8 AS "__k1" FROM jsonb_array_elements(($1)::jsonb) AS "j"(e)) AS "l" JOIN (SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0" FROM "device_info" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" AND "t"."__k1" = "l"."__k1") AS "w" WHERE "w"."__rn" = 1`,
+          parameters: ["[]"],
+        },
+      ]);
+    });
+    it('mysql', () => {
+      expect(statements(CASES["join database"], mysqlDialect)).toEqual([
+        {
+          group: 'account',
+          sql: mysql`SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC, CASE WHEN "t"."__c" IS NULL THEN 1 ELSE 0 END, "t"."__c" DESC) AS "__rn" FROM JSON_TABLE(?, '$[*]' COLUMNS ("__i" BIGINT PATH '$[0]', "__t" DOUBLE PATH '$[1]', "__k0" BIGINT PATH '$[2]')) AS "l" JOIN (SELECT "src"."user_id" AS "__k0", CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', "src"."updated_at") / 1000) AS DOUBLE) AS "__e", CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', "src"."loaded_at") / 1000) AS DOUBLE) AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" WHERE "t"."__e" <= "l"."__t" AND "t"."__e" >= "l"."__t" - 2592000000 AND ("t"."__c" IS NULL OR "t"."__c" <= "l"."__t")) AS "w" WHERE "w"."__rn" = 1`,
+          parameters: ["[]"],
+        },
+        {
+          group: 'spend',
+          sql: mysql`SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC) AS "__rn" FROM JSON_TABLE(?, '$[*]' COLUMNS ("__i" BIGINT PATH '$[0]', "__t" DOUBLE PATH '$[1]', "__k0" BIGINT PATH '$[2]', "__k1" TEXT CHARACTER SET utf8mb4 PATH '$[3]')) AS "l" JOIN (SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", CAST(FLOOR(("src"."day") * 1000) AS DOUBLE) AS "__e", "src"."total" AS "__f0" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
+FROM payments -- a comment at the end
+GROUP BY 1, 2, 3
+) AS "src") AS "t" ON "t"."__k0" = "l"."__k0" AND "t"."__k1" = "l"."__k1" AND CAST(CONVERT("t"."__k1" USING utf8mb4) AS BINARY) = CAST(CONVERT("l"."__k1" USING utf8mb4) AS BINARY) WHERE "t"."__e" <= "l"."__t") AS "w" WHERE "w"."__rn" = 1`,
+          parameters: ["[]"],
+        },
+        {
+          group: 'device_info',
+          sql: mysql`SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i") AS "__rn" FROM JSON_TABLE(?, '$[*]' COLUMNS ("__i" BIGINT PATH '$[0]', "__t" DOUBLE PATH '$[1]', "__k0" BIGINT PATH '$[2]', "__k1" BIGINT PATH '$[3]')) AS "l" JOIN (SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0" FROM "device_info" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" AND "t"."__k1" = "l"."__k1") AS "w" WHERE "w"."__rn" = 1`,
+          parameters: ["[]"],
+        },
+      ]);
+    });
+  });
+
+  describe("join merge", () => {
+    it('sqlite', () => {
+      expect(statements(CASES["join merge"], sqliteDialect)).toEqual([
+        {
+          group: 'account',
+          sql: `SELECT "src"."user_id" AS "__k0", ${ms('"src"."updated_at"')} AS "__e", ${ms('"src"."loaded_at"')} AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src"`,
+          parameters: [],
+        },
+        {
+          group: 'spend',
+          sql: `SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", CAST(round(("src"."day") * 1000) AS INTEGER) AS "__e", "src"."total" AS "__f0" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
+FROM payments -- a comment at the end
+GROUP BY 1, 2, 3
+) AS "src"`,
+          parameters: [],
+        },
+        {
+          group: 'device_info',
+          sql: `SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0" FROM "device_info" AS "src"`,
+          parameters: [],
+        },
+      ]);
+    });
+    it('postgres', () => {
+      expect(statements(CASES["join merge"], postgresDialect)).toEqual([
+        {
+          group: 'account',
+          sql: `SELECT "src"."user_id" AS "__k0", floor(extract(epoch from ("src"."updated_at")::timestamptz) * 1000)::float8 AS "__e", floor(extract(epoch from ("src"."loaded_at")::timestamptz) * 1000)::float8 AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src"`,
+          parameters: [],
+        },
+        {
+          group: 'spend',
+          sql: `SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", floor(("src"."day")::numeric * 1000)::float8 AS "__e", "src"."total" AS "__f0" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
+FROM payments -- a comment at the end
+GROUP BY 1, 2, 3
+) AS "src"`,
+          parameters: [],
+        },
+        {
+          group: 'device_info',
+          sql: `SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0" FROM "device_info" AS "src"`,
+          parameters: [],
+        },
+      ]);
+    });
+    it('mysql', () => {
+      expect(statements(CASES["join merge"], mysqlDialect)).toEqual([
+        {
+          group: 'account',
+          sql: mysql`SELECT "src"."user_id" AS "__k0", CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', "src"."updated_at") / 1000) AS DOUBLE) AS "__e", CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', "src"."loaded_at") / 1000) AS DOUBLE) AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src"`,
+          parameters: [],
+        },
+        {
+          group: 'spend',
+          sql: mysql`SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", CAST(FLOOR(("src"."day") * 1000) AS DOUBLE) AS "__e", "src"."total" AS "__f0" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
+FROM payments -- a comment at the end
+GROUP BY 1, 2, 3
+) AS "src"`,
+          parameters: [],
+        },
+        {
+          group: 'device_info',
+          sql: mysql`SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0" FROM "device_info" AS "src"`,
+          parameters: [],
+        },
+      ]);
+    });
+  });
+});
