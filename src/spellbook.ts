@@ -25,7 +25,7 @@ import {
 } from './plan/plan.js';
 import { countRecordsUpTo } from './io/csv-records.js';
 import { snapshotOf, ttlOf, type TimeInput, type TtlInput } from './plan/options.js';
-import { SpellbookError, usage } from './errors.js';
+import { OptionError, SpellbookError, usage } from './errors.js';
 import { runExport } from './pit/export.js';
 import type { OutputRow } from './core/rows.js';
 import { runJoin, type JoinHooks } from './pit/join.js';
@@ -176,7 +176,7 @@ export class Spellbook {
     }
     // One SELECT: a closing `;` would end the statement it is embedded in.
     const sql = inputQuery!.trim().replace(/;\s*$/, '').trimEnd();
-    if (sql === '') throw usage('--input-query is empty: give one SELECT, or @FILE holding it');
+    if (sql === '') throw new OptionError('inputQuery', 'USAGE', '{option} is empty: give one SELECT', ', or @FILE holding it');
     // The newline keeps a trailing `-- comment` from swallowing what follows the query.
     return { kind: 'query', sql, columns: await this.queryColumns(`${sql}\n`) };
   }

@@ -41,6 +41,9 @@ const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   keys: '--key',
   entityColumns: '--entity-column',
   snapshot: '--snapshot-date',
+  inputQuery: '--input-query',
+  delimiter: '--delimiter',
+  createTable: '--create-table',
 };
 
 /** An error's message as the CLI prints it: a library option's name replaced by its flag. */

@@ -8,7 +8,7 @@ import type { CompiledQuery, Database, ImportValue, SqlDialect } from '../db/dia
 import { openDatabase } from '../db/open.js';
 import { emptyFile } from '../io/csv-records.js';
 import { tableSql } from '../sql/builder.js';
-import { badInput, SpellbookError, usage } from '../errors.js';
+import { badInput, OptionError, SpellbookError, usage } from '../errors.js';
 import type { ConnectionSpec, Group, Metadata } from '../metadata/types.js';
 import { suggest } from '../util/suggest.js';
 import { importColumns, matchHeader, RowConverter, storedType, ValueProblem, type ImportColumn } from './columns.js';
@@ -41,7 +41,7 @@ export interface ImportResult {
 export function parseDelimiter(text: string | undefined): string {
   if (text === undefined) return ',';
   if (text === '\\t' || text.toLowerCase() === 'tab') return '\t';
-  if (text === '' || /[\r\n"]/.test(text)) throw usage(`--delimiter: expected a separator such as ; or | or \\t, got ${JSON.stringify(text)}`);
+  if (text === '' || /[\r\n"]/.test(text)) throw new OptionError('delimiter', 'USAGE', `{option}: expected a separator such as ; or | or \\t, got ${JSON.stringify(text)}`);
   return text;
 }
 
@@ -159,7 +159,7 @@ async function checkHeader(file: string, delimiter: string, group: Group, column
 async function tableState(db: Database, group: Group, table: string, columns: readonly ImportColumn[], createTable: boolean): Promise<string | undefined> {
   const existing = await db.introspector.tableColumns(table);
   if (existing === undefined) {
-    if (!createTable) throw usage(`table "${table}" of group ${group.name} does not exist (add --create-table to create it)`);
+    if (!createTable) throw new OptionError('createTable', 'USAGE', `table "${table}" of group ${group.name} does not exist (add {option} to create it)`);
     return createTableSql(db.dialect, table, columns);
   }
   const names = new Set(existing.map((c) => c.name));

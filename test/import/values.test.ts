@@ -66,7 +66,7 @@ describe('value parsing', () => {
     expect(parseDelimiter('\\t')).toBe('\t');
     expect(parseDelimiter('tab')).toBe('\t');
     expect(parseDelimiter(';')).toBe(';');
-    expect(() => parseDelimiter('"')).toThrow('--delimiter: expected a separator such as ; or | or \\t, got "\\""');
+    expect(() => parseDelimiter('"')).toThrow('delimiter: expected a separator such as ; or | or \\t, got "\\""');
   });
 });
 
