@@ -6,23 +6,33 @@
  * beyond 2^53) moves the column to a plain array.
  */
 import type { Feature, FeatureType, Group } from '../metadata/types.js';
-import { featureValue, type Value } from '../core/values.js';
+import { featureValue, normaliseValue, type Value } from '../core/values.js';
 
 const NUMERIC: ReadonlySet<FeatureType> = new Set(['int', 'float', 'bool', 'timestamp']);
+
+/** A column's contents as plain data, to hand it between threads (typed arrays move without a copy). */
+export interface FeatureColumnState {
+  readonly type: FeatureType;
+  readonly size: number;
+  readonly numbers?: Float64Array;
+  readonly isNull?: Uint8Array;
+  readonly values?: Value[];
+}
 
 export class FeatureColumn {
   private numbers: Float64Array | undefined;
   private isNull: Uint8Array | undefined;
   private values: Value[] | undefined;
 
-  readonly type: FeatureType;
-
+  /**
+   * @param owner the feature and its group, named when a value breaks the type rule
+   *   (absent for a column rebuilt from another thread's state, which is only read)
+   */
   constructor(
-    private readonly group: Group,
-    private readonly feature: Feature,
+    readonly type: FeatureType,
     private readonly size: number,
+    private readonly owner?: { readonly group: Group; readonly feature: Feature },
   ) {
-    this.type = feature.type;
     if (NUMERIC.has(this.type)) {
       this.numbers = new Float64Array(size);
       this.isNull = new Uint8Array(size).fill(1);
@@ -32,7 +42,7 @@ export class FeatureColumn {
   }
 
   set(slot: number, raw: unknown): void {
-    const v = featureValue(raw, this.group, this.feature);
+    const v = this.owner ? featureValue(raw, this.owner.group, this.owner.feature) : normaliseValue(raw, this.type);
     if (this.numbers) {
       if (v === null) return void (this.isNull![slot] = 1);
       const n = typeof v === 'boolean' ? (v ? 1 : 0) : v instanceof Date ? v.getTime() : v;
@@ -58,6 +68,16 @@ export class FeatureColumn {
       default:
         return n;
     }
+  }
+
+  state(): FeatureColumnState {
+    return { type: this.type, size: this.size, numbers: this.numbers, isNull: this.isNull, values: this.values };
+  }
+
+  static fromState(state: FeatureColumnState): FeatureColumn {
+    const column = new FeatureColumn(state.type, 0);
+    Object.assign(column, { size: state.size, numbers: state.numbers, isNull: state.isNull, values: state.values });
+    return column;
   }
 
   private toValues(): void {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { BadInputError, MetadataError, openSpellbook, SpellbookError } from '../../src/index.js';
+import { BadInputError, MetadataError, openSpellbook, SpellbookError } from 'spellbook-feature-store';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';

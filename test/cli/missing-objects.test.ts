@@ -6,7 +6,7 @@
  * MariaDB 1054/1146) is mapped, for export and both join strategies.
  */
 import { expect, it } from 'vitest';
-import { DatabaseError, openSpellbook, SpellbookError } from '../../src/index.js';
+import { DatabaseError, openSpellbook, SpellbookError } from 'spellbook-feature-store';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { openSpellbook } from '../../src/index.js';
+import { openSpellbook } from 'spellbook-feature-store';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
