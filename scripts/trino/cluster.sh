@@ -25,7 +25,11 @@ set -euo pipefail
 
 TRINO_VERSION="${TRINO_VERSION:-476}"
 TRINO_JAVA_MAJOR=24
+# Heap per JVM, and what one query may hold on a node; the benchmark raises the worker's
+# (TRINO_WORKER_HEAP=3G TRINO_QUERY_MEMORY=1500MB) for its 1M-label join.
 HEAP="${TRINO_HEAP:-1G}"
+WORKER_HEAP="${TRINO_WORKER_HEAP:-$HEAP}"
+QUERY_MEMORY="${TRINO_QUERY_MEMORY:-400MB}"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 HOME_DIR="$ROOT/.trino"
 SERVER="$HOME_DIR/trino-server-$TRINO_VERSION"
@@ -80,7 +84,7 @@ fetch_server() {
 
 # etc/ of one node, rewritten at every start so the files always match this script.
 write_config() {
-  local node="$1" port="$2" coordinator="$3"
+  local node="$1" port="$2" coordinator="$3" heap="$4"
   local etc="$HOME_DIR/$node/etc"
   mkdir -p "$etc/catalog" "$HOME_DIR/$node/data"
   cat >"$etc/node.properties" <<EOF
@@ -92,7 +96,7 @@ node.internal-address=127.0.0.1
 EOF
   cat >"$etc/jvm.config" <<EOF
 -server
--Xmx$HEAP
+-Xmx$heap
 -XX:+UseG1GC
 -XX:+ExplicitGCInvokesConcurrent
 -XX:+ExitOnOutOfMemoryError
@@ -112,8 +116,13 @@ EOF
     echo "http-server.http.port=$port"
     echo "discovery.uri=http://127.0.0.1:$COORDINATOR_PORT"
     # A small shared machine: keep per-query memory modest and the thread pools small.
-    echo "query.max-memory-per-node=400MB"
-    echo "query.max-memory=400MB"
+    # The coordinator runs no tasks: its per-node limit stays within its 1G heap.
+    if [[ "$coordinator" == true ]]; then
+      echo "query.max-memory-per-node=400MB"
+    else
+      echo "query.max-memory-per-node=$QUERY_MEMORY"
+    fi
+    echo "query.max-memory=$QUERY_MEMORY"
     echo "task.concurrency=2"
     echo "task.max-worker-threads=4"
   } >"$etc/config.properties"
@@ -121,10 +130,13 @@ EOF
 connector.name=memory
 memory.max-data-per-node=256MB
 EOF
+  # Trino folds every identifier to lower case; case-insensitive matching finds PostgreSQL
+  # tables and columns whose names have capitals (a hostile-name test has `DROP TABLE`).
   cat >"$etc/catalog/postgresql.properties" <<EOF
 connector.name=postgresql
 connection-url=jdbc:postgresql://127.0.0.1:5432/test
 connection-user=postgres
+case-insensitive-name-matching=true
 EOF
   if [[ "$coordinator" == true ]]; then
     cat >"$etc/access-control.properties" <<EOF
@@ -174,8 +186,8 @@ start() {
   JAVA="$(find_java)" ||
     die "Trino $TRINO_VERSION needs Java $TRINO_JAVA_MAJOR or newer and none was found in /usr/lib/jvm or JAVA_HOME (set TRINO_JAVA_HOME to a JDK $TRINO_JAVA_MAJOR+)"
   fetch_server
-  write_config coordinator "$COORDINATOR_PORT" true
-  write_config worker "$WORKER_PORT" false
+  write_config coordinator "$COORDINATOR_PORT" true "$HEAP"
+  write_config worker "$WORKER_PORT" false "$WORKER_HEAP"
   local node
   if ! running coordinator && curl -fsS -m 2 "http://127.0.0.1:$COORDINATOR_PORT/v1/info" >/dev/null 2>&1; then
     # Another checkout's cluster (a developer's, while CI runs from a fresh clone): use

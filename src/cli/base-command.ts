@@ -83,7 +83,7 @@ export abstract class SpellbookCommand extends Command {
       helpGroup: 'GLOBAL',
     }),
     db: Flags.string({
-      summary: 'Database URL, overriding connection: in the metadata (sqlite:PATH, postgres://…, mysql://…).',
+      summary: 'Database URL, overriding connection: in the metadata (sqlite:PATH, postgres://…, mysql://…, trino://…).',
       env: 'SPELLBOOK_DB',
       helpGroup: 'GLOBAL',
     }),

@@ -16,7 +16,7 @@ import { openParquetLabels } from './parquet-labels.js';
 import type { Entity } from '../metadata/types.js';
 import { KeyDictionary } from '../core/key-dictionary.js';
 import { normaliseKeyValue, type KeyValue } from '../core/keys.js';
-import { parseEpoch, parseInstant, type EpochUnit } from '../time/instant.js';
+import { epochExample, guessEpochUnit, parseEpoch, parseInstant, type EpochUnit } from '../time/instant.js';
 import { csvRecords, emptyFile, openCsv, rereadCsv, type CsvFile } from './csv-records.js';
 import { growableFloat64, growableInt32, type Growable } from '../util/growable.js';
 
@@ -102,7 +102,12 @@ function shown(value: string): string {
   return value.length <= MAX ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, MAX))}… (${value.length} characters)`;
 }
 
-const TIMESTAMP_HINT = 'expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z';
+/** What a label's time should look like; for an integer that reads as an epoch, the flag that reads it so. */
+function timestampHint(stamp: string): string {
+  const unit = guessEpochUnit(stamp);
+  const iso = 'expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z';
+  return unit === undefined ? iso : `${iso}; it looks like an epoch in ${unit === 's' ? 'seconds' : 'milliseconds'}: pass --timestamp-unit ${unit}`;
+}
 
 /** Opens a labels CSV file: its header is read at once, the rows when asked for. */
 export async function openCsvLabels(file: string): Promise<LabelReader> {
@@ -190,7 +195,7 @@ export class LabelColumns {
     }
     const t = this.parseTime(stamp);
     if (t !== undefined) return t;
-    const hint = this.options.timestampUnit ? `expected an integer epoch in ${this.options.timestampUnit}` : TIMESTAMP_HINT;
+    const hint = this.options.timestampUnit ? `expected ${epochExample(this.options.timestampUnit)}` : timestampHint(stamp);
     throw this.bad(record, `${column}: ${shown(stamp)} is not a timestamp (${hint})`);
   }
 

@@ -5,7 +5,7 @@
  */
 import { OptionError } from '../errors.js';
 import { DURATION_HINT, parseDuration } from '../time/duration.js';
-import { parseEpoch, parseInstant } from '../time/instant.js';
+import { epochExample, guessEpochUnit, parseEpoch, parseInstant } from '../time/instant.js';
 
 /** A time as the library takes it: a Date, epoch milliseconds, or ISO 8601 text (no offset = UTC), as --snapshot-date. */
 export type TimeInput = Date | number | string;
@@ -18,7 +18,16 @@ export function snapshotOf(value: TimeInput, unit?: 's' | 'ms'): number {
   const ms =
     value instanceof Date ? value.getTime() : typeof value === 'number' ? value : unit !== undefined ? parseEpoch(value, unit) : parseInstant(value);
   if (ms === undefined || !Number.isFinite(ms)) {
-    throw new OptionError('snapshot', 'USAGE', `{option}: ${JSON.stringify(String(value))} is not a timestamp (expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z)`);
+    const text = JSON.stringify(String(value));
+    // With a unit the value was read as an epoch, and that is what it must be.
+    if (unit !== undefined) throw new OptionError('snapshot', 'USAGE', `{option}: ${text} is not a timestamp (expected ${epochExample(unit)}, as --timestamp-unit ${unit} says)`);
+    const epoch = typeof value === 'string' ? guessEpochUnit(value) : undefined;
+    throw new OptionError(
+      'snapshot',
+      'USAGE',
+      `{option}: ${text} is not a timestamp (expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z)`,
+      epoch === undefined ? '' : `; it looks like an epoch in ${epoch === 's' ? 'seconds' : 'milliseconds'}: add --timestamp-unit ${epoch}`,
+    );
   }
   return ms;
 }

@@ -108,6 +108,22 @@ export function parseEpoch(text: string, unit: EpochUnit): Instant | undefined {
   return unit === 's' ? n * 1000 : n;
 }
 
+/**
+ * The unit an integer that failed as ISO 8601 most likely is an epoch in, for a hint that
+ * names `--timestamp-unit`: 9 to 11 digits are seconds (1973 to 5138), 12 or more
+ * milliseconds. Shorter integers (`20240301`) are not guessed at.
+ */
+export function guessEpochUnit(text: string): EpochUnit | undefined {
+  const digits = /^-?(\d+)$/.exec(text.trim())?.[1];
+  if (digits === undefined || digits.length < 9 || digits.length > 16) return undefined;
+  return digits.length <= 11 ? 's' : 'ms';
+}
+
+/** What an epoch in `unit` looks like, for messages. */
+export function epochExample(unit: EpochUnit): string {
+  return unit === 's' ? 'an integer epoch in seconds, like 1709294400' : 'an integer epoch in milliseconds, like 1709294400000';
+}
+
 /** `2024-03-01T12:00:00.000Z` — the one output form for timestamps (SPEC §4). */
 export function formatInstant(t: Instant): string {
   return new Date(t).toISOString();

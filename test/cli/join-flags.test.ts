@@ -55,7 +55,7 @@ describeEngines('join flags', (ctx) => {
     const ms = await runCli(['join', '--input-file', 'ms.csv', '--feature', 'account.balance', '--timestamp-unit', 'ms'], { cwd: dir });
     expect(ms.stdout).toBe(`user_id,event_timestamp,balance\n7,${day2},70\n`);
     const bad = await runCli(['join', '--input-file', 's.csv', '--feature', 'account.balance'], { cwd: dir });
-    expect([bad.code, bad.stderr]).toEqual([2, `Error: s.csv:2: event_timestamp: "${day2 / 1000}" is not a timestamp (expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z)\n`]);
+    expect([bad.code, bad.stderr]).toEqual([2, `Error: s.csv:2: event_timestamp: "${day2 / 1000}" is not a timestamp (expected ISO 8601 like 2024-03-01 or 2024-03-01T12:00:00Z; it looks like an epoch in seconds: pass --timestamp-unit s)\n`]);
   });
 
   it('--full-names keeps an input column and the feature of the same name apart', async () => {

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { describeEngines } from '../support/engines.js';
+import { describeEngines, WITH_TRINO } from '../support/engines.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 import { at, createTable } from '../support/tables.js';
 
@@ -62,6 +62,6 @@ describeEngines('injection', (ctx) => {
         { order: "plain' OR '1'='1", event_timestamp: '2024-01-02', balance: null, status: null, n: null },
       ]);
     }
-    expect((await c.admin(TABLE).count({ n: '*' }))[0]!.n).toEqual(c.engine === 'postgres' ? '3' : 3);
+    expect((await c.admin(TABLE).count({ n: '*' }))[0]!.n).toEqual(c.storage === 'postgres' ? '3' : 3);
   });
-});
+}, { engines: WITH_TRINO });

@@ -10,6 +10,7 @@ import { flatten } from '../batches.js';
 import { databaseError } from '../database-error.js';
 import type { ColumnInfo, CompiledQuery, Driver, Row } from '../dialect.js';
 import { SpellbookError } from '../../errors.js';
+import { runControl } from './trino-control.js';
 import { withParameters } from './trino-literals.js';
 
 /** Where and as whom to connect; the `connection` of a `client: trino` config. */
@@ -34,20 +35,37 @@ export class TrinoQueryError extends Error {
   }
 }
 
+/**
+ * The query's id from the coordinator's first answer. trino-client keeps that answer
+ * private and skips the pages without rows, so a query still queued, planning or
+ * computing its first rows would otherwise have no id to cancel it by (Ctrl-C). The
+ * package is pinned to ~0.2 for this; the first page's id is the fallback.
+ */
+function queryIdOf(results: unknown): string | undefined {
+  const id = (results as { iter?: { queryResult?: { id?: unknown } } } | null)?.iter?.queryResult?.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
 export class TrinoDriver implements Driver {
   private readonly client: Trino;
   /** Queries started and not yet read to their end: cancelled on close(). */
   private readonly running = new Set<string>();
   private closing: Promise<void> | undefined;
+  /** The read-only transaction every query runs in, started with the first query. */
+  private readOnlyTransaction: Promise<string> | undefined;
 
   constructor(
     readonly config: TrinoConnectionConfig,
     private readonly secrets: readonly string[],
     private readonly session: Readonly<Record<string, string>>,
+    private readonly readOnly: boolean,
   ) {
     this.client = Trino.create({
       server: config.server,
       source: 'spellbook',
+      // trino-client's own default user is $USER, which cancel() would send (or nothing,
+      // and get a 401, where USER is unset): every request goes as the configured user.
+      extraHeaders: { 'X-Trino-User': config.user },
       catalog: config.catalog,
       schema: config.schema,
       ...(config.password === undefined ? {} : { auth: new BasicAuth(config.user, config.password) }),
@@ -61,13 +79,16 @@ export class TrinoDriver implements Driver {
     let id: string | undefined;
     let completed = false;
     try {
+      const transaction: Record<string, string> = this.readOnly ? { 'X-Trino-Transaction-Id': await this.readOnlyTransactionId() } : {};
       const results = await this.client.query({
         query: withParameters(query.sql, query.parameters),
         user: this.config.user,
         session: { ...this.session },
         // Naive timestamps and dates mean UTC in every comparison, whatever the cluster's zone.
-        extraHeaders: { 'X-Trino-Time-Zone': 'UTC' },
+        extraHeaders: { 'X-Trino-Time-Zone': 'UTC', ...transaction },
       });
+      id = queryIdOf(results);
+      if (id !== undefined) this.running.add(id);
       let columns: ColumnInfo[] | undefined;
       for await (const page of results as AsyncIterable<QueryResult>) {
         if (id === undefined && page.id) this.running.add((id = page.id));
@@ -78,6 +99,8 @@ export class TrinoDriver implements Driver {
       }
       completed = true;
     } catch (err) {
+      // A failed statement aborts Trino's transaction: the next query starts a new one.
+      this.endTransaction();
       throw databaseError(err, this.secrets);
     } finally {
       if (id !== undefined) {
@@ -85,6 +108,35 @@ export class TrinoDriver implements Driver {
         if (!completed) await this.cancelQuery(id);
       }
     }
+  }
+
+  /**
+   * SPEC §5 on Trino: every read runs in a READ ONLY transaction, which Trino's transaction
+   * manager enforces for every connector (READ_ONLY_VIOLATION on any write). Concurrent
+   * queries may share it.
+   */
+  private readOnlyTransactionId(): Promise<string> {
+    this.readOnlyTransaction ??= runControl(this.config, 'START TRANSACTION READ ONLY', { 'x-trino-transaction-id': 'NONE' }).then((headers) => {
+      const id = headers['x-trino-started-transaction-id'];
+      if (!id) throw new Error('Trino started no transaction');
+      return id;
+    });
+    const started = this.readOnlyTransaction;
+    started.catch(() => {
+      if (this.readOnlyTransaction === started) this.readOnlyTransaction = undefined;
+    });
+    return started;
+  }
+
+  /** Rolls the read-only transaction back (it wrote nothing), without waiting. */
+  private endTransaction(): Promise<void> {
+    const started = this.readOnlyTransaction;
+    this.readOnlyTransaction = undefined;
+    if (!started) return Promise.resolve();
+    return started.then(
+      (id) => runControl(this.config, 'ROLLBACK', { 'x-trino-transaction-id': id }).then(() => undefined),
+      () => undefined,
+    ).catch(() => undefined);
   }
 
   private cancelQuery(id: string): Promise<void> {
@@ -143,9 +195,9 @@ export class TrinoDriver implements Driver {
     return Promise.all([...this.running].map((id) => this.cancelQuery(id))).then(() => undefined);
   }
 
-  /** Cancels every query still running on the cluster; idempotent. */
+  /** Cancels every query still running on the cluster and ends the transaction; idempotent. */
   close(): Promise<void> {
-    this.closing ??= this.cancel();
+    this.closing ??= this.cancel().then(() => this.endTransaction());
     return this.closing;
   }
 }

@@ -6,7 +6,8 @@
  * `--input-query` is embedded as a subquery, where Trino's grammar admits no INSERT,
  * DELETE, UPDATE, MERGE or DDL: a writing query fails to parse and nothing runs. The
  * cluster's own access control (a user granted SELECT only) is the second wall; spellbook
- * needs nothing more than SELECT. `import` is refused (see trino-driver.ts transaction()).
+ * needs nothing more than SELECT. And every read runs in a READ ONLY transaction, which
+ * Trino enforces for every connector. `import` is refused (trino-driver.ts transaction()).
  */
 import { SpellbookError } from '../../errors.js';
 import type { OpenEngine } from '../open.js';
@@ -20,6 +21,6 @@ export const openTrino: OpenEngine = async (spec, session) => {
   // Trino enforces the limit itself and fails the query with EXCEEDED_TIME_LIMIT.
   const properties: Record<string, string> =
     session.statementTimeoutMs > 0 ? { query_max_run_time: `${Math.max(1, Math.round(session.statementTimeoutMs))}ms` } : {};
-  const driver = new TrinoDriver(config, spec.secrets, properties);
+  const driver = new TrinoDriver(config, spec.secrets, properties, session.readOnly);
   return { driver, introspector: new TrinoIntrospector(driver) };
 };

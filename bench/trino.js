@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// Trino benchmark (issue 12): `join --input-query` with the database strategy on the
+// two-node test cluster (`npm run trino:start`), against the best hand-written
+// point-in-time query run on the same cluster, and where the work ran, from Trino's own
+// query statistics.
+//
+//   node bench/trino.js [--labels 1000000] [--rows 1000000] [--keys 250000] [--repeat 3]
+//
+// Data lives in the memory catalog (on the worker): account(user_id, updated_at, balance)
+// and activity(user_id, seen_at, clicks), `--rows` each, and labels(label_id, user_id,
+// event_timestamp, label), `--labels` rows, all over `--keys` users, generated inside
+// Trino (nothing crosses the network to build it). Setup runs as a writing user; the
+// measured runs as the SELECT-only spellbook_reader.
+//
+// Measured (medians of --repeat runs, wall clock from the client's side):
+// - spellbook: `join --input-query 'SELECT * FROM labels' --strategy database` writing CSV,
+//   under /usr/bin/time for its peak RSS;
+// - hand-written: max_by() per group over the labels ⋈ features join, LEFT JOINed back to
+//   the labels and ordered as spellbook orders, its rows read to the end by trino-client
+//   (no file written: the floor for any client).
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Trino } from 'trino-client';
+
+const APP = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(APP, 'bench', 'out');
+const SERVER = process.env.SPELLBOOK_TEST_TRINO ?? 'http://127.0.0.1:8080';
+const SCHEMA = 'spellbook_bench';
+const { values: args } = parseArgs({
+  options: {
+    labels: { type: 'string', default: '1000000' },
+    rows: { type: 'string', default: '1000000' },
+    keys: { type: 'string', default: '250000' },
+    repeat: { type: 'string', default: '3' },
+  },
+});
+const LABELS = Number(args.labels);
+const ROWS = Number(args.rows);
+const KEYS = Number(args.keys);
+
+/** Runs one statement as `user`; returns its rows, its id and the number of rows read. */
+async function run(sql, user, { keep = true } = {}) {
+  const client = Trino.create({ server: SERVER, catalog: 'memory', schema: SCHEMA, source: 'spellbook-bench' });
+  const pages = await client.query({ query: sql, user, extraHeaders: { 'X-Trino-Time-Zone': 'UTC' } });
+  const rows = [];
+  let id;
+  let count = 0;
+  for await (const page of pages) {
+    id ??= page.id;
+    if (page.error) throw new Error(`${page.error.errorName}: ${page.error.message}`);
+    count += page.data?.length ?? 0;
+    if (keep && page.data) rows.push(...page.data);
+  }
+  return { rows, id, count };
+}
+
+const admin = (sql) => run(sql, 'spellbook_bench_admin');
+
+/** n rows 0..n-1 as a relation `i`, from two sequences (Trino's sequence() stops at 10,000 entries). */
+const numbers = (n) =>
+  `(SELECT a * 1000 + b AS i FROM UNNEST(sequence(0, ${Math.ceil(n / 1000) - 1})) AS x(a) CROSS JOIN UNNEST(sequence(0, 999)) AS y(b) WHERE a * 1000 + b < ${n})`;
+
+async function setup() {
+  const have = await admin(`SELECT table_name FROM memory.information_schema.tables WHERE table_schema = '${SCHEMA}'`).catch(() => ({ rows: [] }));
+  if (have.rows.length === 3) {
+    const [[a], [l]] = [(await admin('SELECT count(*) FROM account')).rows[0], (await admin('SELECT count(*) FROM labels')).rows[0]];
+    if (a === ROWS && l === LABELS) return console.error(`trino bench: reusing memory.${SCHEMA}`);
+  }
+  console.error(`trino bench: generating ${LABELS.toLocaleString('en-US')} labels and 2 × ${ROWS.toLocaleString('en-US')} rows over ${KEYS.toLocaleString('en-US')} keys in memory.${SCHEMA}`);
+  await admin(`CREATE SCHEMA IF NOT EXISTS memory.${SCHEMA}`);
+  for (const t of ['account', 'activity', 'labels']) await admin(`DROP TABLE IF EXISTS ${t}`);
+  // Times spread over 2024 by a multiplicative hash of the row number: deterministic, unordered.
+  const time = (salt) => `TIMESTAMP '2024-01-01 00:00:00' + (((i * ${salt}) % 31536000) * INTERVAL '1' SECOND)`;
+  await admin(`CREATE TABLE account AS SELECT i % ${KEYS} AS user_id, ${time(7919)} AS updated_at, CAST(i % 1000 AS double) / 10 AS balance FROM ${numbers(ROWS)}`);
+  await admin(`CREATE TABLE activity AS SELECT (i * 7) % ${KEYS} AS user_id, ${time(104729)} AS seen_at, CAST(i % 97 AS bigint) AS clicks FROM ${numbers(ROWS)}`);
+  await admin(`CREATE TABLE labels AS SELECT i AS label_id, (i * 13) % ${KEYS} AS user_id, ${time(15485863)} AS event_timestamp, i % 2 AS label FROM ${numbers(LABELS)}`);
+}
+
+const METADATA = `version: 1
+connection: trino://spellbook_reader@${new URL(SERVER).host}/memory/${SCHEMA}
+entities:
+  - name: user
+    key: user_id
+    type: int
+groups:
+  - name: account
+    entity: user
+    event_time: updated_at
+    features:
+      - name: balance
+        type: float
+  - name: activity
+    entity: user
+    event_time: seen_at
+    features:
+      - name: clicks
+        type: int
+`;
+
+const HAND_WRITTEN = `
+SELECT l.label_id, l.user_id, l.event_timestamp, l.label, a.balance, b.clicks
+FROM labels l
+LEFT JOIN (SELECT l.label_id, max_by(f.balance, f.updated_at) AS balance
+             FROM labels l JOIN account f ON f.user_id = l.user_id AND f.updated_at <= l.event_timestamp
+            GROUP BY l.label_id) a ON a.label_id = l.label_id
+LEFT JOIN (SELECT l.label_id, max_by(f.clicks, f.seen_at) AS clicks
+             FROM labels l JOIN activity f ON f.user_id = l.user_id AND f.seen_at <= l.event_timestamp
+            GROUP BY l.label_id) b ON b.label_id = l.label_id
+ORDER BY l.event_timestamp, l.user_id, l.label_id`;
+
+/** Runs a command under GNU time; resolves {wall, rssMB}. */
+function timed(argv) {
+  const timeFile = join(OUT, `trino-time-${process.pid}.txt`);
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', timeFile, ...argv], { cwd: APP, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => {
+      const wall = (performance.now() - t0) / 1000;
+      if (code !== 0) return reject(new Error(`${argv.join(' ')} exited ${code}\n${stderr.slice(-2000)}`));
+      resolve({ wall, rssMB: Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024 });
+    });
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const seconds = (d) => {
+  const m = /^([\d.]+)(ns|us|ms|s|m|h|d)$/.exec(d ?? '');
+  return m ? Number(m[1]) * { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600, d: 86400 }[m[2]] : 0;
+};
+
+/** CPU seconds per node of a finished query, from the coordinator's query info. */
+async function cpuByNode(id) {
+  const info = await (await fetch(`${SERVER}/v1/query/${id}`, { headers: { 'X-Trino-User': 'spellbook_reader' } })).json();
+  const byNode = {};
+  const visit = (stage) => {
+    if (!stage) return;
+    for (const task of stage.tasks ?? []) {
+      const node = task.taskStatus?.nodeId ?? '?';
+      byNode[node] = (byNode[node] ?? 0) + seconds(task.stats?.totalCpuTime);
+    }
+    for (const sub of stage.subStages ?? []) visit(sub);
+  };
+  visit(info.outputStage);
+  return { byNode, totalCpu: seconds(info.queryStats?.totalCpuTime), physicalInputRows: info.queryStats?.physicalInputPositions, outputRows: info.queryStats?.outputPositions };
+}
+
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  await setup();
+  const md = join(OUT, 'trino-metadata.yml');
+  writeFileSync(md, METADATA);
+  const out = join(OUT, 'trino-join.csv');
+  const repeat = Number(args.repeat);
+  const spellbook = [];
+  const hand = [];
+  for (let r = 0; r < repeat; r++) {
+    // Side by side in each round, so the machine's load hits both alike.
+    spellbook.push(
+      await timed([process.execPath, 'bin/run.js', 'join', '-m', md, '--input-query', 'SELECT * FROM labels', '-f', 'account.balance,activity.clicks', '--strategy', 'database', '--output', out, '--quiet']),
+    );
+    const t0 = performance.now();
+    const h = await run(HAND_WRITTEN, 'spellbook_reader', { keep: false });
+    hand.push({ wall: (performance.now() - t0) / 1000, rows: h.count });
+    console.error(`  round ${r + 1}: spellbook ${spellbook.at(-1).wall.toFixed(1)} s (${spellbook.at(-1).rssMB.toFixed(0)} MB), hand-written ${hand.at(-1).wall.toFixed(1)} s`);
+  }
+  const lines = readFileSync(out, 'utf8').split('\n').length - 2;
+  // The last query spellbook ran as the reader: its join, with where its CPU went.
+  const recent = await (await fetch(`${SERVER}/v1/query`, { headers: { 'X-Trino-User': 'spellbook_reader' } })).json();
+  const join_ = recent
+    .filter((q) => q.session?.source === 'spellbook' && /__labels/.test(q.query) && q.state === 'FINISHED')
+    .sort((a, b) => Date.parse(b.queryStats?.endTime ?? 0) - Date.parse(a.queryStats?.endTime ?? 0))[0];
+  const where = join_ ? await cpuByNode(join_.queryId) : undefined;
+  const result = {
+    labels: LABELS,
+    rowsPerGroup: ROWS,
+    keys: KEYS,
+    outputRows: lines,
+    handWrittenRows: hand.at(-1).rows,
+    spellbook: { wall: median(spellbook.map((x) => x.wall)), walls: spellbook.map((x) => Number(x.wall.toFixed(2))), peakRssMB: Math.max(...spellbook.map((x) => x.rssMB)) },
+    handWritten: { wall: median(hand.map((x) => x.wall)), walls: hand.map((x) => Number(x.wall.toFixed(2))) },
+    joinQuery: join_ ? { id: join_.queryId, ...where } : undefined,
+  };
+  result.ratio = result.spellbook.wall / result.handWritten.wall;
+  console.log(JSON.stringify(result, null, 2));
+  rmSync(out, { force: true });
+}
+
+await main();
