@@ -11,6 +11,7 @@ const UNIT = [
   'test/metadata/**/*.test.ts',
   'test/io/**/*.test.ts',
   'test/structure/**/*.test.ts',
+  'test/sql/**/*.test.ts',
   'test/pit/as-of-merge.test.ts',
   'test/import/values.test.ts',
   'test/parquet/writer.test.ts',

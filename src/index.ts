@@ -1,4 +1,4 @@
-/** spellbook as a library: `import { openSpellbook } from 'spellbook'`. */
+/** spellbook as a library: `import { openSpellbook } from 'spellbook-feature-store'` (the npm package's name; the command is `spellbook`). */
 export {
   openSpellbook,
   Spellbook,

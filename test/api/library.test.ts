@@ -1,6 +1,6 @@
 /**
  * The library (SPEC §6) as a user sees it: everything comes from the package's public
- * entry point, `spellbook` (resolved through package.json `exports` to the built dist/),
+ * entry point, `spellbook-feature-store` (resolved through package.json `exports` to the built dist/),
  * never from src/. Fixtures use the shared test support only to make tables and files.
  */
 import { expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import {
   UsageError,
   type Row,
   type Spellbook,
-} from 'spellbook';
+} from 'spellbook-feature-store';
 import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { tempDir, writeFile, writeMetadata } from '../support/cli.js';

@@ -4,7 +4,7 @@
  *
  * - `runCli` runs it inside the test process: the same dist/ code through oclif's `run`,
  *   with stdout, stderr, console, the environment, the working directory and the exit
- *   code swapped in for the run and restored after. About a hundred times cheaper than a
+ *   code swapped in for the run and restored after. An order of magnitude cheaper than a
  *   process, so corpora of usage errors and bad inputs use it.
  * - `runCliProcess` starts `node bin/run.js` as a child process: the end-to-end check that
  *   the real binary behaves the same. Each command keeps a few of these, and anything that
