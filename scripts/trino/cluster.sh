@@ -183,12 +183,6 @@ launcher() {
 }
 
 start() {
-  JAVA="$(find_java)" ||
-    die "Trino $TRINO_VERSION needs Java $TRINO_JAVA_MAJOR or newer and none was found in /usr/lib/jvm or JAVA_HOME (set TRINO_JAVA_HOME to a JDK $TRINO_JAVA_MAJOR+)"
-  fetch_server
-  write_config coordinator "$COORDINATOR_PORT" true "$HEAP"
-  write_config worker "$WORKER_PORT" false "$WORKER_HEAP"
-  local node
   if ! running coordinator && curl -fsS -m 2 "http://127.0.0.1:$COORDINATOR_PORT/v1/info" >/dev/null 2>&1; then
     # Another checkout's cluster (a developer's, while CI runs from a fresh clone): use
     # it as it is, and leave it alone on stop, since this checkout did not start it.
@@ -197,6 +191,12 @@ start() {
       die "the server on 127.0.0.1:$COORDINATOR_PORT is not a ready two-node cluster"
     return 0
   fi
+  JAVA="$(find_java)" ||
+    die "Trino $TRINO_VERSION needs Java $TRINO_JAVA_MAJOR or newer and none was found in /usr/lib/jvm or JAVA_HOME (set TRINO_JAVA_HOME to a JDK $TRINO_JAVA_MAJOR+)"
+  fetch_server
+  write_config coordinator "$COORDINATOR_PORT" true "$HEAP"
+  write_config worker "$WORKER_PORT" false "$WORKER_HEAP"
+  local node
   for node in "${NODES[@]}"; do
     if running "$node"; then
       say "$node already running (pid $(cat "$(pid_file "$node")"))"

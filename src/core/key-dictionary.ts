@@ -11,6 +11,13 @@ export class KeyDictionary {
 
   constructor(private readonly width: number) {}
 
+  /** The dictionary whose key i is keys[i] (another thread's copy of one). */
+  static fromKeys(width: number, keys: readonly KeyTuple[]): KeyDictionary {
+    const dictionary = new KeyDictionary(width);
+    for (const key of keys) dictionary.add(key);
+    return dictionary;
+  }
+
   private mapKey(key: KeyTuple): string | number {
     return this.width === 1 ? key[0]! : keyId(key);
   }

@@ -4,7 +4,8 @@
  * or the driver for rows. SQL *generation* (SqlDialect, pure) is kept apart from
  * *execution* (Driver, I/O), as in drizzle.
  */
-import type { EpochUnit, FeatureType, KeyType } from '../metadata/types.js';
+import type { ConnectionSpec, EpochUnit, FeatureType, KeyType } from '../metadata/types.js';
+import type { SessionOptions } from './open.js';
 
 export type EngineName = 'sqlite' | 'postgres' | 'mysql' | 'trino';
 
@@ -192,5 +193,11 @@ export interface Database {
   readonly driver: Driver;
   readonly introspector: Introspector;
   readonly readOnly: boolean;
+  /**
+   * How to open the same database again (a worker thread's own connection), with the same
+   * session rules; absent where another connection would not see the same data (an
+   * in-memory SQLite database).
+   */
+  readonly reopen?: { readonly spec: ConnectionSpec; readonly options: SessionOptions };
   close(): Promise<void>;
 }

@@ -6,10 +6,13 @@
  */
 import type { Driver } from './dialect.js';
 
-const open = new Set<Driver>();
+const open = new Set<Pick<Driver, 'cancel'>>();
 
-/** Makes `driver` reachable by cancelRunningStatements until the returned function is called. */
-export function trackDriver(driver: Driver): () => void {
+/**
+ * Makes `driver` reachable by cancelRunningStatements until the returned function is
+ * called (a driver in a worker thread is tracked through a stand-in that forwards cancel).
+ */
+export function trackDriver(driver: Pick<Driver, 'cancel'>): () => void {
   open.add(driver);
   return () => void open.delete(driver);
 }

@@ -112,6 +112,14 @@ export function dialectOf(spec: ConnectionSpec): SqlDialect {
   return DIALECTS[engineOf(spec)];
 }
 
+/** Whether a second connection sees the same data: not for an in-memory SQLite database, private to its connection. */
+function seenByOtherConnections(spec: ConnectionSpec): boolean {
+  if (engineOf(spec) !== 'sqlite') return true;
+  const connection = spec.config.connection as { filename?: unknown } | undefined;
+  const file = typeof connection === 'object' && connection !== null ? connection.filename : undefined;
+  return typeof file === 'string' && file !== '' && file !== ':memory:' && !file.startsWith('file::memory:') && !file.includes('mode=memory');
+}
+
 /**
  * Opens a pool on the database. With `readOnly` every session refuses writes (SPEC §5);
  * every session runs in UTC and returns date-times as text, so nothing depends on the
@@ -134,6 +142,7 @@ export async function openDatabase(spec: ConnectionSpec, options: SessionOptions
     driver,
     introspector,
     readOnly,
+    ...(seenByOtherConnections(spec) ? { reopen: { spec, options } } : {}),
     close: () => {
       untrack();
       return driver.close();

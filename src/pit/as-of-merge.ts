@@ -46,6 +46,16 @@ export class LabelIndex {
     this.blockStart = blockStart;
   }
 
+  /** The arrays, to hand the index to another thread. */
+  state(): { order: Int32Array; sortedTimes: Float64Array; blockStart: Int32Array } {
+    return { order: this.order, sortedTimes: this.sortedTimes, blockStart: this.blockStart };
+  }
+
+  static fromState(state: { order: Int32Array; sortedTimes: Float64Array; blockStart: Int32Array }): LabelIndex {
+    const index = Object.create(LabelIndex.prototype) as LabelIndex;
+    return Object.assign(index, state);
+  }
+
   get labelCount(): number {
     return this.order.length;
   }

@@ -10,6 +10,15 @@ import { normaliseValue, type Value } from '../core/values.js';
 
 const NUMERIC: ReadonlySet<FeatureType> = new Set(['int', 'float', 'bool', 'timestamp']);
 
+/** A column's contents as plain data, to hand it between threads (typed arrays move without a copy). */
+export interface FeatureColumnState {
+  readonly type: FeatureType;
+  readonly size: number;
+  readonly numbers?: Float64Array;
+  readonly isNull?: Uint8Array;
+  readonly values?: Value[];
+}
+
 export class FeatureColumn {
   private numbers: Float64Array | undefined;
   private isNull: Uint8Array | undefined;
@@ -54,6 +63,16 @@ export class FeatureColumn {
       default:
         return n;
     }
+  }
+
+  state(): FeatureColumnState {
+    return { type: this.type, size: this.size, numbers: this.numbers, isNull: this.isNull, values: this.values };
+  }
+
+  static fromState(state: FeatureColumnState): FeatureColumn {
+    const column = new FeatureColumn(state.type, 0);
+    Object.assign(column, { size: state.size, numbers: state.numbers, isNull: state.isNull, values: state.values });
+    return column;
   }
 
   private toValues(): void {

@@ -17,6 +17,8 @@ import type { OutputRow } from '../core/rows.js';
 import { normaliseValue, type Value } from '../core/values.js';
 import type { FeatureType } from '../metadata/types.js';
 import { FeatureColumn } from './feature-column.js';
+import type { KeyDictionary } from '../core/key-dictionary.js';
+import { mergeGroups, type EntityIndex, type LatestWinners, type Winners } from './parallel-merge.js';
 import { WindowMerge } from './window-merge.js';
 
 export interface JoinHooks<P> {
@@ -26,14 +28,6 @@ export interface JoinHooks<P> {
   readonly onPhase?: (phase: 'scanning' | 'writing') => void;
 }
 
-/**
- * A read's answer: for each label, its slot (-1: no visible row), and the features'
- * values by slot. A slot is a winning row's for latest values, a label's for aggregates.
- */
-interface Winners {
-  readonly slotOfLabel: Int32Array;
-  readonly columns: readonly { get(slot: number): Value }[];
-}
 
 /** Labels per database round trip: small enough for any driver's packet limit, large enough to amortise it. */
 const CHUNK_LABELS = 5_000;
@@ -52,20 +46,25 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
   });
 
   hooks.onPhase?.('scanning');
-  const winners: Winners[] = [];
-  const indexes = new Map<string, LabelIndex>();
-  for (const g of plan.groups) {
-    if (plan.strategy === 'merge') {
-      const entityLabels = labels.entities.get(g.group.entity.name)!;
-      let index = indexes.get(g.group.entity.name);
-      if (!index) {
-        index = new LabelIndex(entityLabels.keyOfLabel, labels.times, entityLabels.dictionary.size);
-        indexes.set(g.group.entity.name, index);
+  let winners: Winners[] = [];
+  if (plan.strategy === 'merge') {
+    const indexes = new Map<string, EntityIndex>();
+    const entityOf = (g: GroupPlan): EntityIndex => {
+      const name = g.group.entity.name;
+      let entry = indexes.get(name);
+      if (!entry) {
+        const { keyOfLabel, dictionary } = labels.entities.get(name)!;
+        entry = { dictionary, index: new LabelIndex(keyOfLabel, labels.times, dictionary.size) };
+        indexes.set(name, entry);
       }
-      winners.push(await (g.operation === 'window' ? mergeWindows(db, g, labels, index) : mergeGroup(db, g, labels, index)));
-    } else {
-      winners.push(await databaseGroup(db, g, labels));
-    }
+      return entry;
+    };
+    winners = await mergeGroups(db, plan.groups, labels.count, entityOf, (g) => {
+      const { dictionary, index } = entityOf(g);
+      return g.operation === 'window' ? mergeWindows(db, g, dictionary, index, labels.count) : mergeGroup(db, g, dictionary, index, labels.count);
+    });
+  } else {
+    for (const g of plan.groups) winners.push(await databaseGroup(db, g, labels));
   }
 
   hooks.onPhase?.('writing');
@@ -112,11 +111,11 @@ function featureColumns(g: GroupPlan, size: number): FeatureColumn[] {
   return g.features.map((f) => new FeatureColumn(f.feature.type, size));
 }
 
-async function mergeGroup(db: Database, g: GroupPlan, labels: Labels<unknown>, index: LabelIndex): Promise<Winners> {
-  const { dictionary } = labels.entities.get(g.group.entity.name)!;
+/** One group's winners by the streaming merge: one scan of its rows against the labels' index. */
+export async function mergeGroup(db: Database, g: GroupPlan, dictionary: KeyDictionary, index: LabelIndex, labelCount: number): Promise<LatestWinners> {
   const merge = new AsOfMerge(index, g.rules);
   const decoder = new ArrayRowDecoder(g.group, g.features.length);
-  const columns = featureColumns(g, labels.count);
+  const columns = featureColumns(g, labelCount);
   const positions = decoder.featurePositions;
   for await (const batch of db.driver.arrayBatches(g.query)) {
     for (const row of batch) {
@@ -134,8 +133,7 @@ async function mergeGroup(db: Database, g: GroupPlan, labels: Labels<unknown>, i
 }
 
 /** Aggregates over windows (SPEC §7) from the same unordered scan: see window-merge.ts. */
-async function mergeWindows(db: Database, g: GroupPlan, labels: Labels<unknown>, index: LabelIndex): Promise<Winners> {
-  const { dictionary } = labels.entities.get(g.group.entity.name)!;
+async function mergeWindows(db: Database, g: GroupPlan, dictionary: KeyDictionary, index: LabelIndex, labelCount: number): Promise<Winners> {
   const merge = new WindowMerge(index, g.features.map((f) => f.feature), g.rules);
   const decoder = new ArrayRowDecoder(g.group, g.features.length);
   const positions = decoder.featurePositions;
@@ -151,7 +149,7 @@ async function mergeWindows(db: Database, g: GroupPlan, labels: Labels<unknown>,
     }
   }
   // The merge answers by label position in the index; a label's slot is its position.
-  const slotOfLabel = new Int32Array(labels.count);
+  const slotOfLabel = new Int32Array(labelCount);
   index.order.forEach((label, position) => (slotOfLabel[label] = position));
   return { slotOfLabel, columns: merge.finish() };
 }

@@ -53,6 +53,9 @@ export class SqliteDriver extends KnexDriver {
         if (batch.length === 0) break;
         yield batch;
         if (batch.length < BATCH_ROWS) break;
+        // Steps are synchronous and batches flow as microtasks only: one turn of the event
+        // loop per batch lets a Ctrl-C (or a worker's cancel message) through mid-scan.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       // Ends the statement so the connection is free again before it goes back to the pool.
