@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { usage } from '../../errors.js';
 import { SpellbookCommand } from '../../cli/base-command.js';
 import { listMetadata, META_KINDS, type MetaKind, type MetaListing } from '../../catalog/list.js';
 import { loadMetadata, resolveMetadataPath } from '../../metadata/index.js';
@@ -21,7 +22,7 @@ export default class GetMeta extends SpellbookCommand {
     { description: 'Two groups by name', command: '<%= config.bin %> get meta group account txn_stats' },
   ];
   static override args = {
-    kind: Args.string({ description: 'What to list.', required: true, options: [...META_KINDS] }),
+    kind: Args.string({ description: 'What to list.', options: [...META_KINDS] }),
     names: Args.string({ description: 'Names to show (entity, group or group.feature); all when none.' }),
   };
   static override flags = {
@@ -32,6 +33,8 @@ export default class GetMeta extends SpellbookCommand {
 
   async run(): Promise<MetaListing> {
     const { args, argv, flags } = await this.parse(GetMeta);
+    // oclif's own "Missing 1 required arg" message is garbled; this one lists the kinds.
+    if (args.kind === undefined) throw usage(`get meta needs what to list: ${META_KINDS.join(', ')} (e.g. spellbook get meta all)`);
     // Needs no database, so an unset ${VAR} in connection: must not stop it.
     const md = await loadMetadata(resolveMetadataPath(flags.metadata, process.env), { ignoreConnection: true });
     const listing = listMetadata(md, {
