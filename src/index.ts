@@ -23,7 +23,10 @@ export {
   InternalError,
   OptionError,
   type ErrorCode,
+  type ErrorLocation,
+  type SourceProblem,
 } from './errors.js';
+export { RunStats, type GroupStats } from './pit/stats.js';
 export type { Metadata, Entity, Group, Feature, FeatureType, KeyType, Source, ConnectionSpec } from './metadata/types.js';
 export { loadMetadata } from './metadata/index.js';
 export type { ExportRequest, JoinRequest, ExportPlan, JoinPlan, Strategy, StrategyChoice } from './plan/plan.js';

@@ -29,6 +29,7 @@ import { OptionError, SpellbookError, usage } from './errors.js';
 import { runExport } from './pit/export.js';
 import type { OutputRow } from './core/rows.js';
 import { runJoin, type JoinHooks } from './pit/join.js';
+import { RunStats } from './pit/stats.js';
 import { keyValueType, type Value } from './core/values.js';
 import type { OutputColumn } from './io/parquet.js';
 import type { OutputFormat } from './io/encoders.js';
@@ -62,6 +63,8 @@ export interface RowStream<R extends Row = Row> extends AsyncIterable<R> {
    * it is not created and an existing one is left untouched. Resolves to the row count.
    */
   toFile(path: string, options?: { readonly format?: OutputFormat }): Promise<number>;
+  /** What the run did, filled as the rows are iterated or written (complete once done): see RunStats. */
+  readonly stats: RunStats;
 }
 
 export type { TimeInput, TtlInput };
@@ -236,9 +239,14 @@ export class Spellbook {
     return describePlan(plan);
   }
 
-  /** Runs an export plan; rows carry typed values (see Value). */
-  async *exportRows(plan: ExportPlan): AsyncGenerator<OutputRow<''>> {
-    yield* runExport(await this.db(), plan);
+  /** An empty RunStats for a plan, for exportRows, joinRows (hooks.stats) or the write calls to fill. */
+  newStats(plan: ExportPlan | JoinPlan): RunStats {
+    return new RunStats(plan.groups.map((g) => g.group.name));
+  }
+
+  /** Runs an export plan; rows carry typed values (see Value). `stats`, if given, is filled as rows are produced. */
+  async *exportRows(plan: ExportPlan, stats?: RunStats): AsyncGenerator<OutputRow<''>> {
+    yield* runExport(await this.db(), plan, stats);
   }
 
   /** Runs a join plan; `encodePrefix` turns each label row's fields into what the caller keeps of them. */
@@ -247,16 +255,16 @@ export class Spellbook {
   }
 
   /** Writes an export plan's rows to a file or stdout (see WriteOptions); resolves to the row count. */
-  writeExport(plan: ExportPlan, options: WriteOptions = {}): Promise<number> {
+  writeExport(plan: ExportPlan, options: WriteOptions & { readonly stats?: RunStats } = {}): Promise<number> {
     const columns = this.outputColumns(plan);
-    return writeOutput(() => this.exportRows(plan), columns.prefix, columns.values, options);
+    return writeOutput(() => this.exportRows(plan, options.stats), columns.prefix, columns.values, options);
   }
 
   /**
    * Writes a join plan's rows to a file or stdout (see WriteOptions); resolves to the row
    * count. Progress counts the labels read, then the rows written against that total.
    */
-  writeJoin(plan: JoinPlan, options: WriteOptions = {}): Promise<number> {
+  writeJoin(plan: JoinPlan, options: WriteOptions & { readonly stats?: RunStats } = {}): Promise<number> {
     const columns = this.outputColumns(plan);
     const label = options.progress?.label ?? 'join';
     return writeOutput(
@@ -266,6 +274,7 @@ export class Spellbook {
         let labels = 0;
         return this.joinRows(plan, {
           encodePrefix: (fields) => encoder.prefix(fields),
+          stats: options.stats,
           onLabel: () => {
             labels++;
             progress.tick();
@@ -286,11 +295,13 @@ export class Spellbook {
    */
   export<R extends Row = Row>(options: ExportOptions): RowStream<R> {
     const plan = this.planExport(exportRequest(options));
-    const rows = this.exportRows(plan);
+    const stats = this.newStats(plan);
+    const rows = this.exportRows(plan, stats);
     const columns = plan.columns;
     return {
       columns,
-      toFile: (path, { format } = {}) => this.writeExport(plan, { output: path, format }),
+      stats,
+      toFile: (path, { format } = {}) => this.writeExport(plan, { output: path, format, stats }),
       async *[Symbol.asyncIterator]() {
         for await (const row of rows) {
           const out: Row = {};
@@ -308,19 +319,25 @@ export class Spellbook {
   join<R extends Row = Row>(options: JoinOptions): RowStream<R> {
     const self = this;
     let columns: readonly string[] = [];
+    let stats = new RunStats([]);
     return {
       get columns() {
         return columns;
       },
+      get stats() {
+        return stats;
+      },
       async toFile(path, { format } = {}) {
         const plan = await self.planJoin(joinRequest(options));
         columns = plan.columns;
-        return self.writeJoin(plan, { output: path, format });
+        stats = self.newStats(plan);
+        return self.writeJoin(plan, { output: path, format, stats });
       },
       async *[Symbol.asyncIterator]() {
         const plan = await self.planJoin(joinRequest(options));
         columns = plan.columns;
-        for await (const row of self.joinRows(plan, { encodePrefix: (fields) => fields })) {
+        stats = self.newStats(plan);
+        for await (const row of self.joinRows(plan, { encodePrefix: (fields) => fields, stats })) {
           const out: Row = {};
           plan.inputColumns.forEach((c, i) => (out[c] = row.prefix[i] ?? null));
           plan.features.forEach((f, i) => (out[f.column] = row.values[i]!));

@@ -132,19 +132,28 @@ export abstract class SpellbookCommand extends Command {
       // The parse failed and is reported here; without this, oclif adds a "did not parse its
       // arguments" warning to stderr whenever NODE_ENV is test or development (as in many CIs).
       this.parsed = true;
-      return this.fail(oneLine(err.message), 2, err);
+      return this.fail(usage(oneLine(err.message)), err);
     }
-    if (err instanceof SpellbookError) return this.fail(inFlagWords(err), err.exitCode, err);
-    return this.fail(err.message || String(err), 1, err);
+    if (err instanceof SpellbookError) return this.fail(err, err, inFlagWords(err));
+    return this.fail(new SpellbookError('INTERNAL', err.message || String(err)), err);
   }
 
-  private fail(message: string, code: number, err: Error): void {
+  /**
+   * One line on stderr; under --json, oclif's convention instead: `{"error": {…}}` on stdout,
+   * the error as data (code, exitCode, message and whatever location is known).
+   */
+  private fail(error: SpellbookError, original: Error, message = error.message): void {
+    process.exitCode = error.exitCode;
+    if (this.jsonEnabled()) {
+      const json = JSON.stringify({ error: { ...error.toJSON(), message } }, (_, v: unknown) => (typeof v === 'string' ? redact(v, this.secrets) : v), 2);
+      process.stdout.write(json + '\n');
+      return;
+    }
     const debug = this.argv.includes('--debug');
     const text = redact(message, this.secrets);
     const [first, ...rest] = text.split('\n');
     const lines = [`${chalkStderr.red('Error:')} ${first}`, ...rest];
-    if (debug && err.stack) lines.push(redact(err.stack, this.secrets));
+    if (debug && original.stack) lines.push(redact(original.stack, this.secrets));
     process.stderr.write(lines.join('\n') + '\n');
-    process.exitCode = code;
   }
 }

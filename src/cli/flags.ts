@@ -5,6 +5,10 @@ import { OUTPUT_FORMATS } from '../io/encoders.js';
 import { parseDuration, DURATION_HINT } from '../time/duration.js';
 
 export const pitFlags = {
+  summary: Flags.boolean({
+    summary: 'Print the end-of-run summary to stderr even when it is not a terminal.',
+    description: 'On a terminal the summary is printed unless --quiet; into a pipe or a log only with --summary, so scripts see only what they asked for.',
+  }),
   feature: Flags.string({
     char: 'f',
     summary: 'Features to fetch: group.feature or group.*; comma-separated or repeated.',

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { SpellbookCommand } from '../cli/base-command.js';
 import { parseTtlFlags, pitFlags } from '../cli/flags.js';
-import { printPlan } from '../cli/output.js';
+import { printPlan, printSummary, wantsSummary } from '../cli/output.js';
 import type { OutputFormat } from '../io/encoders.js';
 import { openSpellbook } from '../spellbook.js';
 import { snapshotOf } from '../plan/options.js';
@@ -42,7 +42,10 @@ export default class Export extends SpellbookCommand {
         limit: flags.limit,
       });
       if (flags['dry-run']) return printPlan(book.describe(plan));
-      await book.writeExport(plan, { format: flags.format as OutputFormat | undefined, output: flags.output, progress: { label: 'export', quiet: flags.quiet } });
+      const stats = book.newStats(plan);
+      const started = performance.now();
+      await book.writeExport(plan, { format: flags.format as OutputFormat | undefined, output: flags.output, progress: { label: 'export', quiet: flags.quiet }, stats });
+      if (wantsSummary(flags)) printSummary('export', stats, flags.output, performance.now() - started);
     } finally {
       await book.close();
     }

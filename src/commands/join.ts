@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { SpellbookCommand } from '../cli/base-command.js';
 import { parseTtlFlags, pitFlags } from '../cli/flags.js';
-import { printPlan } from '../cli/output.js';
+import { printPlan, printSummary, wantsSummary } from '../cli/output.js';
 import type { OutputFormat } from '../io/encoders.js';
 import { usage } from '../errors.js';
 import { STRATEGIES, type StrategyChoice } from '../plan/plan.js';
@@ -73,7 +73,10 @@ export default class Join extends SpellbookCommand {
         strategy: flags.strategy as StrategyChoice,
       });
       if (flags['dry-run']) return printPlan(book.describe(plan));
-      await book.writeJoin(plan, { format: flags.format as OutputFormat | undefined, output: flags.output, progress: { label: 'join', quiet: flags.quiet } });
+      const stats = book.newStats(plan);
+      const started = performance.now();
+      await book.writeJoin(plan, { format: flags.format as OutputFormat | undefined, output: flags.output, progress: { label: 'join', quiet: flags.quiet }, stats });
+      if (wantsSummary(flags)) printSummary('join', stats, flags.output, performance.now() - started);
     } finally {
       await book.close();
     }

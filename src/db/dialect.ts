@@ -49,6 +49,15 @@ export function epochComparison(column: string, cast: (p: string) => string = (p
   return { column, instant: cast, instantValue: (ms) => ms };
 }
 
+/**
+ * A table or column the database says does not exist, as it named it (`src.balance`,
+ * `"accounts"`, `db.accounts`): the library maps it back to the metadata's words.
+ */
+export interface MissingObject {
+  readonly kind: 'table' | 'column';
+  readonly name: string;
+}
+
 /** Pure SQL generation for one engine. No I/O. */
 export interface SqlDialect {
   readonly engine: EngineName;
@@ -114,6 +123,11 @@ export interface SqlDialect {
    * reads them (`validate`). Pure: the catalog lookup happens in the Introspector.
    */
   typeFits(column: ColumnInfo, declared: DeclaredType): boolean;
+  /**
+   * The missing table or column a driver error is about (this engine's "no such column" /
+   * "no such table"), else undefined. Pure: it reads the error's code and text only.
+   */
+  missingObject(err: unknown): MissingObject | undefined;
   /**
    * How the driver hands back values of a column of this catalog type, so a labels
    * query's columns can be written the way spellbook writes values (io/label-values.ts):

@@ -80,7 +80,16 @@ export function matchHeader(file: string, header: readonly string[], columns: re
 }
 
 /** A bad field, before its line is known: `bal: "abc" is not a float`. */
-export class ValueProblem extends Error {}
+export class ValueProblem extends Error {
+  constructor(
+    message: string,
+    /** The header name of the field, and its text: kept on the error as data. */
+    readonly column: string,
+    readonly value: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Turns records of a file into rows of values in `columns` order, or throws a ValueProblem for the first bad field. */
 export class RowConverter {
@@ -100,10 +109,10 @@ export class RowConverter {
       const value = this.parsers[i]!(text);
       const column = this.columns[i]!;
       if (value === INVALID) {
-        throw new ValueProblem(`${column.name}: ${JSON.stringify(text)} is not ${typePhrase(column.type, column.unit)}`);
+        throw new ValueProblem(`${column.name}: ${JSON.stringify(text)} is not ${typePhrase(column.type, column.unit)}`, column.name, text);
       }
       if (value === null && column.required) {
-        throw new ValueProblem(`${column.name}: missing value (${column.what} cannot be empty)`);
+        throw new ValueProblem(`${column.name}: missing value (${column.what} cannot be empty)`, column.name, text);
       }
       // Epoch columns store the instant in their unit; parsing already made sure it is whole.
       row[i] = column.unit === 's' && value !== null ? (value as number) / 1000 : value;

@@ -127,7 +127,7 @@ async function convertAt(converter: RowConverter, fields: readonly string[], fil
     return converter.convert(fields);
   } catch (err) {
     if (!(err instanceof ValueProblem)) throw err;
-    throw badInput({ file, line: await lineOfRecord(file, delimiter, index), message: err.message });
+    throw badInput({ file, line: await lineOfRecord(file, delimiter, index), column: err.column, value: err.value, message: err.message });
   }
 }
 

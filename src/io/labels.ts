@@ -52,6 +52,9 @@ export interface LabelRecord {
   readonly fields: readonly string[];
   /** Where the row is, for messages: `labels.csv:12`, `--input-query row 3`. */
   readonly where: string;
+  /** The file and line of a labels file's row, kept on errors as data (absent for a query's rows). */
+  readonly file?: string;
+  readonly line?: number;
   /**
    * The row's time when the source computed it (a query: the database's reading of the
    * timestamp column); null when that was NULL. Absent: parsed from the field.
@@ -146,7 +149,7 @@ async function* csvLabelRecords(csv: CsvFile, width: number, records: AsyncItera
       continue;
     }
     if (fields.length !== width) throw badInput({ file: csv.file, line, message: `expected ${width} fields as in the header, got ${fields.length}` });
-    yield { fields, where: `${csv.file}:${line}` };
+    yield { fields, where: `${csv.file}:${line}`, file: csv.file, line };
   }
 }
 
@@ -201,12 +204,12 @@ export class LabelColumns {
     const column = this.options.timestampColumn;
     if (record.time !== undefined) {
       if (record.time !== null) return record.time;
-      throw this.bad(record, stamp === '' ? `${column} is NULL` : `${column}: ${shown(stamp)} is not a timestamp the database can read`);
+      throw this.bad(record, stamp === '' ? `${column} is NULL` : `${column}: ${shown(stamp)} is not a timestamp the database can read`, column, stamp);
     }
     const t = this.parseTime(stamp);
     if (t !== undefined) return t;
     const hint = this.options.timestampUnit ? `expected ${epochExample(this.options.timestampUnit)}` : timestampHint(stamp);
-    throw this.bad(record, `${column}: ${shown(stamp)} is not a timestamp (${hint})`);
+    throw this.bad(record, `${column}: ${shown(stamp)} is not a timestamp (${hint})`, column, stamp);
   }
 
   /** The key of entity number `e` (see LabelsOptions.entities). */
@@ -216,16 +219,17 @@ export class LabelColumns {
     const key: KeyValue[] = [];
     for (let j = 0; j < indexes.length; j++) {
       const text = record.fields[indexes[j]!]!;
-      if (text.trim() === '') throw this.bad(record, `${columns[j]}: missing key value`);
+      if (text.trim() === '') throw this.bad(record, `${columns[j]}: missing key value`, columns[j], text);
       const v = normaliseKeyValue(text, entity.keyTypes[j]!);
-      if (v === undefined) throw this.bad(record, `${columns[j]}: ${shown(text)} is not an int`);
+      if (v === undefined) throw this.bad(record, `${columns[j]}: ${shown(text)} is not an int`, columns[j], text);
       key.push(v);
     }
     return key;
   }
 
-  private bad(record: LabelRecord, message: string): SpellbookError {
-    return new SpellbookError('BAD_INPUT', `${record.where}: ${message}`);
+  /** The row's problem: one line for a person, and its place (file, line, column, value) as data. */
+  private bad(record: LabelRecord, message: string, column: string | undefined, value: string): SpellbookError {
+    return new SpellbookError('BAD_INPUT', `${record.where}: ${message}`, { file: record.file, line: record.line, column, value });
   }
 }
 

@@ -10,7 +10,7 @@
 import { ByteWriter, ParquetWriter, type SchemaElement } from 'hyparquet-writer';
 import { SpellbookError } from '../errors.js';
 import type { FeatureType } from '../metadata/types.js';
-import type { Value } from '../core/values.js';
+import { shownValue, withArticle, type Value } from '../core/values.js';
 import type { Sink } from './sink.js';
 import type { RowWriter } from './write.js';
 
@@ -74,10 +74,12 @@ function toCell(v: Value | string, column: OutputColumn): Cell {
       break;
     }
   }
-  // Exit 1, not 2: the database returned it, so no file the user passed is at fault.
+  // Feature values arrive already held to their declared type (pit/values.ts, the rule for
+  // every format); this guards the label columns and any caller of the writer.
   throw new SpellbookError(
-    'INTERNAL',
-    `${column.name}: ${JSON.stringify(typeof v === 'bigint' ? v.toString() : v)} is not a ${column.type}; parquet output needs values of the declared type (spellbook validate checks the column types)`,
+    'TYPE_MISMATCH',
+    `${column.name}: ${shownValue(v)} is not ${withArticle(column.type)}; parquet output needs values of the declared type (spellbook validate checks the column types)`,
+    { column: column.name, value: typeof v === 'string' ? v : shownValue(v) },
   );
 }
 

@@ -62,10 +62,10 @@ export async function loadMetadata(path: string, options: LoadMetadataOptions = 
     if (err instanceof SpellbookError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new SpellbookError('METADATA_NOT_FOUND', `metadata file not found: ${path} (set --metadata or SPELLBOOK_METADATA)`);
+      throw new SpellbookError('METADATA_NOT_FOUND', `metadata file not found: ${path} (set --metadata or SPELLBOOK_METADATA)`, { file: path });
     }
     if (code === 'EISDIR') {
-      throw new SpellbookError('METADATA_NOT_FOUND', `metadata file not found: ${path} is a folder (set --metadata or SPELLBOOK_METADATA)`);
+      throw new SpellbookError('METADATA_NOT_FOUND', `metadata file not found: ${path} is a folder (set --metadata or SPELLBOOK_METADATA)`, { file: path });
     }
     throw new SpellbookError('METADATA_INVALID', `cannot read metadata file ${path}: ${(err as Error).message}`, { cause: err });
   }

@@ -2,7 +2,7 @@
  * Problems found in a metadata file, each tied to a place in the YAML source. The loader
  * collects them all before failing, so a user fixes every mistake in one round.
  */
-import { formatProblem, SpellbookError } from '../errors.js';
+import { formatProblem, SpellbookError, type SourceProblem } from '../errors.js';
 
 export interface Position {
   readonly line: number;
@@ -91,17 +91,21 @@ export class Problems {
     }
   }
 
-  /** `FILE:LINE:COL: message` lines in source order; the same line is reported once. */
-  lines(file: string): string[] {
-    const sorted = [...this.entries].sort(
-      (a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col || a.seq - b.seq,
-    );
-    const lines = sorted.map((e) => formatProblem({ file, line: e.pos.line, column: e.pos.col, message: e.message }));
-    return [...new Set(lines)];
+  /** Each problem with its place, in source order; the same line of text is reported once. */
+  problems(file: string): SourceProblem[] {
+    const sorted = [...this.entries].sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col || a.seq - b.seq);
+    const byText = new Map<string, SourceProblem>();
+    for (const e of sorted) {
+      const problem = { file, line: e.pos.line, col: e.pos.col, message: e.message };
+      if (!byText.has(formatProblem(problem))) byText.set(formatProblem(problem), problem);
+    }
+    return [...byText.values()];
   }
 
   toError(file: string): SpellbookError {
-    return new SpellbookError('METADATA_INVALID', this.lines(file).join('\n'));
+    const problems = this.problems(file);
+    const first = problems[0];
+    return new SpellbookError('METADATA_INVALID', problems.map(formatProblem).join('\n'), { problems, file, line: first?.line });
   }
 }
 

@@ -8,20 +8,26 @@ import { SpellbookError } from '../errors.js';
 import type { ExportPlan } from '../plan/plan.js';
 import type { Feature } from '../metadata/types.js';
 import { RowDecoder } from './decode.js';
+import { inMetadataWords } from './missing-object.js';
+import type { RunStats } from './stats.js';
 import { compareKeys, type KeyTuple } from '../core/keys.js';
 import type { OutputRow } from '../core/rows.js';
-import { normaliseValue, keyValueType, type Value } from '../core/values.js';
+import { featureValue, normaliseValue, keyValueType, type Value } from '../core/values.js';
 
 interface Cursor {
   readonly iterator: AsyncIterator<Row>;
   readonly decoder: RowDecoder;
+  /** Puts a failure of this group's query in the metadata's words. */
+  readonly explain: (err: unknown) => unknown;
   key?: KeyTuple;
   values?: unknown[];
 }
 
 async function advance(cursor: Cursor, groupName: string): Promise<void> {
   for (;;) {
-    const next = await cursor.iterator.next();
+    const next = await cursor.iterator.next().catch((err: unknown) => {
+      throw cursor.explain(err);
+    });
     if (next.done) {
       cursor.key = undefined;
       return;
@@ -43,19 +49,25 @@ function emptyValue(f: Feature): Value {
   return f.aggregate?.fn === 'count' ? 0 : null;
 }
 
-export async function* runExport(db: Database, plan: ExportPlan): AsyncGenerator<OutputRow<''>> {
+export async function* runExport(db: Database, plan: ExportPlan, stats?: RunStats): AsyncGenerator<OutputRow<''>> {
   const cursors: Cursor[] = plan.groups.map((g) => ({
     iterator: db.driver.stream(g.query)[Symbol.asyncIterator](),
     decoder: new RowDecoder(g.group, g.features.length),
+    explain: (err: unknown) => inMetadataWords(err, db.dialect, g.group, g.features.map((f) => f.feature)),
   }));
   const keyTypes = plan.entity.keyTypes.map(keyValueType);
   let emitted = 0;
+  // Only an export restricted to given keys remembers what it emitted, to name the misses.
+  const found: KeyTuple[] | undefined = plan.keys && stats ? [] : undefined;
   try {
     await Promise.all(cursors.map((c, i) => advance(c, plan.groups[i]!.group.name)));
     while (plan.limit === undefined || emitted < plan.limit) {
       let min: KeyTuple | undefined;
       for (const c of cursors) if (c.key !== undefined && (min === undefined || compareKeys(c.key, min) < 0)) min = c.key;
-      if (min === undefined) break;
+      if (min === undefined) {
+        if (found && stats) stats.unmatchedKeys = plan.keys!.filter((k) => !found.some((f) => compareKeys(f, k) === 0));
+        break;
+      }
       const keys = min.length;
       const values: Value[] = min.map((v, i) => normaliseValue(v, keyTypes[i]!));
       const moving: Promise<void>[] = [];
@@ -64,9 +76,14 @@ export async function* runExport(db: Database, plan: ExportPlan): AsyncGenerator
         const read = plan.groups[gi]!;
         // Features go to their requested position; a key a read has no row for gets each
         // feature's empty value (SPEC §7: an empty window counts 0).
-        read.features.forEach((f, fi) => (values[keys + read.outputs[fi]!] = here ? normaliseValue(c.values![fi], f.feature.type) : emptyValue(f.feature)));
-        if (here) moving.push(advance(c, read.group.name));
+        read.features.forEach((f, fi) => (values[keys + read.outputs[fi]!] = here ? featureValue(c.values![fi], read.group, f.feature) : emptyValue(f.feature)));
+        if (here) {
+          moving.push(advance(c, read.group.name));
+          if (stats) stats.groups[gi]!.matched++;
+        }
       });
+      found?.push(min);
+      if (stats) stats.rows++;
       yield { prefix: '', values };
       emitted++;
       await Promise.all(moving);

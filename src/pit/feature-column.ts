@@ -5,8 +5,8 @@
  * keeps its winners in a few megabytes. A value a double cannot hold exactly (an int
  * beyond 2^53) moves the column to a plain array.
  */
-import type { FeatureType } from '../metadata/types.js';
-import { normaliseValue, type Value } from '../core/values.js';
+import type { Feature, FeatureType, Group } from '../metadata/types.js';
+import { featureValue, normaliseValue, type Value } from '../core/values.js';
 
 const NUMERIC: ReadonlySet<FeatureType> = new Set(['int', 'float', 'bool', 'timestamp']);
 
@@ -24,11 +24,16 @@ export class FeatureColumn {
   private isNull: Uint8Array | undefined;
   private values: Value[] | undefined;
 
+  /**
+   * @param owner the feature and its group, named when a value breaks the type rule
+   *   (absent for a column rebuilt from another thread's state, which is only read)
+   */
   constructor(
     readonly type: FeatureType,
     private readonly size: number,
+    private readonly owner?: { readonly group: Group; readonly feature: Feature },
   ) {
-    if (NUMERIC.has(type)) {
+    if (NUMERIC.has(this.type)) {
       this.numbers = new Float64Array(size);
       this.isNull = new Uint8Array(size).fill(1);
     } else {
@@ -37,7 +42,7 @@ export class FeatureColumn {
   }
 
   set(slot: number, raw: unknown): void {
-    const v = normaliseValue(raw, this.type);
+    const v = this.owner ? featureValue(raw, this.owner.group, this.owner.feature) : normaliseValue(raw, this.type);
     if (this.numbers) {
       if (v === null) return void (this.isNull![slot] = 1);
       const n = typeof v === 'boolean' ? (v ? 1 : 0) : v instanceof Date ? v.getTime() : v;

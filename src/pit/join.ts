@@ -12,10 +12,12 @@ import type { JoinPlan, GroupPlan } from '../plan/plan.js';
 import { withLabels } from '../sql/queries.js';
 import { AsOfMerge, LabelIndex } from './as-of-merge.js';
 import { ArrayRowDecoder } from './decode.js';
+import { inMetadataWords } from './missing-object.js';
+import type { RunStats } from './stats.js';
 import { FEATURE_ALIAS } from '../sql/group-columns.js';
 import type { OutputRow } from '../core/rows.js';
-import { normaliseValue, type Value } from '../core/values.js';
-import type { FeatureType } from '../metadata/types.js';
+import { featureValue, type Value } from '../core/values.js';
+import type { Feature, Group } from '../metadata/types.js';
 import { FeatureColumn } from './feature-column.js';
 import type { KeyDictionary } from '../core/key-dictionary.js';
 import { mergeGroups, type EntityIndex, type LatestWinners, type Winners } from './parallel-merge.js';
@@ -26,6 +28,8 @@ export interface JoinHooks<P> {
   readonly onLabel?: () => void;
   /** Called as the join moves from reading labels to scanning groups to writing rows. */
   readonly onPhase?: (phase: 'scanning' | 'writing') => void;
+  /** Filled as the join runs: rows produced, and per group the labels that matched a row. */
+  readonly stats?: RunStats;
 }
 
 
@@ -59,14 +63,27 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
       }
       return entry;
     };
-    winners = await mergeGroups(db, plan.groups, labels.count, entityOf, (g) => {
+    winners = await mergeGroups(db, plan.groups, labels.count, entityOf, async (g) => {
       const { dictionary, index } = entityOf(g);
-      return g.operation === 'window' ? mergeWindows(db, g, dictionary, index, labels.count) : mergeGroup(db, g, dictionary, index, labels.count);
+      try {
+        return await (g.operation === 'window' ? mergeWindows(db, g, dictionary, index, labels.count) : mergeGroup(db, g, dictionary, index, labels.count));
+      } catch (err) {
+        throw inMetadataWords(err, db.dialect, g.group, g.features.map((f) => f.feature));
+      }
     });
   } else {
-    for (const g of plan.groups) winners.push(await databaseGroup(db, g, labels));
+    for (const g of plan.groups) {
+      try {
+        winners.push(await databaseGroup(db, g, labels));
+      } catch (err) {
+        throw inMetadataWords(err, db.dialect, g.group, g.features.map((f) => f.feature));
+      }
+    }
   }
 
+  if (hooks.stats) {
+    winners.forEach((w, gi) => (hooks.stats!.groups[gi]!.matched = countMatched(w.slotOfLabel)));
+  }
   hooks.onPhase?.('writing');
   let i = 0;
   // In the order of the requested features, whichever read computes each.
@@ -79,9 +96,16 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
       const slot = slotOfLabel[i]!;
       values[c] = slot < 0 ? null : column.get(slot);
     }
+    if (hooks.stats) hooks.stats.rows++;
     yield { prefix, values };
     i++;
   }
+}
+
+function countMatched(slotOfLabel: Int32Array): number {
+  let n = 0;
+  for (const slot of slotOfLabel) if (slot >= 0) n++;
+  return n;
 }
 
 /**
@@ -93,22 +117,31 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
 async function* queryJoin<P>(db: Database, plan: JoinPlan, source: QueryLabelSource, statement: CompiledQuery, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
   const check = new LabelColumns(QUERY_SOURCE, plan.inputColumns, plan);
   // In the order of the requested features, whichever group computes each.
-  const features = new Array<{ alias: string; type: FeatureType }>(plan.features.length);
-  plan.groups.forEach((g, gi) => g.features.forEach((f, fi) => (features[g.outputs[fi]!] = { alias: JOINED_FEATURE(gi, fi), type: f.feature.type })));
+  const features = new Array<{ alias: string; group: Group; feature: Feature; read: number }>(plan.features.length);
+  plan.groups.forEach((g, gi) => g.features.forEach((f, fi) => (features[g.outputs[fi]!] = { alias: JOINED_FEATURE(gi, fi), group: g.group, feature: f.feature, read: gi })));
+  const stats = hooks.stats;
   hooks.onPhase?.('writing');
   for await (const batch of queryLabelRows(db, source, statement)) {
     for (const { record, row } of batch) {
       check.time(record);
       for (let e = 0; e < plan.entities.length; e++) check.key(record, e);
       const values: Value[] = new Array(features.length);
-      for (let f = 0; f < features.length; f++) values[f] = normaliseValue(row[features[f]!.alias], features[f]!.type);
+      for (let f = 0; f < features.length; f++) values[f] = featureValue(row[features[f]!.alias], features[f]!.group, features[f]!.feature);
+      if (stats) {
+        // One statement answers every group: a label counts as matched by a group when one
+        // of its features has a value (a winning row whose features are all NULL is not told apart).
+        stats.rows++;
+        const seen = new Set<number>();
+        for (let f = 0; f < features.length; f++) if (values[f] !== null) seen.add(features[f]!.read);
+        for (const r of seen) stats.groups[r]!.matched++;
+      }
       yield { prefix: hooks.encodePrefix(record.fields), values };
     }
   }
 }
 
 function featureColumns(g: GroupPlan, size: number): FeatureColumn[] {
-  return g.features.map((f) => new FeatureColumn(f.feature.type, size));
+  return g.features.map((f) => new FeatureColumn(f.feature.type, size, { group: g.group, feature: f.feature }));
 }
 
 /** One group's winners by the streaming merge: one scan of its rows against the labels' index. */

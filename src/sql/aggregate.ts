@@ -14,8 +14,8 @@ import type { CompiledQuery, SqlDialect, TimeComparison } from '../db/dialect.js
 import type { Feature, Group } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
 import { SqlBuilder, sourceSql } from './builder.js';
-import { AliasedColumns, CREATED_ALIAS, EVENT_ALIAS, FEATURE_ALIAS, GroupColumns, KEY_ALIAS, keyEquality } from './group-columns.js';
-import { innerSelect, keyFilter, SRC, type ChunkQuery } from './queries.js';
+import { AliasedColumns, CREATED_ALIAS, EVENT_ALIAS, FEATURE_ALIAS, GroupColumns, KEY_ALIAS } from './group-columns.js';
+import { innerSelect, keyFilter, labelChunk, SRC, type ChunkQuery } from './queries.js';
 
 /** The longest window among the features: the range every statement reads. */
 export function longestWindow(features: readonly Feature[]): number {
@@ -107,17 +107,11 @@ export function windowExportQuery(
  */
 export function windowJoinChunkQuery(dialect: SqlDialect, group: Group, features: readonly Feature[], knownAt: boolean): ChunkQuery {
   const b = new SqlBuilder(dialect);
-  const l = (name: string) => `${b.id('l')}.${b.id(name)}`;
-  const labels = dialect.jsonRows(b.bind('[]'), 'l', [
-    { name: '__i', type: 'int' },
-    { name: '__t', type: 'float' },
-    ...group.entity.keyTypes.map((type, i) => ({ name: KEY_ALIAS(i), type })),
-  ]);
   const t = new AliasedColumns(dialect, group, 't');
+  const { from: labels, col: l, on } = labelChunk(b, group, t);
   const longest = longestWindow(features);
   // Window widths come from the metadata (whole milliseconds), never from a label file.
   const startOf = (windowMs: number) => `${l('__t')} - ${Math.trunc(windowMs) - 1}`;
-  const on = t.keys().flatMap((k, i) => keyEquality(dialect, k, () => l(KEY_ALIAS(i)), group.entity.keyTypes[i]!));
   on.push(`${t.col(EVENT_ALIAS)} <= ${l('__t')}`, `${t.col(EVENT_ALIAS)} >= ${startOf(longest)}`);
   if (knownAt && group.createdTime !== undefined) on.push(`(${t.col(CREATED_ALIAS)} IS NULL OR ${t.col(CREATED_ALIAS)} <= ${l('__t')})`);
   const aggregates = aggregateList(dialect, features, (a) => t.col(a), longest, startOf);

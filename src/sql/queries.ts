@@ -91,14 +91,8 @@ export function keyFilter(b: SqlBuilder, cols: GroupColumns, keys: readonly KeyT
  */
 export function joinChunkQuery(dialect: SqlDialect, group: Group, features: readonly Feature[], time: TimeParams): ChunkQuery {
   const b = new SqlBuilder(dialect);
-  const l = (name: string) => `${b.id('l')}.${b.id(name)}`;
-  const labels = dialect.jsonRows(b.bind('[]'), 'l', [
-    { name: '__i', type: 'int' },
-    { name: '__t', type: 'float' },
-    ...group.entity.keyTypes.map((type, i) => ({ name: KEY_ALIAS(i), type })),
-  ]);
   const t = new AliasedColumns(dialect, group, 't');
-  const on = t.keys().flatMap((k, i) => keyEquality(dialect, k, () => l(KEY_ALIAS(i)), group.entity.keyTypes[i]!));
+  const { from: labels, col: l, on } = labelChunk(b, group, t);
   const ttl = time.ttlMs;
   const notBefore = ttl === undefined ? undefined : () => `${l('__t')} - ${Math.trunc(ttl)}`;
   const where = t.visibleAt(() => l('__t'), notBefore, time.knownAt);
@@ -112,6 +106,22 @@ export function joinChunkQuery(dialect: SqlDialect, group: Group, features: read
       `) AS ${b.id('w')} WHERE ${w.col('__rn')} = 1`,
   );
   return { ...query, labelsParameter: 0 };
+}
+
+/**
+ * A chunk of labels as the FROM item `l` over one JSON parameter (`[[labelNumber, timeMs,
+ * key0, …], …]` as columns __i, __t, __k0…), its column references, and the key equalities
+ * that join it to the group's rows seen as `t`.
+ */
+export function labelChunk(b: SqlBuilder, group: Group, t: AliasedColumns): { from: string; col: (name: string) => string; on: string[] } {
+  const col = (name: string) => `${b.id('l')}.${b.id(name)}`;
+  const from = b.dialect.jsonRows(b.bind('[]'), 'l', [
+    { name: '__i', type: 'int' },
+    { name: '__t', type: 'float' },
+    ...group.entity.keyTypes.map((type, i) => ({ name: KEY_ALIAS(i), type })),
+  ]);
+  const on = t.keys().flatMap((k, i) => keyEquality(b.dialect, k, () => col(KEY_ALIAS(i)), group.entity.keyTypes[i]!));
+  return { from, col, on };
 }
 
 /** A statement run once per chunk of labels; `labelsParameter` is the position of the chunk's JSON among its parameters. */

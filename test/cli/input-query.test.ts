@@ -93,6 +93,45 @@ describeEngines('join --input-query', (ctx) => {
     expect(fromQuery.stdout.trimEnd().split('\n')).toEqual([fileRows[2], fileRows[3], fileRows[0], fileRows[1]]);
   });
 
+  it('two entities, one mapped with --entity-column, --timestamp-column: the same rows on both strategies', async () => {
+    const dir = await world(ctx());
+    await createTable(ctx(), 'shops', { shop: 'string', at: 'time', risk: 'float' }, [
+      { shop: 'x', at: at('2024-01-01'), risk: 0.5 },
+      { shop: 'X', at: at('2024-01-01'), risk: 0.9 },
+    ]);
+    writeMetadata(dir, {
+      version: 1,
+      connection: ctx().connection,
+      entities: [
+        { name: 'user', key: 'user_id', type: 'int' },
+        { name: 'shop', key: 'shop', type: 'string' },
+      ],
+      groups: [
+        { name: 'account', entity: 'user', table: 'accounts', event_time: 'updated_at', features: [{ name: 'balance', type: 'float' }] },
+        { name: 'shop_risk', entity: 'shop', table: 'shops', event_time: 'at', features: [{ name: 'risk', type: 'float' }] },
+      ],
+    });
+    const query = "SELECT id, user_id AS customer, CASE WHEN id IN ('a', 'b') THEN 'x' ELSE 'X' END AS store, ts FROM outcomes";
+    const s = (text: string) => stamp(ctx(), text);
+    for (const strategy of STRATEGIES) {
+      const r = await runCli(
+        ['join', '--input-query', query, '--feature', 'account.balance,shop_risk.risk', '--entity-column', 'user=customer', '--entity-column', 'shop=store', '--timestamp-column', 'ts', '--strategy', strategy],
+        { cwd: dir },
+      );
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(
+        'id,customer,store,ts,balance,risk\n' +
+          `e,3,X,${s('2023-12-31 00:00:00')},,\n` +
+          // Same time and user: the shop key decides, by code point ('X' before 'x'), whatever the collation.
+          `d,1,X,${s('2024-01-02 12:00:00')},10.5,0.9\n` +
+          `a,1,x,${s('2024-01-02 12:00:00')},10.5,0.5\n` +
+          `a,1,x,${s('2024-01-02 12:00:00')},10.5,0.5\n` +
+          `c,2,X,${s('2024-01-04 00:00:00')},3,0.9\n` +
+          `b,1,x,${s('2024-01-06 00:00:00')},20,0.5\n`,
+      );
+    }
+  });
+
   it('--dry-run shows the query inside the statement that will run', async () => {
     const dir = await world(ctx());
     const db = await join_(dir, QUERY, 'database', '--dry-run');

@@ -49,7 +49,7 @@ describe('ParquetRowWriter', () => {
       yield { prefix: ['L', '1'], values: ['abc', null] };
     }
     await expect(writeRows(bad(), new ParquetRowWriter(openSink(join(dir, 'out.parquet')), PREFIX, VALUES))).rejects.toMatchObject({
-      code: 'INTERNAL',
+      code: 'TYPE_MISMATCH',
       exitCode: 1,
       message: expect.stringContaining('x: "abc" is not a float; parquet output needs values of the declared type'),
     });

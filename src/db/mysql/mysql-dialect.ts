@@ -2,6 +2,7 @@ import type { EpochUnit, KeyType } from '../../metadata/types.js';
 import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
 import { mysqlBindValue, mysqlColumnType, mysqlRejectsText, mysqlTypeFits, mysqlValueForm } from './mysql-types.js';
+import { mysqlMissingObject } from './mysql-errors.js';
 
 export const mysqlDialect: SqlDialect = {
   engine: 'mysql',
@@ -15,6 +16,7 @@ export const mysqlDialect: SqlDialect = {
   columnType: mysqlColumnType,
   bindValue: mysqlBindValue,
   typeFits: mysqlTypeFits,
+  missingObject: mysqlMissingObject,
   valueForm: mysqlValueForm,
   rejectsText: mysqlRejectsText,
   quoteIdentifier: (name) => quoteWith(name, '`'),

@@ -2,6 +2,7 @@ import type { EpochUnit, KeyType } from '../../metadata/types.js';
 import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
 import { postgresBindValue, postgresColumnType, postgresRejectsText, postgresTypeFits, postgresValueForm } from './postgres-types.js';
+import { postgresMissingObject } from './postgres-errors.js';
 
 export const postgresDialect: SqlDialect = {
   engine: 'postgres',
@@ -13,6 +14,7 @@ export const postgresDialect: SqlDialect = {
   columnType: postgresColumnType,
   bindValue: postgresBindValue,
   typeFits: postgresTypeFits,
+  missingObject: postgresMissingObject,
   valueForm: postgresValueForm,
   rejectsText: postgresRejectsText,
   quoteIdentifier: (name) => quoteWith(name, '"'),

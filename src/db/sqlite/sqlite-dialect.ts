@@ -2,6 +2,7 @@ import type { EpochUnit, KeyType } from '../../metadata/types.js';
 import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
 import { sqliteBindValue, sqliteColumnType, sqliteRejectsText, sqliteTypeFits, sqliteValueForm } from './sqlite-types.js';
+import { sqliteMissingObject } from './sqlite-errors.js';
 
 /**
  * SQLite has no timestamp type: event times are ISO text, or numbers. The expression
@@ -19,6 +20,7 @@ export const sqliteDialect: SqlDialect = {
   columnType: sqliteColumnType,
   bindValue: sqliteBindValue,
   typeFits: sqliteTypeFits,
+  missingObject: sqliteMissingObject,
   valueForm: sqliteValueForm,
   rejectsText: sqliteRejectsText,
   quoteIdentifier: (name) => quoteWith(name, '"'),

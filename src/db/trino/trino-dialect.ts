@@ -2,6 +2,7 @@ import type { EpochUnit, KeyType } from '../../metadata/types.js';
 import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
 import { trinoBindValue, trinoColumnType, trinoRejectsText, trinoTypeFits, trinoValueForm } from './trino-types.js';
+import { trinoMissingObject } from './trino-errors.js';
 
 /**
  * Stored times compare at timestamp(12) with time zone, Trino's finest: widening any
@@ -27,6 +28,7 @@ export const trinoDialect: SqlDialect = {
   typeFits: trinoTypeFits,
   valueForm: trinoValueForm,
   rejectsText: trinoRejectsText,
+  missingObject: trinoMissingObject,
   quoteIdentifier: (name) => quoteWith(name, '"'),
   placeholder: () => '?',
   epochMs(col: string, unit?: EpochUnit): string {

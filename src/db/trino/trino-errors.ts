@@ -1,0 +1,13 @@
+import type { MissingObject } from '../dialect.js';
+
+/**
+ * TABLE_NOT_FOUND (`line 1:15: Table 'memory.default.accounts' does not exist`) and
+ * COLUMN_NOT_FOUND (`line 1:8: Column 'src.balance' cannot be resolved`).
+ */
+export function trinoMissingObject(err: unknown): MissingObject | undefined {
+  const e = (err ?? {}) as { errorName?: unknown; message?: unknown };
+  const message = typeof e.message === 'string' ? e.message : '';
+  const kind = e.errorName === 'COLUMN_NOT_FOUND' ? 'column' : e.errorName === 'TABLE_NOT_FOUND' ? 'table' : undefined;
+  const m = /(?:Column|Table) '(.+?)'/.exec(message);
+  return kind && m ? { kind, name: m[1]! } : undefined;
+}
