@@ -34,7 +34,7 @@ import { keyValueType, type Value } from './core/values.js';
 import type { OutputColumn } from './io/parquet.js';
 import type { OutputFormat } from './io/encoders.js';
 import { writeOutput, type WriteOptions } from './io/output.js';
-import { importFile, type ImportRequest, type ImportResult } from './import/index.js';
+import { importFile, parseDelimiter, type ImportRequest, type ImportResult } from './import/index.js';
 import { validateMetadata, type ValidateOptions, type ValidationReport } from './validate/index.js';
 
 export interface OpenOptions {
@@ -175,7 +175,8 @@ export class Spellbook {
     if ((inputFile === undefined) === (inputQuery === undefined)) throw usage('join needs the labels from one place: --input-file or --input-query');
     if (inputFile !== undefined) {
       const format = labelsFormat(inputFile);
-      return { kind: format, file: inputFile, header: await readLabelsHeader(inputFile, format) };
+      const delimiter = parseDelimiter(request.delimiter);
+      return { kind: format, file: inputFile, delimiter, header: await readLabelsHeader(inputFile, format, delimiter) };
     }
     // One SELECT: a closing `;` would end the statement it is embedded in.
     const sql = inputQuery!.trim().replace(/;\s*$/, '').trimEnd();

@@ -47,6 +47,7 @@ export default class Join extends SpellbookCommand {
       summary: 'Labels from one SELECT on the features\' database (or @FILE holding it), instead of --input-file.',
       exactlyOne: ['input-file', 'input-query'],
     }),
+    delimiter: Flags.string({ char: 'd', summary: 'Field separator of the labels CSV (default ,); \\t or tab for tabs.' }),
     'timestamp-column': Flags.string({ summary: 'The labels column holding each row\'s time.', default: 'event_timestamp' }),
     'timestamp-unit': Flags.string({ summary: 'Read timestamps as integer epochs in s or ms instead of ISO 8601.', options: ['s', 'ms'] }),
     'entity-column': Flags.string({ summary: 'Labels column(s) holding an entity\'s key: ENTITY=COLUMN[,COLUMN…]. Repeatable.', multiple: true }),
@@ -61,6 +62,7 @@ export default class Join extends SpellbookCommand {
       const plan = await book.planJoin({
         features: flags.feature,
         inputFile: flags['input-file'],
+        delimiter: flags.delimiter,
         inputQuery: flags['input-query'] === undefined ? undefined : readQueryFlag(flags['input-query']),
         timestampColumn: flags['timestamp-column'],
         timestampUnit: flags['timestamp-unit'] as 's' | 'ms' | undefined,

@@ -25,7 +25,7 @@ import { growableFloat64, growableInt32, type Growable } from '../util/growable.
  * print it. A query source carries its result's columns (asked of the database when the
  * join is planned) and the ordered statement the merge reads it with.
  */
-export type LabelSource = { readonly kind: 'csv' | 'parquet'; readonly file: string } | QueryLabelSource;
+export type LabelSource = { readonly kind: 'csv' | 'parquet'; readonly file: string; readonly delimiter?: string } | QueryLabelSource;
 
 export interface QueryLabelSource {
   readonly kind: 'query';
@@ -43,7 +43,7 @@ export interface QueryLabelSource {
 export function openLabels(source: LabelSource, db: Database): Promise<LabelReader> {
   if (source.kind === 'query') return Promise.resolve(queryLabelReader(db, source));
   if (source.kind === 'parquet') return openParquetLabels(source.file);
-  return openCsvLabels(source.file);
+  return openCsvLabels(source.file, source.delimiter);
 }
 
 /** One label row as its source gives it. */
@@ -105,6 +105,16 @@ function shown(value: string): string {
   return value.length <= MAX ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, MAX))}… (${value.length} characters)`;
 }
 
+/**
+ * A header read as one column that holds `;`, a tab or `|`: the file is separated by it,
+ * not by commas. The hint names the flag that reads it so.
+ */
+function separatorHint(header: readonly string[]): string | undefined {
+  const separator = header.length === 1 ? [';', '\t', '|'].find((c) => header[0]!.includes(c)) : undefined;
+  if (separator === undefined) return undefined;
+  return `the header is one column holding ${JSON.stringify(separator)}: the file looks ${separator === '\t' ? 'tab' : separator}-separated, pass --delimiter ${separator === '\t' ? 'tab' : `'${separator}'`}`;
+}
+
 /** What a label's time should look like; for an integer that reads as an epoch, the flag that reads it so. */
 function timestampHint(stamp: string): string {
   const unit = guessEpochUnit(stamp);
@@ -113,8 +123,8 @@ function timestampHint(stamp: string): string {
 }
 
 /** Opens a labels CSV file: its header is read at once, the rows when asked for. */
-export async function openCsvLabels(file: string): Promise<LabelReader> {
-  const csv = await openCsv(file);
+export async function openCsvLabels(file: string, delimiter = ','): Promise<LabelReader> {
+  const csv = await openCsv(file, delimiter);
   let header: string[] | undefined;
   for await (const record of csvRecords(csv)) {
     header = record.fields;
@@ -144,8 +154,8 @@ async function* csvLabelRecords(csv: CsvFile, width: number, records: AsyncItera
 }
 
 /** Reads only the header, to know the input columns before anything else is planned. */
-export async function readLabelsHeader(file: string, format: 'csv' | 'parquet' = 'csv'): Promise<string[]> {
-  return [...(await (format === 'parquet' ? openParquetLabels(file) : openCsvLabels(file))).header];
+export async function readLabelsHeader(file: string, format: 'csv' | 'parquet' = 'csv', delimiter = ','): Promise<string[]> {
+  return [...(await (format === 'parquet' ? openParquetLabels(file) : openCsvLabels(file, delimiter))).header];
 }
 
 /** A labels file's format, from its name as output formats are: `.parquet`, else CSV. */
@@ -176,7 +186,7 @@ export class LabelColumns {
       seen.add(name);
     }
     this.timeIndex = header.indexOf(options.timestampColumn);
-    if (this.timeIndex < 0) throw problem(`missing timestamp column "${options.timestampColumn}" (name it with --timestamp-column)`);
+    if (this.timeIndex < 0) throw problem(`missing timestamp column "${options.timestampColumn}" (${separatorHint(header) ?? 'name it with --timestamp-column'})`);
     this.keyIndexes = options.entities.map(({ entity, columns }) =>
       columns.map((c) => {
         const i = header.indexOf(c);

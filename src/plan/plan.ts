@@ -73,6 +73,8 @@ export interface ExportPlan {
 export interface JoinRequest extends CommonRequest {
   /** The labels CSV file; or, instead, */
   readonly inputFile?: string;
+  /** The labels CSV's field separator (default `,`; `\t` or `tab` for tabs), as --delimiter. */
+  readonly delimiter?: string;
   /** one SELECT on the features' database whose rows are the labels (SPEC §8). */
   readonly inputQuery?: string;
   readonly timestampColumn?: string;
@@ -105,7 +107,7 @@ export interface JoinPlan {
 
 /** The labels as planning sees them: a file's header, or a query and its result's columns. */
 export type LabelInput =
-  | { readonly kind: 'csv' | 'parquet'; readonly file: string; readonly header: readonly string[] }
+  | { readonly kind: 'csv' | 'parquet'; readonly file: string; readonly delimiter: string; readonly header: readonly string[] }
   | { readonly kind: 'query'; readonly sql: string; readonly columns: readonly ColumnInfo[] };
 
 function timeRules(group: Group, operation: Operation, request: CommonRequest): TimeRules {
@@ -206,7 +208,7 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
         g.operation === 'window' ? windowJoinChunkQuery(dialect, g.group, feats, g.rules.knownAt) : joinChunkQuery(dialect, g.group, feats, g.rules);
       return { ...g, query, labelsParameter };
     });
-    return { ...common, labels: { kind: input.kind, file: input.file }, groups: planned };
+    return { ...common, labels: { kind: input.kind, file: input.file, delimiter: input.delimiter }, groups: planned };
   }
   // A query's columns are known now: a missing timestamp or key column is reported before anything runs.
   new LabelColumns(QUERY_SOURCE, inputColumns, { timestampColumn, timestampUnit: request.timestampUnit, entities });

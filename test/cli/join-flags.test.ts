@@ -35,6 +35,20 @@ function folder(connection: unknown): string {
 }
 
 describeEngines('join flags', (ctx) => {
+  it('--delimiter reads ;- and tab-separated labels; without it the hint names the flag', async () => {
+    const dir = await world(ctx());
+    writeFile(dir, 'semi.csv', 'user_id;event_timestamp\n7;2024-01-02\n');
+    writeFile(dir, 'tab.csv', 'user_id\tevent_timestamp\n8\t2024-01-02\n');
+    const semi = await runCli(['join', '-i', 'semi.csv', '-f', 'account.balance', '--delimiter', ';'], { cwd: dir });
+    expect([semi.code, semi.stderr, semi.stdout]).toEqual([0, '', 'user_id,event_timestamp,balance\n7,2024-01-02,70\n']);
+    const tab = await runCli(['join', '-i', 'tab.csv', '-f', 'account.balance', '-d', 'tab'], { cwd: dir });
+    expect([tab.code, tab.stderr, tab.stdout]).toEqual([0, '', 'user_id,event_timestamp,balance\n8,2024-01-02,80\n']);
+    const noSemi = await runCli(['join', '-i', 'semi.csv', '-f', 'account.balance'], { cwd: dir });
+    expect([noSemi.code, noSemi.stderr]).toEqual([2, `Error: semi.csv:1: missing timestamp column "event_timestamp" (the header is one column holding ";": the file looks ;-separated, pass --delimiter ';')\n`]);
+    const noTab = await runCli(['join', '-i', 'tab.csv', '-f', 'account.balance'], { cwd: dir });
+    expect([noTab.code, noTab.stderr]).toEqual([2, 'Error: tab.csv:1: missing timestamp column "event_timestamp" (the header is one column holding "\\t": the file looks tab-separated, pass --delimiter tab)\n']);
+  });
+
   it('--entity-column maps other column names, also for a composite key; --timestamp-column names the time', async () => {
     const dir = await world(ctx());
     writeFile(dir, 'labels.csv', 'customer,left,right,ts\n7,7,x,2024-01-02\n8,8,x,2024-01-02\n');
