@@ -120,7 +120,7 @@ describe('header and rows', () => {
   it('converts a row, storing seconds for an epoch-seconds column, and names the column and value of a bad one', () => {
     const convert = new RowConverter(columns, [0, 1, 2, 3, 4]);
     expect(convert.convert(['7', '2024-03-01T12:00:00Z', '', '1.5', 'yes'])).toEqual([7, 1709294400, null, 1.5, true]);
-    expect(() => convert.convert(['7', '2024-03-01', '', 'abc', ''])).toThrow(new ValueProblem('bal: "abc" is not a float'));
+    expect(() => convert.convert(['7', '2024-03-01', '', 'abc', ''])).toThrow(new ValueProblem('bal: "abc" is not a float', 'bal', 'abc'));
     expect(() => convert.convert(['7', '', '', '', ''])).toThrow('updated_at: missing value (the event time of group account cannot be empty)');
   });
 });
