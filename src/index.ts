@@ -27,6 +27,7 @@ export {
   type SourceProblem,
 } from './errors.js';
 export { RunStats, type GroupStats } from './pit/stats.js';
+export { initMetadata, type InitRequest, type InitResult } from './init/index.js';
 export type { Metadata, Entity, Group, Feature, FeatureType, KeyType, Source, ConnectionSpec } from './metadata/types.js';
 export { loadMetadata } from './metadata/index.js';
 export type { ExportRequest, JoinRequest, ExportPlan, JoinPlan, Strategy, StrategyChoice } from './plan/plan.js';

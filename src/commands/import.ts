@@ -58,9 +58,12 @@ export default class Import extends SpellbookCommand {
       const rows = `${result.rows} row${result.rows === 1 ? '' : 's'}`;
       if (result.dryRun) {
         if (result.createTable) process.stdout.write(`${result.createTable};\n`);
+        if (result.createIndex) process.stdout.write(`${result.createIndex.sql};\n`);
         process.stdout.write(`dry run: ${rows} checked, would be written to ${result.table}; nothing written\n`);
       } else {
-        process.stdout.write(`${rows} written to ${result.table}${result.createTable ? ' (table created)' : ''}\n`);
+        const index = result.createIndex;
+        const created = index ? ` (table created, with index ${index.name} on (${index.columns.join(', ')}) for lookups by key and time)` : '';
+        process.stdout.write(`${rows} written to ${result.table}${created}\n`);
       }
     } finally {
       await book.close();

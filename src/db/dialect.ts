@@ -114,6 +114,11 @@ export interface SqlDialect {
   /** The column type `import --create-table` gives a column holding values of `type`. */
   columnType(type: FeatureType): string;
   /**
+   * A column as an index key in `CREATE INDEX … (…)`: the column itself, or on MariaDB a
+   * prefix of a TEXT column (`columnType('string')`), which cannot be indexed whole.
+   */
+  indexKey(columnSql: string, type: FeatureType): string;
+  /**
    * An import value in the form this engine's driver binds so the column stores it
    * exactly; timestamps become text the UTC session reads as the same instant.
    */
@@ -199,6 +204,10 @@ export interface Introspector {
   queryColumns(sql: string): Promise<ColumnInfo[]>;
   /** Whether some index of the table starts with this column (what a per-key lookup needs). */
   indexLeadsWith(table: string, column: string): Promise<boolean>;
+  /** The base tables of the current schema/database, sorted by name (for `spellbook init`; absent: init cannot read this engine). */
+  tableNames?(): Promise<string[]>;
+  /** The table's primary key columns in key order; empty when it has none. */
+  primaryKey?(table: string): Promise<string[]>;
 }
 
 /** An open database: the three roles together. */

@@ -156,13 +156,14 @@ describeEngines('import', (ctx) => {
       postgres: 'CREATE TABLE "stats" ("user_id" bigint NOT NULL, "computed_at" bigint NOT NULL, "n" bigint);',
       mysql: 'CREATE TABLE `stats` (`user_id` BIGINT NOT NULL, `computed_at` BIGINT NOT NULL, `n` BIGINT);',
     }[ctx().engine];
-    expect(dry).toEqual({ code: 0, stdout: `${ddl}\ndry run: 1 row checked, would be written to stats; nothing written\n`, stderr: '' });
+    const index = { sqlite: 'CREATE INDEX "stats_key_time" ON "stats" ("user_id", "computed_at");', postgres: 'CREATE INDEX "stats_key_time" ON "stats" ("user_id", "computed_at");', mysql: 'CREATE INDEX `stats_key_time` ON `stats` (`user_id`, `computed_at`);' }[ctx().engine];
+    expect(dry).toEqual({ code: 0, stdout: `${ddl}\n${index}\ndry run: 1 row checked, would be written to stats; nothing written\n`, stderr: '' });
     expect(await ctx().admin.schema.hasTable('stats')).toBe(false);
     const missing = await cli(['import', '-m', path, '-g', 'stats', '-i', file], dir);
     expect(missing).toEqual({ code: 2, stdout: '', stderr: 'Error: table "stats" of group stats does not exist (add --create-table to create it)\n' });
     // One run per engine through the real binary; the rest run in-process.
     const real = await cliProcess(['import', '-m', path, '-g', 'stats', '-i', file, '--create-table'], dir);
-    expect(real).toEqual({ code: 0, stdout: '1 row written to stats (table created)\n', stderr: '' });
+    expect(real).toEqual({ code: 0, stdout: '1 row written to stats (table created, with index stats_key_time on (user_id, computed_at) for lookups by key and time)\n', stderr: '' });
     const again = await cli(['import', '-m', path, '-g', 'stats', '-i', file, '--create-table'], dir);
     expect(again).toEqual({ code: 0, stdout: '1 row written to stats\n', stderr: '' });
     expect(await countRows(ctx().admin, 'stats')).toBe(2);

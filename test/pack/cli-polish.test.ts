@@ -40,7 +40,7 @@ describe('command reference and help', () => {
 
   it('every command shows examples in --help', async () => {
     const commands = manifest();
-    expect(Object.keys(commands).sort()).toEqual(['export', 'get:meta', 'import', 'join', 'validate']);
+    expect(Object.keys(commands).sort()).toEqual(['export', 'get:meta', 'import', 'init', 'join', 'validate']);
     for (const [id, command] of Object.entries(commands)) expect([id, (command.examples ?? []).length > 0]).toEqual([id, true]);
     const help = await runCli(['join', '--help']);
     expect(help.stdout).toMatch(/EXAMPLES\n/);

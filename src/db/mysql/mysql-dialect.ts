@@ -1,4 +1,4 @@
-import type { EpochUnit, KeyType } from '../../metadata/types.js';
+import type { EpochUnit, FeatureType, KeyType } from '../../metadata/types.js';
 import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
 import { mysqlBindValue, mysqlColumnType, mysqlRejectsText, mysqlTypeFits, mysqlValueForm } from './mysql-types.js';
@@ -14,6 +14,8 @@ export const mysqlDialect: SqlDialect = {
   maxStatementBytes: 4 * 1024 * 1024,
   transactionalDdl: false,
   columnType: mysqlColumnType,
+  // 191 characters of utf8mb4 fit InnoDB's key length limit twice over, for composite keys.
+  indexKey: (columnSql: string, type: FeatureType) => (type === 'string' ? `${columnSql}(191)` : columnSql),
   bindValue: mysqlBindValue,
   typeFits: mysqlTypeFits,
   missingObject: mysqlMissingObject,

@@ -95,4 +95,26 @@ export class MysqlIntrospector implements Introspector {
       return (rows as unknown[]).length > 0;
     });
   }
+
+  tableNames(): Promise<string[]> {
+    return withConnection<MysqlConnection, string[]>(this.knex, this.secrets, async (c) => {
+      const { rows } = await queryWithFields(c, {
+        sql: `SELECT TABLE_NAME AS name FROM information_schema.TABLES
+               WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME`,
+        parameters: [],
+      });
+      return (rows as { name: string }[]).map((r) => String(r.name));
+    });
+  }
+
+  primaryKey(table: string): Promise<string[]> {
+    return withConnection<MysqlConnection, string[]>(this.knex, this.secrets, async (c) => {
+      const { rows } = await queryWithFields(c, {
+        sql: `SELECT COLUMN_NAME AS name FROM information_schema.STATISTICS
+               WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX`,
+        parameters: [table],
+      });
+      return (rows as { name: string }[]).map((r) => String(r.name));
+    });
+  }
 }

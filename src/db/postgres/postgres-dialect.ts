@@ -12,6 +12,7 @@ export const postgresDialect: SqlDialect = {
   maxStatementBytes: 64 * 1024 * 1024,
   transactionalDdl: true,
   columnType: postgresColumnType,
+  indexKey: (columnSql: string) => columnSql,
   bindValue: postgresBindValue,
   typeFits: postgresTypeFits,
   missingObject: postgresMissingObject,

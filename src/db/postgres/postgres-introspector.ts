@@ -54,4 +54,29 @@ export class PostgresIntrospector implements Introspector {
       return rows.length > 0;
     });
   }
+
+  tableNames(): Promise<string[]> {
+    return withConnection<pg.Client, string[]>(this.knex, this.secrets, async (c) => {
+      const { rows } = await c.query<{ name: string }>(
+        `SELECT table_name AS name FROM information_schema.tables
+          WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
+      );
+      return rows.map((r) => r.name);
+    });
+  }
+
+  primaryKey(table: string): Promise<string[]> {
+    return withConnection<pg.Client, string[]>(this.knex, this.secrets, async (c) => {
+      const { rows } = await c.query<{ name: string }>(
+        `SELECT k.column_name AS name
+           FROM information_schema.table_constraints t
+           JOIN information_schema.key_column_usage k
+             ON k.constraint_name = t.constraint_name AND k.table_schema = t.table_schema AND k.table_name = t.table_name
+          WHERE t.table_schema = current_schema() AND t.table_name = $1 AND t.constraint_type = 'PRIMARY KEY'
+          ORDER BY k.ordinal_position`,
+        [table],
+      );
+      return rows.map((r) => r.name);
+    });
+  }
 }

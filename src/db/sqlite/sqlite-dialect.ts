@@ -18,6 +18,7 @@ export const sqliteDialect: SqlDialect = {
   maxStatementBytes: 64 * 1024 * 1024,
   transactionalDdl: true,
   columnType: sqliteColumnType,
+  indexKey: (columnSql: string) => columnSql,
   bindValue: sqliteBindValue,
   typeFits: sqliteTypeFits,
   missingObject: sqliteMissingObject,

@@ -37,4 +37,18 @@ export class SqliteIntrospector implements Introspector {
       return row !== undefined;
     });
   }
+
+  tableNames(): Promise<string[]> {
+    return withConnection<SqliteConnection, string[]>(this.knex, this.secrets, async (db) => {
+      const rows = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all() as { name: string }[];
+      return rows.map((r) => r.name);
+    });
+  }
+
+  primaryKey(table: string): Promise<string[]> {
+    return withConnection<SqliteConnection, string[]>(this.knex, this.secrets, async (db) => {
+      const rows = db.prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk').all(table) as { name: string }[];
+      return rows.map((r) => r.name);
+    });
+  }
 }

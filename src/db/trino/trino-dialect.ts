@@ -24,6 +24,8 @@ export const trinoDialect: SqlDialect = {
   maxStatementBytes: 900_000,
   transactionalDdl: false,
   columnType: trinoColumnType,
+  // import (and so its index) is refused on Trino; the column as is.
+  indexKey: (columnSql: string) => columnSql,
   bindValue: trinoBindValue,
   typeFits: trinoTypeFits,
   valueForm: trinoValueForm,
