@@ -17,7 +17,7 @@ describe('help', () => {
     expect(await runCli(['jion'])).toEqual({ code: 2, stdout: '', stderr: 'Error: unknown command "jion" (did you mean "join"?); see spellbook --help\n' });
     expect(await runCli(['exprot', '-f', 'account.balance'])).toEqual({ code: 2, stdout: '', stderr: 'Error: unknown command "exprot" (did you mean "export"?); see spellbook --help\n' });
     const flagFirst = await runCli(['--db', 'x.db', 'join']);
-    expect([flagFirst.code, flagFirst.stderr]).toEqual([2, 'Error: flags go after the command: spellbook COMMAND --db … (commands: export, get meta, import, join, validate, autocomplete, help)\n']);
+    expect([flagFirst.code, flagFirst.stderr]).toEqual([2, 'Error: flags go after the command: spellbook COMMAND --db … (commands: export, get meta, import, init, join, validate, autocomplete, help)\n']);
   });
 
   it('get meta without a kind lists the kinds', async () => {
