@@ -12,8 +12,8 @@ export default class Export extends SpellbookCommand {
     'One row per key with at least one visible row at the snapshot date in any requested group, sorted by key: the key column(s), then the features in the order requested. Features of a group with no visible row for that key are empty.';
   static override examples = [
     { description: 'Account balances as of 1 March 2024', command: '<%= config.bin %> export -m metadata.example.yml --feature account.balance,account.status --snapshot-date 2024-03-01' },
-    { description: 'Every feature of two groups, to a file', command: '<%= config.bin %> export --feature account.* --feature txn_stats.* --snapshot-date 2024-03-01T12:00:00Z --output snapshot.csv' },
-    { description: 'A typed Parquet file (INT64, DOUBLE, timestamps, dates) for pandas, DuckDB or Spark', command: '<%= config.bin %> export --feature account.* --snapshot-date 2024-03-01 --output snapshot.parquet' },
+    { description: 'Every feature of two groups, to a file', command: '<%= config.bin %> export --feature \'account.*\' --feature \'txn_stats.*\' --snapshot-date 2024-03-01T12:00:00Z --output snapshot.csv' },
+    { description: 'A typed Parquet file (INT64, DOUBLE, timestamps, dates) for pandas, DuckDB or Spark', command: '<%= config.bin %> export --feature \'account.*\' --snapshot-date 2024-03-01 --output snapshot.parquet' },
     { description: 'The online lookup path: two keys only', command: '<%= config.bin %> export --feature account.balance --key 42 --key 43' },
     { description: 'Show the plan and SQL without running it', command: '<%= config.bin %> export --feature account.balance --snapshot-date 2024-03-01 --dry-run' },
   ];

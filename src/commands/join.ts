@@ -33,12 +33,12 @@ export default class Join extends SpellbookCommand {
   static override description =
     'For every row of the labels file, in input order, exactly one output row: the input columns unchanged, then the requested features as visible at that row\'s timestamp. No value from after a row\'s timestamp can reach it.';
   static override examples = [
-    { description: 'Features of two entities for every labelled transaction', command: '<%= config.bin %> join -m metadata.example.yml --input-file examples/labels.csv --feature account.balance,txn_stats.*,merchant_profile.risk_score' },
-    { description: 'Labels keyed by another column name, timestamps as epoch seconds', command: '<%= config.bin %> join --input-file labels.csv --entity-column user=customer --timestamp-column ts --timestamp-unit s --feature account.*' },
-    { description: 'What was known at the time, not only what had happened', command: '<%= config.bin %> join --input-file labels.csv --feature account.* --known-at --output train.jsonl' },
-    { description: 'A typed Parquet training set', command: '<%= config.bin %> join --input-file labels.csv --feature account.*,txn_stats.* --output train.parquet' },
-    { description: 'Labels from a table of the same database: the whole join runs there', command: `<%= config.bin %> join --input-query 'SELECT user_id, outcome_time AS event_timestamp, churned FROM outcomes' --feature account.*` },
-    { description: 'The labels query read from a file', command: '<%= config.bin %> join --input-query @labels.sql --feature account.* --output train.parquet' },
+    { description: 'Features of two entities for every labelled transaction', command: '<%= config.bin %> join -m metadata.example.yml --input-file examples/labels.csv --feature \'account.balance,txn_stats.*,merchant_profile.risk_score\'' },
+    { description: 'Labels keyed by another column name, timestamps as epoch seconds', command: '<%= config.bin %> join --input-file labels.csv --entity-column user=customer --timestamp-column ts --timestamp-unit s --feature \'account.*\'' },
+    { description: 'What was known at the time, not only what had happened', command: '<%= config.bin %> join --input-file labels.csv --feature \'account.*\' --known-at --output train.jsonl' },
+    { description: 'A typed Parquet training set', command: '<%= config.bin %> join --input-file labels.csv --feature \'account.*,txn_stats.*\' --output train.parquet' },
+    { description: 'Labels from a table of the same database: the whole join runs there', command: `<%= config.bin %> join --input-query 'SELECT user_id, outcome_time AS event_timestamp, churned FROM outcomes' --feature 'account.*'` },
+    { description: 'The labels query read from a file', command: '<%= config.bin %> join --input-query @labels.sql --feature \'account.*\' --output train.parquet' },
   ];
   static override flags = {
     ...pitFlags,

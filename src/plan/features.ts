@@ -43,7 +43,7 @@ export function resolveFeatures(
       const hint =
         !name.includes('.') && bare.length > 0
           ? ` (features are named group.feature: did you mean "${bare[0]!.feature.fullName}"?)`
-          : suggest(name, [...byFull.keys()]);
+          : suggest(name, [...byFull.keys()]) || shellExpansionHint(name, md);
       throw new SpellbookError('NOT_FOUND', `unknown feature "${name}"${hint}`);
     }
     selected.push(found);
@@ -115,4 +115,15 @@ export function byRead(selected: readonly SelectedFeature[]): Read[] {
     read.outputs.push(position);
   });
   return [...out.values()].filter((r) => r.features.length > 0);
+}
+
+/**
+ * `-f account.*` unquoted: a shell with files named `account.csv`, `account.db` beside it
+ * passes those names instead. A name that starts with a group but is no feature of it,
+ * and is not close to one, most likely came from there.
+ */
+function shellExpansionHint(name: string, md: Metadata): string {
+  const group = md.groups.find((g) => name.startsWith(`${g.name}.`));
+  if (!group) return '';
+  return ` (a file name? an unquoted ${group.name}.* is expanded by the shell to the files it matches: quote it, '${group.name}.*')`;
 }
