@@ -90,7 +90,9 @@ describe('src/ layers', () => {
     expect(cycles(layerGraph())).toEqual([]);
   });
 
-  it('keeps core/ at the bottom: it imports only metadata types', () => {
-    expect([...(layerGraph().get('core')?.keys() ?? [])]).toEqual(['metadata']);
+  it('keeps core/ at the bottom: it imports only metadata types and the error values, which import nothing', () => {
+    const graph = layerGraph();
+    expect([...(graph.get('core')?.keys() ?? [])].sort()).toEqual(['errors', 'metadata']);
+    expect([...(graph.get('errors')?.keys() ?? [])]).toEqual([]);
   });
 });
