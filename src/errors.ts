@@ -184,9 +184,9 @@ export class OptionError extends UsageError {
   private readonly template: string;
   private readonly cliHint: string;
 
-  /** `template` holds `{option}` where the option's name goes. */
+  /** `template` holds `{option}` wherever the option's name goes. */
   constructor(option: string, code: 'USAGE' | 'NOT_FOUND', template: string, cliHint = '') {
-    super(code, template.replace('{option}', option));
+    super(code, template.replaceAll('{option}', option));
     this.name = 'UsageError';
     this.option = option;
     this.template = template;
@@ -195,6 +195,6 @@ export class OptionError extends UsageError {
 
   /** The message with `flag` where the option's name was, and the CLI hint. */
   withFlag(flag: string): string {
-    return this.template.replace('{option}', flag) + this.cliHint;
+    return this.template.replaceAll('{option}', flag) + this.cliHint;
   }
 }

@@ -48,6 +48,7 @@ const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   inputQuery: '--input-query',
   delimiter: '--delimiter',
   createTable: '--create-table',
+  strategy: '--strategy',
 };
 
 /** An error's message as the CLI prints it: a library option's name replaced by its flag. */

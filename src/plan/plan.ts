@@ -184,7 +184,7 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
   // labels query are computed by the merge.
   if (input.kind === 'query' && hasWindows && strategy.strategy === 'database') {
     if (request.strategy === 'database') {
-      throw new SpellbookError('USAGE', '--strategy database with --input-query computes latest values only; windowed aggregates over a labels query need --strategy merge (or auto)');
+      throw new OptionError('strategy', 'USAGE', "{option} 'database' over a labels query computes latest values only; windowed aggregates over a labels query need {option} 'merge' (or 'auto')");
     }
     strategy = { strategy: 'merge', strategyReason: 'auto: windowed aggregates over a labels query are computed by the merge' };
   }

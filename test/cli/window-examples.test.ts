@@ -133,7 +133,7 @@ describeEngines('windowed aggregate examples (SPEC §7)', (ctx) => {
     expect(r.stdout).toBe('id,user_id,event_timestamp,n_7d,sum_3d\nL2,1,2024-01-01 10:00:00,1,10\nL5,1,2024-01-08 10:00:00,3,5\n');
     const d = await runCli(['join', ...query, '--strategy', 'database'], { cwd: dir });
     expect(d.code).toBe(2);
-    expect(d.stderr).toContain('windowed aggregates over a labels query need --strategy merge');
+    expect(d.stderr).toBe("Error: --strategy 'database' over a labels query computes latest values only; windowed aggregates over a labels query need --strategy 'merge' (or 'auto')\n");
   });
 
   it('--dry-run shows the aggregate SQL, the window of each feature and reads no data', async () => {
