@@ -8,7 +8,7 @@ import { SpellbookError } from '../errors.js';
 import type { ExportPlan } from '../plan/plan.js';
 import type { Feature } from '../metadata/types.js';
 import { RowDecoder } from './decode.js';
-import { inMetadataWords } from './missing-object.js';
+import { inGroupWords } from './missing-object.js';
 import type { RunStats } from './stats.js';
 import { compareKeys, type KeyTuple } from '../core/keys.js';
 import type { OutputRow } from '../core/rows.js';
@@ -53,7 +53,7 @@ export async function* runExport(db: Database, plan: ExportPlan, stats?: RunStat
   const cursors: Cursor[] = plan.groups.map((g) => ({
     iterator: db.driver.stream(g.query)[Symbol.asyncIterator](),
     decoder: new RowDecoder(g.group, g.features.length),
-    explain: (err: unknown) => inMetadataWords(err, db.dialect, g.group, g.features.map((f) => f.feature)),
+    explain: (err: unknown) => inGroupWords(err, db.dialect, g),
   }));
   const keyTypes = plan.entity.keyTypes.map(keyValueType);
   let emitted = 0;

@@ -12,7 +12,7 @@ import type { JoinPlan, GroupPlan } from '../plan/plan.js';
 import { withLabels } from '../sql/queries.js';
 import { AsOfMerge, LabelIndex } from './as-of-merge.js';
 import { ArrayRowDecoder } from './decode.js';
-import { inMetadataWords } from './missing-object.js';
+import { inGroupWords } from './missing-object.js';
 import type { RunStats } from './stats.js';
 import { FEATURE_ALIAS } from '../sql/group-columns.js';
 import type { OutputRow } from '../core/rows.js';
@@ -68,7 +68,7 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
       try {
         return await (g.operation === 'window' ? mergeWindows(db, g, dictionary, index, labels.count) : mergeGroup(db, g, dictionary, index, labels.count));
       } catch (err) {
-        throw inMetadataWords(err, db.dialect, g.group, g.features.map((f) => f.feature));
+        throw inGroupWords(err, db.dialect, g);
       }
     });
   } else {
@@ -76,7 +76,7 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
       try {
         winners.push(await databaseGroup(db, g, labels));
       } catch (err) {
-        throw inMetadataWords(err, db.dialect, g.group, g.features.map((f) => f.feature));
+        throw inGroupWords(err, db.dialect, g);
       }
     }
   }

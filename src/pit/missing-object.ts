@@ -7,6 +7,7 @@
 import type { MissingObject, SqlDialect } from '../db/dialect.js';
 import { SpellbookError } from '../errors.js';
 import type { Feature, Group } from '../metadata/types.js';
+import type { GroupPlan } from '../plan/plan.js';
 
 const VALIDATE_HINT = 'the database no longer matches the metadata: spellbook validate lists every difference';
 
@@ -55,4 +56,9 @@ export function inMetadataWords(err: unknown, dialect: SqlDialect, group: Group,
   if (!missing) return err;
   const { text, ...place } = describe(missing, group, features);
   return new SpellbookError('DATABASE', `${text} (${VALIDATE_HINT})`, { cause: err.cause, group: group.name, ...place });
+}
+
+/** inMetadataWords for a failure of one planned read, named by its group and features. */
+export function inGroupWords(err: unknown, dialect: SqlDialect, read: GroupPlan): unknown {
+  return inMetadataWords(err, dialect, read.group, read.features.map((f) => f.feature));
 }
