@@ -167,7 +167,7 @@ export async function mergeGroup(db: Database, g: GroupPlan, dictionary: KeyDict
 
 /** Aggregates over windows (SPEC §7) from the same unordered scan: see window-merge.ts. */
 async function mergeWindows(db: Database, g: GroupPlan, dictionary: KeyDictionary, index: LabelIndex, labelCount: number): Promise<Winners> {
-  const merge = new WindowMerge(index, g.features.map((f) => f.feature), g.rules);
+  const merge = new WindowMerge(index, g.group, g.features.map((f) => f.feature), g.rules);
   const decoder = new ArrayRowDecoder(g.group, g.features.length);
   const positions = decoder.featurePositions;
   let row: readonly unknown[] = [];

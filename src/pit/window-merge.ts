@@ -21,8 +21,8 @@
  * The rows may come in any order, so the scan is the same unordered scan the latest-value
  * merge uses, with no sort in the database.
  */
-import type { Feature, FeatureType } from '../metadata/types.js';
-import { normaliseValue, type Value } from '../core/values.js';
+import type { Feature, FeatureType, Group } from '../metadata/types.js';
+import { featureValue, normaliseValue, type Value } from '../core/values.js';
 import { countsFrom, countsUntil } from '../core/window.js';
 import type { TimeRules } from '../core/visibility.js';
 import type { LabelIndex } from './as-of-merge.js';
@@ -157,8 +157,13 @@ export class WindowMerge {
   /** Per window: the first position past the run the current row counts for (scratch). */
   private readonly his: Int32Array;
 
+  /**
+   * @param group the features' group, named (with the feature) when a value breaks the
+   *   type rule, as every other read names it
+   */
   constructor(
     private readonly labels: LabelIndex,
+    private readonly group: Group,
     private readonly features: readonly Feature[],
     private readonly rules: TimeRules,
   ) {
@@ -181,7 +186,9 @@ export class WindowMerge {
       const w = this.windows.indexOf(windowMs);
       const source = `${windowMs}/${countsRows ? '*' : `c:${feature.column}`}`;
       const counter = use(`${source}/count`, () => ({ target: new RangeCounter(n), kind: 'count', type: 'int' }), f, w);
-      if (fn === 'sum' || fn === 'avg') return { counter, value: use(`${source}/sum`, () => ({ target: new NumberTree(n, 'sum'), kind: 'number', type: 'float' }), f, w) };
+      // A sum tree checks its values by its first reader's type, so an int sum and a float
+      // average of one column do not share one: 2.5 must fail the int sum, not pass the average.
+      if (fn === 'sum' || fn === 'avg') return { counter, value: use(`${source}/sum/${feature.type}`, () => ({ target: new NumberTree(n, 'sum'), kind: 'number', type: feature.type }), f, w) };
       if (fn === 'min' || fn === 'max') {
         const text = TEXT_TYPES.has(feature.type);
         const make = (): Omit<Accumulator, 'reads' | 'windowIndex'> =>
@@ -209,9 +216,20 @@ export class WindowMerge {
       const raw = values(acc.reads);
       if (raw === null || raw === undefined) continue; // NULLs are ignored by every aggregate
       if (acc.kind === 'count') (acc.target as RangeCounter).add(lo, hi);
-      else if (acc.kind === 'number') (acc.target as NumberTree).apply(lo, hi, Number(raw));
-      else (acc.target as TextTree).apply(lo, hi, String(normaliseValue(raw, acc.type)));
+      else if (acc.kind === 'number') (acc.target as NumberTree).apply(lo, hi, this.number(raw, acc));
+      else (acc.target as TextTree).apply(lo, hi, String(featureValue(raw, this.group, this.features[acc.reads]!)));
     }
+  }
+
+  /**
+   * A value as the number its tree combines, by the type rule (core/values.ts): a value
+   * the feature's type cannot hold is an error naming the group and feature. A driver's
+   * number that already fits (the common case) is taken as it is.
+   */
+  private number(raw: unknown, acc: Accumulator): number {
+    if (typeof raw === 'number' && (acc.type !== 'int' || Number.isInteger(raw))) return raw;
+    const v = featureValue(raw, this.group, this.features[acc.reads]!);
+    return v instanceof Date ? v.getTime() : Number(v);
   }
 
   /** The features' values by label position; call once, after the last row. */

@@ -60,4 +60,27 @@ describeEngines('one type rule for all formats', (ctx) => {
     const jsonl = await runCli(['export', '-m', metadata, '-f', 'account.state', '-t', '2024-01-02', '--format', 'jsonl']);
     expect([jsonl.code, jsonl.stdout]).toEqual([0, '{"user_id":1,"state":7}\n{"user_id":2,"state":12}\n']);
   });
+
+  it('an aggregate over a value its type cannot hold fails the same way in the window merge, the database and export', async () => {
+    const { metadata: plain, labels } = await setup(ctx(), 'frozen');
+    // The same table, with the feature as the largest status over two days.
+    const metadata = writeMetadata(tempDir(), {
+      version: 1,
+      connection: ctx().connection,
+      entities: [{ name: 'user', key: 'user_id', type: 'int' }],
+      groups: [{ name: 'account', entity: 'user', table: 'accounts', event_time: 'updated_at', features: [{ name: 'top', type: 'int', column: 'status', aggregate: 'max', window: '2d' }] }],
+    });
+    expect(plain).not.toBe(metadata);
+    const message =
+      'Error: group account, feature top: "frozen" in column accounts.status is not an int, the feature\'s declared type (spellbook validate checks the column types)\n';
+    const runs = [
+      ['join', '-m', metadata, '-f', 'account.top', '-i', labels, '--strategy', 'merge'],
+      ['join', '-m', metadata, '-f', 'account.top', '-i', labels, '--strategy', 'database'],
+      ['export', '-m', metadata, '-f', 'account.top', '-t', '2024-01-02'],
+    ];
+    for (const args of runs) {
+      const r = await runCli(args);
+      expect([args.join(' '), r.code, r.stdout, r.stderr]).toEqual([args.join(' '), 1, '', message]);
+    }
+  });
 });

@@ -2,13 +2,24 @@
 import { describe, expect, it } from 'vitest';
 import { LabelIndex } from '../../src/pit/as-of-merge.js';
 import { compareCodePoints, WindowMerge } from '../../src/pit/window-merge.js';
-import type { Feature } from '../../src/metadata/types.js';
+import type { Feature, Group } from '../../src/metadata/types.js';
 
 const H = 3_600_000;
 
 function feature(name: string, fn: 'count' | 'sum' | 'avg' | 'min' | 'max', hours: number, type: Feature['type'], countsRows = false): Feature {
   return { name, fullName: `g.${name}`, groupName: 'g', type, column: countsRows ? name : 'v', aggregate: { fn, windowMs: hours * H, countsRows } };
 }
+
+/** The features' group, as the merge names it in a type-rule error. */
+const group = (features: Feature[]): Group =>
+  ({
+    name: 'g',
+    entity: { name: 'user', keyColumns: ['user_id'], keyTypes: ['int'] },
+    source: { kind: 'table', table: 'events' },
+    entityColumns: ['user_id'],
+    eventTime: { column: 'e' },
+    features,
+  }) as unknown as Group;
 
 describe('compareCodePoints', () => {
   it('orders by code point, not UTF-16 unit: U+1F600 sorts after U+FFFD', () => {
@@ -26,7 +37,7 @@ describe('WindowMerge', () => {
     const times = new Float64Array([3 * H, 2 * H, 1 * H, 0, 1 * H]);
     const index = new LabelIndex(new Int32Array([0, 0, 0, 0, 1]), times, 2);
     const features = [feature('n', 'count', 2, 'int', true), feature('s', 'sum', 1, 'float'), feature('lo', 'min', 2, 'float'), feature('hi', 'max', 2, 'float')];
-    const merge = new WindowMerge(index, features, { knownAt: false });
+    const merge = new WindowMerge(index, group(features), features, { knownAt: false });
     const rows: [number, number, number | null][] = [
       [0, 1 * H, 5], // counts at 1h and 2h (2h - 2h < 1h), not at 3h
       [0, 0, -1], // counts at 0h and 1h
@@ -43,5 +54,20 @@ describe('WindowMerge', () => {
     expect(at(1)).toEqual([2, null, 5, 5]); // 2h: the 1h rows are exactly 1h old (out of s), in the 2h window
     expect(at(0)).toEqual([0, null, null, null]); // 3h
     expect(at(4)).toEqual([0, null, null, null]); // key 1 at 1h
+  });
+
+  it('names the group, feature, column and value of a value its type cannot hold, as every read does', () => {
+    const index = new LabelIndex(new Int32Array([0]), new Float64Array([H]), 1);
+    const features = [feature('total', 'sum', 2, 'int'), feature('mean', 'avg', 2, 'float')];
+    const merge = new WindowMerge(index, group(features), features, { knownAt: false });
+    // The average reads 2.5 as a float; the int sum of the same column must still refuse it.
+    expect(() => merge.offer(0, 0, -Infinity, () => 2.5)).toThrow(
+      'group g, feature total: 2.5 in column events.v is not an int, the feature\'s declared type (spellbook validate checks the column types)',
+    );
+    const text = [feature('top', 'max', 2, 'float')];
+    const other = new WindowMerge(index, group(text), text, { knownAt: false });
+    expect(() => other.offer(0, 0, -Infinity, () => 'frozen')).toThrow(
+      'group g, feature top: "frozen" in column events.v is not a float, the feature\'s declared type (spellbook validate checks the column types)',
+    );
   });
 });
