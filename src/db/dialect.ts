@@ -6,8 +6,9 @@
  */
 import type { ConnectionSpec, EpochUnit, FeatureType, KeyType } from '../metadata/types.js';
 import type { SessionOptions } from './open.js';
+import type { EngineName } from './registry.js';
 
-export type EngineName = 'sqlite' | 'postgres' | 'mysql' | 'trino';
+export type { EngineName } from './registry.js';
 
 /** A row as the driver returns it, keyed by the aliases of the SELECT list. */
 export type Row = Record<string, unknown>;

@@ -1,5 +1,5 @@
-/** The mysql engine's run-time parts, loaded only when a mysql database is opened. */
-import type { EngineRuntime } from '../open.js';
+/** The mysql engine's run-time parts, loaded only when a mysql database is opened (see mysql-plugin.ts). */
+import { type EngineRuntime, viaKnex } from '../knex-engine.js';
 import { mysqlKnexConfig } from './mysql-connection.js';
 import { MysqlDriver } from './mysql-driver.js';
 import { MysqlIntrospector } from './mysql-introspector.js';
@@ -9,3 +9,5 @@ export const mysqlEngine: EngineRuntime = {
   driver: (knex, secrets) => new MysqlDriver(knex, secrets),
   introspector: (knex, secrets) => new MysqlIntrospector(knex, secrets),
 };
+
+export const openMysql = viaKnex(mysqlEngine);

@@ -1,5 +1,5 @@
-/** The postgres engine's run-time parts, loaded only when a postgres database is opened. */
-import type { EngineRuntime } from '../open.js';
+/** The postgres engine's run-time parts, loaded only when a postgres database is opened (see postgres-plugin.ts). */
+import { type EngineRuntime, viaKnex } from '../knex-engine.js';
 import { postgresKnexConfig } from './postgres-connection.js';
 import { PostgresDriver } from './postgres-driver.js';
 import { PostgresIntrospector } from './postgres-introspector.js';
@@ -9,3 +9,5 @@ export const postgresEngine: EngineRuntime = {
   driver: (knex, secrets) => new PostgresDriver(knex, secrets),
   introspector: (knex, secrets) => new PostgresIntrospector(knex, secrets),
 };
+
+export const openPostgres = viaKnex(postgresEngine);

@@ -1,5 +1,5 @@
-/** The sqlite engine's run-time parts, loaded only when a sqlite database is opened. */
-import type { EngineRuntime } from '../open.js';
+/** The sqlite engine's run-time parts, loaded only when a sqlite database is opened (see sqlite-plugin.ts). */
+import { type EngineRuntime, viaKnex } from '../knex-engine.js';
 import { sqliteKnexConfig } from './sqlite-connection.js';
 import { SqliteDriver } from './sqlite-driver.js';
 import { SqliteIntrospector } from './sqlite-introspector.js';
@@ -9,3 +9,5 @@ export const sqliteEngine: EngineRuntime = {
   driver: (knex, secrets) => new SqliteDriver(knex, secrets),
   introspector: (knex, secrets) => new SqliteIntrospector(knex, secrets),
 };
+
+export const openSqlite = viaKnex(sqliteEngine);

@@ -1,0 +1,11 @@
+/** PostgreSQL through node-postgres (`pg`). */
+import type { EnginePlugin } from '../engine-plugin.js';
+import { postgresDialect } from './postgres-dialect.js';
+
+export const postgresPlugin = {
+  name: 'postgres' as const,
+  clients: ['pg', 'postgres', 'postgresql'],
+  schemes: ['postgres', 'postgresql'],
+  dialect: postgresDialect,
+  load: () => import('./postgres-engine.js').then((m) => m.openPostgres),
+} satisfies EnginePlugin;
