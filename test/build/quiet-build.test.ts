@@ -39,7 +39,7 @@ describe('build noise', () => {
     mkdirSync(join(cache, 'oclif'));
     writeFileSync(join(cache, 'oclif', 'version'), JSON.stringify({ latest: '999.0.0' }));
     const oclif = join(ROOT, 'node_modules', 'oclif', 'bin', 'run.js');
-    const env = { ...process.env, XDG_CACHE_HOME: cache, NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: cache, NO_COLOR: '1' };
     delete env['OCLIF_SKIP_NEW_VERSION_CHECK'];
     const noisy = await run(process.execPath, [oclif, '--version'], { cwd: ROOT, env });
     expect(noisy.stderr).toContain('oclif update available from');

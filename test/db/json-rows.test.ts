@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeEngines } from '../support/engines.js';
+import { describeEngines, perEngine } from '../support/engines.js';
 import { withDatabase } from './helpers.js';
 
 const LABELS = [
@@ -30,7 +30,7 @@ describeEngines('jsonRows and exactKey', (ctx) => {
 
   it('matches string keys byte for byte whatever the collation', async () => {
     const { engine, admin } = ctx();
-    const type = { sqlite: 'TEXT COLLATE NOCASE', postgres: 'text', mysql: 'VARCHAR(20)' }[engine];
+    const type = perEngine(engine, { sqlite: 'TEXT COLLATE NOCASE', postgres: 'text', mysql: 'VARCHAR(20)' });
     await admin.raw(`CREATE TABLE k (s ${type})`);
     await admin('k').insert([{ s: 'abc' }, { s: 'ABC' }, { s: 'abc ' }, { s: 'äbc' }]);
     await withDatabase(ctx(), { readOnly: true }, async (db) => {

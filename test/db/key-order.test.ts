@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeEngines } from '../support/engines.js';
+import { describeEngines, perEngine } from '../support/engines.js';
 import { refCompareKeyValues } from '../support/reference.js';
 import { withDatabase } from './helpers.js';
 
@@ -31,7 +31,7 @@ describe('the test reference key order', () => {
 describeEngines('keyOrder', (ctx) => {
   it('sorts string keys in code-point order whatever the column collation', async () => {
     const { engine, admin } = ctx();
-    let type = { sqlite: 'TEXT COLLATE NOCASE', postgres: 'text', mysql: 'VARCHAR(40)' }[engine];
+    let type = perEngine(engine, { sqlite: 'TEXT COLLATE NOCASE', postgres: 'text', mysql: 'VARCHAR(40)' });
     if (engine === 'postgres') {
       // The CI database is C.UTF-8, already code-point order; a linguistic collation
       // (when ICU is built in) proves keyOrder overrides the column's own.

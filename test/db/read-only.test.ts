@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open.js';
 import { SpellbookError } from '../../src/errors.js';
-import { describeEngines } from '../support/engines.js';
+import { describeEngines, perEngine, type PerEngine } from '../support/engines.js';
 import { withDatabase } from './helpers.js';
 
-const READ_ONLY_ERROR = {
+const READ_ONLY_ERROR: PerEngine<RegExp> = {
   sqlite: /attempt to write a readonly database/,
   postgres: /cannot execute INSERT in a read-only transaction/,
   mysql: /READ ONLY transaction/i,
@@ -23,12 +23,12 @@ describeEngines('read-only sessions', (ctx, engine) => {
       const err = await db.driver.all(insert).then(() => undefined, (e: unknown) => e);
       expect(err).toBeInstanceOf(SpellbookError);
       expect((err as SpellbookError).code).toBe('DATABASE');
-      expect((err as Error).message).toMatch(READ_ONLY_ERROR[engine]);
+      expect((err as Error).message).toMatch(perEngine(engine, READ_ONLY_ERROR));
       if (engine === 'mysql') expect(((err as Error).cause as { errno?: number }).errno).toBe(1792);
       const consume = async () => {
         for await (const _ of db.driver.stream(insert)) void _;
       };
-      await expect(consume()).rejects.toThrow(READ_ONLY_ERROR[engine]);
+      await expect(consume()).rejects.toThrow(perEngine(engine, READ_ONLY_ERROR));
     });
     expect((await admin('t').count({ c: '*' }))[0]?.c).toEqual(engine === 'postgres' ? '1' : 1);
   });
@@ -46,7 +46,7 @@ describeEngines('read-only sessions', (ctx, engine) => {
         for await (const _ of db.driver.stream({ sql, parameters: [] })) void _;
       };
       // PostgreSQL names the outer statement: "cannot execute SELECT in a read-only transaction".
-      await expect(consume()).rejects.toThrow(engine === 'postgres' ? /in a read-only transaction/ : READ_ONLY_ERROR[engine]);
+      await expect(consume()).rejects.toThrow(engine === 'postgres' ? /in a read-only transaction/ : perEngine(engine, READ_ONLY_ERROR));
     });
     expect(await admin('t').select('a')).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { importFile } from '../../src/import/index.js';
 import { resolveConnection } from '../../src/metadata/index.js';
 import type { Metadata } from '../../src/metadata/types.js';
-import { describeEngines } from '../support/engines.js';
+import { describeEngines, perEngine } from '../support/engines.js';
 import { ACCOUNT_HEADER, cli, cliProcess, countRows, createAccounts, readAccounts, tempDir, testMetadata, write, writeMetadata } from './helpers.js';
 
 const GOOD = [
@@ -151,12 +151,12 @@ describeEngines('import', (ctx) => {
     const { dir, path } = await setup();
     const file = write(dir, 's.csv', 'user_id,computed_at,n\n1,1709251200,5\n');
     const dry = await cli(['import', '-m', path, '-g', 'stats', '-i', file, '--create-table', '--dry-run'], dir);
-    const ddl = {
+    const ddl = perEngine(ctx().engine, {
       sqlite: 'CREATE TABLE "stats" ("user_id" INTEGER NOT NULL, "computed_at" INTEGER NOT NULL, "n" INTEGER);',
       postgres: 'CREATE TABLE "stats" ("user_id" bigint NOT NULL, "computed_at" bigint NOT NULL, "n" bigint);',
       mysql: 'CREATE TABLE `stats` (`user_id` BIGINT NOT NULL, `computed_at` BIGINT NOT NULL, `n` BIGINT);',
-    }[ctx().engine];
-    const index = { sqlite: 'CREATE INDEX "stats_key_time" ON "stats" ("user_id", "computed_at");', postgres: 'CREATE INDEX "stats_key_time" ON "stats" ("user_id", "computed_at");', mysql: 'CREATE INDEX `stats_key_time` ON `stats` (`user_id`, `computed_at`);' }[ctx().engine];
+    });
+    const index = perEngine(ctx().engine, { sqlite: 'CREATE INDEX "stats_key_time" ON "stats" ("user_id", "computed_at");', postgres: 'CREATE INDEX "stats_key_time" ON "stats" ("user_id", "computed_at");', mysql: 'CREATE INDEX `stats_key_time` ON `stats` (`user_id`, `computed_at`);' });
     expect(dry).toEqual({ code: 0, stdout: `${ddl}\n${index}\ndry run: 1 row checked, would be written to stats; nothing written\n`, stderr: '' });
     expect(await ctx().admin.schema.hasTable('stats')).toBe(false);
     const missing = await cli(['import', '-m', path, '-g', 'stats', '-i', file], dir);

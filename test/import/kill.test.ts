@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext } from '../support/engines.js';
+import { describeEngines, perEngine, type EngineContext } from '../support/engines.js';
 import { countRows, spawnCli, tempDir, testMetadata, write, writeMetadata } from './helpers.js';
 
 /** Rows some transaction has written to `stats` and not committed or rolled back yet (0 = none). */
@@ -64,7 +64,7 @@ describeEngines('import killed mid-transaction', (ctx) => {
       await admin('stats').insert(original);
 
       // Enough rows that the write phase outlasts the probes (InnoDB's trx view refreshes every 100 ms).
-      const rows = { sqlite: 1_500_000, postgres: 400_000, mysql: 600_000 }[ctx().engine];
+      const rows = perEngine(ctx().engine, { sqlite: 1_500_000, postgres: 400_000, mysql: 600_000 });
       const lines = ['user_id,computed_at,n'];
       for (let i = 0; i < rows; i++) lines.push(`${i},${1_700_000_000 + i},${i % 1000}`);
       const file = write(dir, 'big.csv', lines.join('\n') + '\n');

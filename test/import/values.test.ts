@@ -84,7 +84,7 @@ groups:
       - {name: balance, type: float, column: bal}
       - {name: active, type: bool}
 `,
-  { file: '/x/metadata.yml' },
+  { path: 'metadata.yml', file: '/x/metadata.yml', env: {} },
 );
 const group = md.groups[0]!;
 const columns = importColumns(group);

@@ -16,7 +16,7 @@ const run = promisify(execFile);
 const INSTALL_TIMEOUT_MS = 600_000;
 
 function sh(cmd: string, args: readonly string[], cwd: string, timeout = 120_000): Promise<{ stdout: string; stderr: string }> {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   // The npm running `npm test` exports its own settings; the user's npm would not see them.
   for (const k of Object.keys(env)) if (k.startsWith('npm_')) delete env[k];
   delete env['SPELLBOOK_DB'];

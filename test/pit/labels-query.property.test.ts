@@ -39,7 +39,7 @@ const scenarioArb = fc.record({
   labels: fc.array(labelArb, { minLength: 1, maxLength: 20 }),
   knownAt: fc.boolean(),
 });
-type Scenario = fc.Infer<typeof scenarioArb>;
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
 let n = 0;
 

@@ -49,7 +49,7 @@ const scenarioArb = fc.record({
   knownAt: fc.boolean(),
   snapshot: labelArb.map((l) => l.t),
 });
-type Scenario = fc.Infer<typeof scenarioArb>;
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
 let tableNumber = 0;
 

@@ -54,7 +54,7 @@ const scenarioArb = fc.record({
   knownAt: fc.boolean(),
   snapshot: labelArb.map((l) => l.t),
 });
-type Scenario = fc.Infer<typeof scenarioArb>;
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** The features under test: every function, a count of rows and of a column, two windows (possibly equal). */
 function features(s: Scenario): { name: string; type: string; column?: string; aggregate: RefAggregate['fn']; windowHours: number; ref: RefAggregate }[] {

@@ -64,9 +64,9 @@ groups:
 
 const snapshot = Date.UTC(2024, 2, 1);
 const DAY = 86_400_000;
-const labels = { kind: 'csv', file: 'l.csv', header: ['user_id', 'merchant_id', 'vendor', 'serial', 'event_timestamp'] } as const;
+const labels = { kind: 'csv', file: 'l.csv', delimiter: ',', header: ['user_id', 'merchant_id', 'vendor', 'serial', 'event_timestamp'] } as const;
 
-const CASES: Record<string, (d: SqlDialect) => ExportPlan | JoinPlan> = {
+const CASES = {
   // ttl 30d from the metadata; a timestamp feature read as epoch ms.
   'export account': (d) => planExport(md, d, { features: ['account.balance', 'account.last_login'], snapshot }),
   // --known-at and --ttl account=7d.
@@ -78,7 +78,7 @@ const CASES: Record<string, (d: SqlDialect) => ExportPlan | JoinPlan> = {
   'join database': (d) =>
     planJoin(md, d, { features: ['account.balance', 'spend.total', 'device_info.model'], inputFile: 'l.csv', strategy: 'database', knownAt: true, entityColumns: { user_merchant: ['user_id', 'merchant_id'] } }, labels),
   'join merge': (d) => planJoin(md, d, { features: ['account.balance', 'spend.total', 'device_info.model'], inputFile: 'l.csv', strategy: 'merge' }, labels),
-};
+} satisfies Record<string, (d: SqlDialect) => ExportPlan | JoinPlan>;
 
 function statements(plan: (d: SqlDialect) => ExportPlan | JoinPlan, dialect: SqlDialect) {
   return plan(dialect).groups.map((g) => ({ group: g.group.name, sql: g.query.sql, parameters: g.query.parameters }));

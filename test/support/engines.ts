@@ -40,6 +40,19 @@ export const ALL_ENGINES: readonly EngineName[] = ['sqlite', 'postgres', 'mysql'
 /** The suites that run on Trino too (`npm run trino:start` first). */
 export const WITH_TRINO: EngineName[] = [...ALL_ENGINES, 'trino'];
 
+/** Per-engine expectations in a suite; an engine may be missing until the suite runs on it. */
+export type PerEngine<T> = { readonly [E in EngineName]?: T };
+
+/**
+ * An engine's entry in a suite's table. A missing entry fails the test loudly, so a suite
+ * moved onto a new engine cannot pass by comparing against `undefined`.
+ */
+export function perEngine<T>(engine: EngineName, table: PerEngine<T>): T {
+  const value = table[engine];
+  if (value === undefined) throw new Error(`[engines] this suite has no entry for ${engine}`);
+  return value;
+}
+
 /** The test cluster of `npm run trino:start`; SPELLBOOK_TEST_TRINO points elsewhere. */
 const TRINO_SERVER = process.env.SPELLBOOK_TEST_TRINO ?? 'http://127.0.0.1:8080';
 /** The cluster's SELECT-only user (scripts/trino/cluster.sh): every Trino test reads as it. */
