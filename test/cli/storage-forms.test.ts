@@ -5,7 +5,7 @@
  * and composite key. Same rows, same labels: every form must give the same answers.
  */
 import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext } from '../support/engines.js';
+import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
 import { at, createTable, type ColumnKind } from '../support/tables.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
@@ -19,8 +19,18 @@ const LABELS = ['k,event_timestamp', '1,2024-01-01T10:00:00.249Z', '1,2024-01-01
 // 12:00+02:00 is 10:00:00.000 UTC: a quarter second before the first row.
 const EXPECTED = ['k,event_timestamp,v', '1,2024-01-01T10:00:00.249Z,', '1,2024-01-01 10:00:00.250,1.5', '1,2024-01-01T12:00:00+02:00,', '1,2024-01-03,2.5', '2,2024-01-02,3.5', ''].join('\n');
 
+/**
+ * The same instants as ISO 8601 text in SPEC §2's forms: `T` with `Z`, with an offset and
+ * with a microsecond fraction, beside the space form.
+ */
+const ISO_TEXT_ROWS = [
+  { k: 1, t: '2024-01-01T10:00:00.250Z', v: 1.5 },
+  { k: 1, t: '2024-01-02T02:00:00.000000+02:00', v: 2.5 },
+  { k: 2, t: '2024-01-01 23:59:59.999', v: 3.5 },
+];
+
 async function check(ctx: EngineContext, kind: ColumnKind, unit?: 's' | 'ms'): Promise<void> {
-  const rows = unit === 's' ? ROWS.map((r) => ({ ...r, t: Math.floor(r.t / 1000) * 1000 })) : ROWS;
+  const rows = kind === 'text' ? ISO_TEXT_ROWS : unit === 's' ? ROWS.map((r) => ({ ...r, t: Math.floor(r.t / 1000) * 1000 })) : ROWS;
   await createTable(ctx, `f_${kind}`, { k: 'int', t: kind, v: 'float' }, rows);
   const dir = tempDir();
   writeMetadata(dir, {
@@ -44,9 +54,10 @@ async function check(ctx: EngineContext, kind: ColumnKind, unit?: 's' | 'ms'): P
   expect(before.stdout).toBe('k,v\n1,1.5\n');
 }
 
-describeEngines('stored time forms', (ctx) => {
+describeEngines('stored time forms', (ctx, engine) => {
   it('naive timestamps (SQLite text, PostgreSQL timestamp, MariaDB DATETIME)', () => check(ctx(), 'time'));
   it('zone-aware timestamps (PostgreSQL timestamptz, MariaDB TIMESTAMP)', () => check(ctx(), 'timestamptz'));
+  it('ISO 8601 text with T, Z, offsets and fractions (text and varchar columns)', () => check(ctx(), 'text'));
   it('integer epochs in milliseconds', () => check(ctx(), 'epoch_ms', 'ms'));
   it('integer epochs in seconds', () => check(ctx(), 'epoch_s', 's'));
 
@@ -79,4 +90,4 @@ describeEngines('stored time forms', (ctx) => {
       expect([r.code, r.stderr, r.stdout]).toEqual([0, '', 'a,b,event_timestamp,total\n1,12,2024-01-01 08:30,5\n1,12,2024-01-01 09:00,12\n11,2,2024-01-01 07:00,\n11,2,2024-01-02,100\n']);
     }
   });
-});
+}, { engines: WITH_TRINO });

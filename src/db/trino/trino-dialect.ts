@@ -8,11 +8,18 @@ import { trinoMissingObject } from './trino-errors.js';
  * Stored times compare at timestamp(12) with time zone, Trino's finest: widening any
  * timestamp(p), with or without zone, or a date, to it is exact, so a stored microsecond
  * never rounds across a label's millisecond. Every session runs in UTC (the driver sends
- * X-Trino-Time-Zone), so a naive timestamp or a date means UTC. Text casts when written
- * `YYYY-MM-DD[ HH:MM:SS[.fff]][ zone]`; Trino's cast rejects the `T` form, so ISO text
- * with a `T` must live in SQLite (SPEC §2 keeps text event times to SQLite).
+ * X-Trino-Time-Zone), so a naive timestamp, a date or text without an offset means UTC.
+ *
+ * Text holds SPEC §2's forms (`YYYY-MM-DD HH:MM:SS`, `YYYY-MM-DDTHH:MM:SS[.sss][Z|±HH:MM]`).
+ * Trino's cast reads the space form (with a zone or offset too) but not the `T`, which
+ * from_iso8601_timestamp_nanos reads. The expression must type-check whatever the column's
+ * type, which the SQL is written without knowing: the cast is tried first (a native time
+ * always casts, so the second branch costs a timestamp column nothing), and only text it
+ * cannot read goes through CAST(… AS varchar) to the ISO parser, which fails the query on
+ * text that is no time at all instead of reading it as NULL.
  */
-const instant = (col: string) => `CAST(${col} AS timestamp(12) with time zone)`;
+const instant = (col: string) =>
+  `coalesce(try_cast(${col} AS timestamp(12) with time zone), from_iso8601_timestamp_nanos(CAST(${col} AS varchar)))`;
 
 export const trinoDialect: SqlDialect = {
   engine: 'trino',
