@@ -50,13 +50,16 @@ describe('failures before any data', () => {
     silent.close();
   });
 
-  it.each(['postgres', 'mysql'])('%s: an unreachable server', async (scheme) => {
-    await failsCleanly(['export', '-m', md, '--db', `${scheme}://u:${PASSWORD}@127.0.0.1:1/test`, '-f', 'account.balance'], /^Error: database error: connect ECONNREFUSED 127\.0\.0\.1:1$/m);
+  // Trino's URL names a catalog and a schema where the others name a database.
+  const path = (scheme: string) => (scheme === 'trino' ? 'memory/default' : 'test');
+
+  it.each(['postgres', 'mysql', 'trino'])('%s: an unreachable server', async (scheme) => {
+    await failsCleanly(['export', '-m', md, '--db', `${scheme}://u:${PASSWORD}@127.0.0.1:1/${path(scheme)}`, '-f', 'account.balance'], /^Error: database error: connect ECONNREFUSED 127\.0\.0\.1:1$/m);
   });
 
-  it.each(['postgres', 'mysql'])('%s: a server that never answers, cut off by --connect-timeout', async (scheme) => {
+  it.each(['postgres', 'mysql', 'trino'])('%s: a server that never answers, cut off by --connect-timeout', async (scheme) => {
     await failsCleanly(
-      ['export', '-m', md, '--db', `${scheme}://u:${PASSWORD}@127.0.0.1:${port}/test`, '-f', 'account.balance', '--connect-timeout', '1s'],
+      ['export', '-m', md, '--db', `${scheme}://u:${PASSWORD}@127.0.0.1:${port}/${path(scheme)}`, '-f', 'account.balance', '--connect-timeout', '1s'],
       /database error: .*\(no connection within --connect-timeout\)$/m,
     );
   });

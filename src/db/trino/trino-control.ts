@@ -46,3 +46,31 @@ export async function runControl(config: TrinoConnectionConfig, sql: string, hea
     reply = await call(config, 'GET', reply.body.nextUri, {});
   }
 }
+
+/**
+ * `--connect-timeout` on Trino: the coordinator must answer `GET /v1/info` (public on
+ * every cluster, so no credentials travel) within the limit, TCP, TLS and the HTTP
+ * response all included. trino-client sets no timeout of its own, so without this a
+ * black-holed address or a hung coordinator would keep a run waiting for the operating
+ * system. Any HTTP answer counts: it shows the server is there.
+ */
+export function reachCoordinator(config: TrinoConnectionConfig, timeoutMs: number): Promise<void> {
+  const target = new URL('/v1/info', config.server);
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(target, { method: 'GET', ...(config.ssl ?? {}) }, (res) => {
+      clearTimeout(timer);
+      res.resume();
+      resolve();
+    });
+    const timer = setTimeout(() => {
+      const err = Object.assign(new Error(`the Trino coordinator at ${config.server} did not answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
+      req.destroy(err);
+    }, timeoutMs);
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    req.end();
+  });
+}

@@ -10,7 +10,7 @@ import { flatten } from '../batches.js';
 import { databaseError } from '../database-error.js';
 import type { ColumnInfo, CompiledQuery, Driver, Row } from '../dialect.js';
 import { SpellbookError } from '../../errors.js';
-import { runControl } from './trino-control.js';
+import { reachCoordinator, runControl } from './trino-control.js';
 import { withParameters } from './trino-literals.js';
 
 /** Where and as whom to connect; the `connection` of a `client: trino` config. */
@@ -53,12 +53,15 @@ export class TrinoDriver implements Driver {
   private closing: Promise<void> | undefined;
   /** The read-only transaction every query runs in, started with the first query. */
   private readOnlyTransaction: Promise<string> | undefined;
+  /** The coordinator answered within connectTimeoutMs; asked once, before the first query. */
+  private reached: Promise<void> | undefined;
 
   constructor(
     readonly config: TrinoConnectionConfig,
     private readonly secrets: readonly string[],
     private readonly session: Readonly<Record<string, string>>,
     private readonly readOnly: boolean,
+    private readonly connectTimeoutMs: number,
   ) {
     this.client = Trino.create({
       server: config.server,
@@ -79,6 +82,7 @@ export class TrinoDriver implements Driver {
     let id: string | undefined;
     let completed = false;
     try {
+      await this.reachable();
       const transaction: Record<string, string> = this.readOnly ? { 'X-Trino-Transaction-Id': await this.readOnlyTransactionId() } : {};
       const results = await this.client.query({
         query: withParameters(query.sql, query.parameters),
@@ -108,6 +112,15 @@ export class TrinoDriver implements Driver {
         if (!completed) await this.cancelQuery(id);
       }
     }
+  }
+
+  /** A failed attempt is not kept: a later query (the next worker's, say) tries again. */
+  private reachable(): Promise<void> {
+    const attempt = (this.reached ??= reachCoordinator(this.config, this.connectTimeoutMs));
+    attempt.catch(() => {
+      if (this.reached === attempt) this.reached = undefined;
+    });
+    return attempt;
   }
 
   /**

@@ -21,6 +21,6 @@ export const openTrino: OpenEngine = async (spec, session) => {
   // Trino enforces the limit itself and fails the query with EXCEEDED_TIME_LIMIT.
   const properties: Record<string, string> =
     session.statementTimeoutMs > 0 ? { query_max_run_time: `${Math.max(1, Math.round(session.statementTimeoutMs))}ms` } : {};
-  const driver = new TrinoDriver(config, spec.secrets, properties, session.readOnly);
+  const driver = new TrinoDriver(config, spec.secrets, properties, session.readOnly, session.connectTimeoutMs);
   return { driver, introspector: new TrinoIntrospector(driver) };
 };
