@@ -5,13 +5,15 @@
  * failures and --debug stacks, raw or URL-encoded. Most runs are in-process; the failures
  * with --debug stacks also run as a child process, whose every byte is what a terminal gets.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext } from '../support/engines.js';
+import { describeEngines, TRINO_READER, TRINO_SERVER, WITH_TRINO, type EngineContext } from '../support/engines.js';
 import { runCli, runCliProcess, tempDir, writeFile, writeMetadata, type CliResult } from '../support/cli.js';
-import { accounts, LABELS, metadataFor, selectOnlyUser } from './helpers.js';
+import { trinoGateway } from '../support/trino-gateway.js';
+import { accounts, LABELS, metadataFor, selectOnlyUser, type ReadOnlyUser } from './helpers.js';
 
 function withPassword(url: string, password: string): string {
   const u = new URL(url);
@@ -19,10 +21,29 @@ function withPassword(url: string, password: string): string {
   return u.toString();
 }
 
+/** Where the test's logins go: the server itself, or on Trino the password-checking gateway in front of it. */
+let trinoServer = TRINO_SERVER;
+
 /** The metadata `connection:` mapping for the test's place, logging in as `user`. */
 function mapping(ctx: EngineContext, user: string, password: string): Record<string, unknown> {
   const inner = ctx.connection['connection'] as Record<string, unknown>;
+  if (ctx.engine === 'trino') return { client: 'trino', connection: { ...inner, server: trinoServer, user, password } };
   return { client: ctx.engine === 'postgres' ? 'pg' : 'mysql2', connection: { ...inner, user, password } };
+}
+
+/**
+ * A SELECT-only login with a password: a database user, or on Trino the cluster's
+ * SELECT-only user behind a gateway that checks a password (test/support/trino-gateway.ts).
+ */
+async function loginWithPassword(ctx: EngineContext): Promise<ReadOnlyUser> {
+  if (ctx.engine !== 'trino') return selectOnlyUser(ctx);
+  const password = `pw_${randomBytes(8).toString('hex')}`;
+  const gateway = await trinoGateway(TRINO_SERVER, TRINO_READER, password);
+  trinoServer = gateway.server;
+  const url = new URL(ctx.url);
+  url.host = new URL(gateway.server).host;
+  url.password = password;
+  return { url: url.toString(), password, drop: () => gateway.close() };
 }
 
 describeEngines(
@@ -30,7 +51,7 @@ describeEngines(
   (ctx) => {
     it('no password in any output', async () => {
       await accounts(ctx());
-      const user = await selectOnlyUser(ctx());
+      const user = await loginWithPassword(ctx());
       const outputs: CliResult[] = [];
       try {
         const name = decodeURIComponent(new URL(user.url).username);
@@ -72,6 +93,10 @@ describeEngines(
           // PostgreSQL here trusts every password; MariaDB checks it, so the wrong one is refused.
           expect(outputs.at(-2)!.stderr).toMatch(/^Error: database error: Access denied for user/);
         }
+        if (ctx().engine === 'trino') {
+          // The gateway checks it like a production cluster's password authenticator.
+          expect(outputs.at(-2)!.stderr).toMatch(/^Error: database error: .*401/);
+        }
       } finally {
         await user.drop();
       }
@@ -80,5 +105,5 @@ describeEngines(
       for (const secret of [user.password, encodeURIComponent(user.password)]) expect(all).not.toContain(secret);
     }, 120_000);
   },
-  { engines: ['postgres', 'mysql'] },
+  { engines: WITH_TRINO.filter((e) => e !== 'sqlite') },
 );

@@ -54,7 +54,7 @@ export function perEngine<T>(engine: EngineName, table: PerEngine<T>): T {
 }
 
 /** The test cluster of `npm run trino:start`; SPELLBOOK_TEST_TRINO points elsewhere. */
-const TRINO_SERVER = process.env.SPELLBOOK_TEST_TRINO ?? 'http://127.0.0.1:8080';
+export const TRINO_SERVER = process.env.SPELLBOOK_TEST_TRINO ?? 'http://127.0.0.1:8080';
 /** The cluster's SELECT-only user (scripts/trino/cluster.sh): every Trino test reads as it. */
 export const TRINO_READER = 'spellbook_reader';
 
