@@ -54,7 +54,7 @@ async function check(ctx: EngineContext, kind: ColumnKind, unit?: 's' | 'ms'): P
   expect(before.stdout).toBe('k,v\n1,1.5\n');
 }
 
-describeEngines('stored time forms', (ctx, engine) => {
+describeEngines('stored time forms', (ctx) => {
   it('naive timestamps (SQLite text, PostgreSQL timestamp, MariaDB DATETIME)', () => check(ctx(), 'time'));
   it('zone-aware timestamps (PostgreSQL timestamptz, MariaDB TIMESTAMP)', () => check(ctx(), 'timestamptz'));
   it('ISO 8601 text with T, Z, offsets and fractions (text and varchar columns)', () => check(ctx(), 'text'));
