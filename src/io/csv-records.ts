@@ -118,36 +118,58 @@ export async function* utf8Text(path: string, file = path): AsyncGenerator<strin
 
 /** Every record of the file, the header first; empty lines are skipped, a UTF-8 BOM is dropped. */
 export async function* csvRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
-  if (csv.plain) yield* plainRecords(csv);
-  else yield* parsedRecords(csv);
+  for await (const batch of csvBatches(csv)) yield* batch;
 }
 
-/** Reads the records again for a second pass; fails if the file changed in between. */
-export async function* rereadCsv(csv: CsvFile): AsyncGenerator<CsvRecord> {
+/**
+ * The same records a batch at a time (one per read chunk): a million records then cost a
+ * few hundred steps of the async iteration rather than a million (their promises were a
+ * tenth of a join's time).
+ */
+export async function* csvBatches(csv: CsvFile): AsyncGenerator<CsvRecord[]> {
+  if (csv.plain) yield* plainBatches(csv);
+  else yield* inBatches(parsedRecords(csv));
+}
+
+/** Reads the records again for a second pass, a batch at a time; fails if the file changed in between. */
+export async function* rereadCsv(csv: CsvFile): AsyncGenerator<CsvRecord[]> {
   if ((await signatureOf(csv.path).catch(() => '')) !== csv.signature) {
     throw new SpellbookError('BAD_INPUT', `${csv.file} changed while it was being read; run again`);
   }
-  yield* csvRecords(csv);
+  yield* csvBatches(csv);
 }
 
-async function* plainRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {
+async function* plainBatches(csv: CsvFile): AsyncGenerator<CsvRecord[]> {
   let rest = '';
   let line = 0;
   for await (const chunk of utf8Text(csv.path, csv.file)) {
     const text = rest + chunk;
+    const batch: CsvRecord[] = [];
     let start = 0;
     for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
       line++;
       const record = text.charCodeAt(end - 1) === 13 && end > start ? text.slice(start, end - 1) : text.slice(start, end);
       start = end + 1;
-      if (record !== '') yield { fields: record.split(csv.delimiter), line };
+      if (record !== '') batch.push({ fields: record.split(csv.delimiter), line });
     }
     rest = text.slice(start);
+    if (batch.length > 0) yield batch;
   }
   if (rest !== '') {
     const record = rest.endsWith('\r') ? rest.slice(0, -1) : rest;
-    if (record !== '') yield { fields: record.split(csv.delimiter), line: line + 1 };
+    if (record !== '') yield [{ fields: record.split(csv.delimiter), line: line + 1 }];
   }
+}
+
+const BATCH = 1024;
+
+async function* inBatches<T>(items: AsyncIterable<T>): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) if (batch.push(item) >= BATCH) {
+    yield batch;
+    batch = [];
+  }
+  if (batch.length > 0) yield batch;
 }
 
 async function* parsedRecords(csv: CsvFile): AsyncGenerator<CsvRecord> {

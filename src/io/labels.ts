@@ -17,7 +17,7 @@ import type { Entity } from '../metadata/types.js';
 import { KeyDictionary } from '../core/key-dictionary.js';
 import { normaliseKeyValue, type KeyValue } from '../core/keys.js';
 import { epochExample, guessEpochUnit, parseEpoch, parseInstant, type EpochUnit } from '../time/instant.js';
-import { csvRecords, emptyFile, openCsv, rereadCsv, type CsvFile } from './csv-records.js';
+import { csvBatches, csvRecords, emptyFile, openCsv, rereadCsv, type CsvFile, type CsvRecord } from './csv-records.js';
 import { growableFloat64, growableInt32, type Growable } from '../util/growable.js';
 
 /**
@@ -69,6 +69,8 @@ export interface LabelReader {
   readonly header: readonly string[];
   /** Every row in the source's order; each call reads them again (only call twice when `replayable`). */
   records(): AsyncIterable<LabelRecord>;
+  /** The same rows a batch at a time, where the source reads them so (cheaper per row than `records`). */
+  batches?(): AsyncIterable<readonly LabelRecord[]>;
   /** Whether a second `records()` is cheap and yields the same rows; otherwise readLabels keeps them. */
   readonly replayable: boolean;
 }
@@ -97,6 +99,8 @@ export interface Labels<P> {
   readonly entities: ReadonlyMap<string, EntityLabels>;
   /** Each row's encoded input columns, in order (read again from the source when it allows). */
   prefixes(): AsyncIterable<P>;
+  /** The same, a batch at a time. */
+  prefixBatches(): AsyncIterable<readonly P[]>;
 }
 
 /** A field as quoted in a message: a runaway field (a missing quote, a binary file) must not flood the terminal. */
@@ -133,24 +137,57 @@ export async function openCsvLabels(file: string, delimiter = ','): Promise<Labe
   if (header === undefined) throw emptyFile(csv.file);
   const width = header.length;
   let reads = 0;
+  const batches = () => csvLabelBatches(csv, width, reads++ === 0 ? csvBatches(csv) : rereadCsv(csv));
   return {
     name: csv.file,
     header,
     replayable: csv.plain,
-    records: () => csvLabelRecords(csv, width, reads++ === 0 ? csvRecords(csv) : rereadCsv(csv)),
+    batches,
+    async *records() {
+      for await (const batch of batches()) yield* batch;
+    },
   };
 }
 
-async function* csvLabelRecords(csv: CsvFile, width: number, records: AsyncIterable<{ fields: string[]; line: number }>): AsyncGenerator<LabelRecord> {
-  let first = true;
-  for await (const { fields, line } of records) {
-    if (first) {
-      first = false; // the header
-      continue;
-    }
-    if (fields.length !== width) throw badInput({ file: csv.file, line, message: `expected ${width} fields as in the header, got ${fields.length}` });
-    yield { fields, where: `${csv.file}:${line}`, file: csv.file, line };
+/** A labels file's row; its place is put into words only for a message. */
+class CsvLabelRecord implements LabelRecord {
+  constructor(
+    readonly fields: string[],
+    readonly file: string,
+    readonly line: number,
+  ) {}
+
+  get where(): string {
+    return `${this.file}:${this.line}`;
   }
+}
+
+async function* csvLabelBatches(csv: CsvFile, width: number, batches: AsyncIterable<CsvRecord[]>): AsyncGenerator<LabelRecord[]> {
+  let first = true;
+  for await (const batch of batches) {
+    const out: LabelRecord[] = [];
+    for (const { fields, line } of batch) {
+      if (first) {
+        first = false; // the header
+        continue;
+      }
+      if (fields.length !== width) {
+        if (out.length > 0) yield out; // the rows before it are read as they were one by one
+        throw badInput({ file: csv.file, line, message: `expected ${width} fields as in the header, got ${fields.length}` });
+      }
+      out.push(new CsvLabelRecord(fields, csv.file, line));
+    }
+    if (out.length > 0) yield out;
+  }
+}
+
+/** A reader's rows a batch at a time, whether or not it reads them so. */
+async function* batchesOf(reader: LabelReader): AsyncGenerator<readonly LabelRecord[]> {
+  if (reader.batches) {
+    yield* reader.batches();
+    return;
+  }
+  for await (const record of reader.records()) yield [record];
 }
 
 /** Reads only the header, to know the input columns before anything else is planned. */
@@ -212,6 +249,32 @@ export class LabelColumns {
     throw this.bad(record, `${column}: ${shown(stamp)} is not a timestamp (${hint})`, column, stamp);
   }
 
+  /**
+   * The number in `dictionary` of the key of entity number `e`, adding it if new. A key of
+   * one int column written as plain digits (nearly every label) is read by its character
+   * codes; anything else goes through `key`, which has every rule and message.
+   */
+  keyNumber(record: LabelRecord, e: number, dictionary: KeyDictionary): number {
+    const indexes = this.keyIndexes[e]!;
+    if (indexes.length === 1 && this.options.entities[e]!.entity.keyTypes[0] === 'int') {
+      const text = record.fields[indexes[0]!]!;
+      const n = text.length;
+      if (n > 0 && n < 16) {
+        let v = 0;
+        for (let i = 0; i < n; i++) {
+          const c = text.charCodeAt(i) - 48;
+          if (c < 0 || c > 9) {
+            v = -1;
+            break;
+          }
+          v = v * 10 + c;
+        }
+        if (v >= 0) return dictionary.addValue(v);
+      }
+    }
+    return dictionary.add(this.key(record, e));
+  }
+
   /** The key of entity number `e` (see LabelsOptions.entities). */
   key(record: LabelRecord, e: number): KeyValue[] {
     const { entity, columns } = this.options.entities[e]!;
@@ -240,12 +303,14 @@ export async function readLabels<P>(reader: LabelReader, options: LabelsOptions<
   const keys: Growable<Int32Array>[] = options.entities.map(() => growableInt32());
   const times = growableFloat64();
 
-  for await (const record of reader.records()) {
-    const t = columns.time(record);
-    for (let e = 0; e < dictionaries.length; e++) keys[e]!.push(dictionaries[e]!.add(columns.key(record, e)));
-    times.push(t);
-    retained?.push(options.encodePrefix(record.fields));
-    options.onRow?.();
+  for await (const batch of batchesOf(reader)) {
+    for (const record of batch) {
+      const t = columns.time(record);
+      for (let e = 0; e < dictionaries.length; e++) keys[e]!.push(columns.keyNumber(record, e, dictionaries[e]!));
+      times.push(t);
+      retained?.push(options.encodePrefix(record.fields));
+      options.onRow?.();
+    }
   }
 
   const entities = new Map<string, EntityLabels>();
@@ -253,24 +318,28 @@ export async function readLabels<P>(reader: LabelReader, options: LabelsOptions<
     entities.set(entity.name, { entity, dictionary: dictionaries[e]!, keyOfLabel: keys[e]!.toArray() });
   });
   const count = times.length;
+  const prefixBatches = retained ? () => fromArray(retained) : () => reread(reader, count, options.encodePrefix);
   return {
     header: reader.header,
     count,
     times: times.toArray(),
     entities,
-    prefixes: retained ? () => fromArray(retained) : () => reread(reader, count, options.encodePrefix),
+    prefixBatches,
+    async *prefixes() {
+      for await (const batch of prefixBatches()) yield* batch;
+    },
   };
 }
 
-async function* fromArray<P>(items: readonly P[]): AsyncGenerator<P> {
-  yield* items;
+async function* fromArray<P>(items: readonly P[]): AsyncGenerator<readonly P[]> {
+  for (let i = 0; i < items.length; i += 4096) yield items.slice(i, i + 4096);
 }
 
-async function* reread<P>(reader: LabelReader, count: number, encode: (fields: readonly string[]) => P): AsyncGenerator<P> {
+async function* reread<P>(reader: LabelReader, count: number, encode: (fields: readonly string[]) => P): AsyncGenerator<readonly P[]> {
   let n = 0;
-  for await (const { fields } of reader.records()) {
-    yield encode(fields);
-    n++;
+  for await (const batch of batchesOf(reader)) {
+    yield batch.map((record) => encode(record.fields));
+    n += batch.length;
   }
   if (n !== count) throw new SpellbookError('BAD_INPUT', `${reader.name} changed while it was being read; run again`);
 }

@@ -89,16 +89,18 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
   // In the order of the requested features, whichever read computes each.
   const columns = new Array<{ column: Winners['columns'][number]; slotOfLabel: Int32Array }>(plan.features.length);
   winners.forEach((w, r) => w.columns.forEach((column, f) => (columns[plan.groups[r]!.outputs[f]!] = { column, slotOfLabel: w.slotOfLabel })));
-  for await (const prefix of labels.prefixes()) {
-    const values: Value[] = new Array(columns.length);
-    for (let c = 0; c < columns.length; c++) {
-      const { column, slotOfLabel } = columns[c]!;
-      const slot = slotOfLabel[i]!;
-      values[c] = slot < 0 ? null : column.get(slot);
+  for await (const prefixes of labels.prefixBatches()) {
+    for (const prefix of prefixes) {
+      const values: Value[] = new Array(columns.length);
+      for (let c = 0; c < columns.length; c++) {
+        const { column, slotOfLabel } = columns[c]!;
+        const slot = slotOfLabel[i]!;
+        values[c] = slot < 0 ? null : column.get(slot);
+      }
+      if (hooks.stats) hooks.stats.rows++;
+      yield { prefix, values };
+      i++;
     }
-    if (hooks.stats) hooks.stats.rows++;
-    yield { prefix, values };
-    i++;
   }
 }
 
