@@ -178,16 +178,7 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
   }
   const entities = entityList.map((entity) => ({ entity, columns: request.entityColumns?.[entity.name] ?? entity.keyColumns }));
   const timestampColumn = request.timestampColumn ?? 'event_timestamp';
-  let strategy = chooseStrategy(request.strategy ?? 'auto', facts);
-  const hasWindows = features.some((f) => f.feature.aggregate);
-  // The one-statement join of a labels query ranks latest rows only; aggregates over a
-  // labels query are computed by the merge.
-  if (input.kind === 'query' && hasWindows && strategy.strategy === 'database') {
-    if (request.strategy === 'database') {
-      throw new OptionError('strategy', 'USAGE', "{option} 'database' over a labels query computes latest values only; windowed aggregates over a labels query need {option} 'merge' (or 'auto')");
-    }
-    strategy = { strategy: 'merge', strategyReason: 'auto: windowed aggregates over a labels query are computed by the merge' };
-  }
+  const strategy = chooseStrategy(request.strategy ?? 'auto', facts);
   const groups = byRead(features).map(({ group, operation, features: fs, outputs }) => ({ group, operation, features: fs, outputs, rules: timeRules(group, operation, request) }));
   const common = {
     kind: 'join' as const,
@@ -227,6 +218,7 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
     spec,
     groups.map((g) => ({
       group: g.group,
+      operation: g.operation,
       features: g.features.map((f) => f.feature),
       rules: g.rules,
       labelKeys: entities.find((e) => e.entity === g.group.entity)!.columns,

@@ -14,7 +14,7 @@ import type { CompiledQuery, SqlDialect, TimeComparison } from '../db/dialect.js
 import type { Feature, Group } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
 import { SqlBuilder, sourceSql } from './builder.js';
-import { AliasedColumns, CREATED_ALIAS, EVENT_ALIAS, FEATURE_ALIAS, GroupColumns, KEY_ALIAS } from './group-columns.js';
+import { AliasedColumns, CREATED_ALIAS, EVENT_ALIAS, FEATURE_ALIAS, GroupColumns, KEY_ALIAS, keyEquality } from './group-columns.js';
 import { innerSelect, keyFilter, labelChunk, SRC, type ChunkQuery } from './queries.js';
 
 /** The longest window among the features: the range every statement reads. */
@@ -100,25 +100,82 @@ export function windowExportQuery(
 }
 
 /**
+ * The range join at the heart of a database join of aggregates: `from` (label rows with
+ * their time as epoch ms in `time`) LEFT JOINed with the group's rows in the longest
+ * window before each label, on `on` (the key equalities, against the rows seen as `t`),
+ * and the aggregates to select per label over it. A LEFT JOIN, so every label gets a row
+ * and an empty window gives count 0 and NULL for the other functions, from SQL itself.
+ */
+function windowRangeJoin(
+  b: SqlBuilder,
+  group: Group,
+  features: readonly Feature[],
+  knownAt: boolean,
+  labels: { readonly from: string; readonly time: string; readonly on: (t: AliasedColumns) => string[] },
+): { from: string; aggregates: string[] } {
+  const t = new AliasedColumns(b.dialect, group, 't');
+  const on = labels.on(t);
+  const longest = longestWindow(features);
+  // Window widths come from the metadata (whole milliseconds), never from a label.
+  const startOf = (windowMs: number) => `${labels.time} - ${Math.trunc(windowMs) - 1}`;
+  on.push(`${t.col(EVENT_ALIAS)} <= ${labels.time}`, `${t.col(EVENT_ALIAS)} >= ${startOf(longest)}`);
+  if (knownAt && group.createdTime !== undefined) on.push(`(${t.col(CREATED_ALIAS)} IS NULL OR ${t.col(CREATED_ALIAS)} <= ${labels.time})`);
+  return {
+    from: `${labels.from} LEFT JOIN (${innerSelect(b.dialect, group, features)}) AS ${b.id('t')} ON ${on.join(' AND ')}`,
+    aggregates: aggregateList(b.dialect, features, (a) => t.col(a), longest, startOf),
+  };
+}
+
+/**
  * `join` of aggregate features in the database, for a chunk of labels sent as one JSON
- * parameter (`[[labelNumber, timeMs, key0, …], …]`): a range join of each label with its
- * key's rows in the longest window, grouped per label. A LEFT JOIN, so every label gets a
- * row and an empty window gives count 0 and NULL for the other functions, from SQL itself.
+ * parameter (`[[labelNumber, timeMs, key0, …], …]`): every label's aggregates over the
+ * window ending at its time, grouped per label.
  */
 export function windowJoinChunkQuery(dialect: SqlDialect, group: Group, features: readonly Feature[], knownAt: boolean): ChunkQuery {
   const b = new SqlBuilder(dialect);
-  const t = new AliasedColumns(dialect, group, 't');
-  const { from: labels, col: l, on } = labelChunk(b, group, t);
-  const longest = longestWindow(features);
-  // Window widths come from the metadata (whole milliseconds), never from a label file.
-  const startOf = (windowMs: number) => `${l('__t')} - ${Math.trunc(windowMs) - 1}`;
-  on.push(`${t.col(EVENT_ALIAS)} <= ${l('__t')}`, `${t.col(EVENT_ALIAS)} >= ${startOf(longest)}`);
-  if (knownAt && group.createdTime !== undefined) on.push(`(${t.col(CREATED_ALIAS)} IS NULL OR ${t.col(CREATED_ALIAS)} <= ${l('__t')})`);
-  const aggregates = aggregateList(dialect, features, (a) => t.col(a), longest, startOf);
-  const query = b.compile(
-    `SELECT ${l('__i')} AS ${b.id('__i')}, ${aggregates.join(', ')}` +
-      ` FROM ${labels} LEFT JOIN (${innerSelect(dialect, group, features)}) AS ${b.id('t')} ON ${on.join(' AND ')}` +
-      ` GROUP BY ${l('__i')}`,
-  );
+  const { from: labels, col: l, on } = labelChunk(b, group, new AliasedColumns(dialect, group, 't'));
+  const { from, aggregates } = windowRangeJoin(b, group, features, knownAt, { from: labels, time: l('__t'), on: () => on });
+  const query = b.compile(`SELECT ${l('__i')} AS ${b.id('__i')}, ${aggregates.join(', ')} FROM ${from} GROUP BY ${l('__i')}`);
   return { ...query, labelsParameter: 0 };
+}
+
+/**
+ * The aggregates of a labels query's join (SPEC §8 with §7), as a derived table: one row
+ * per distinct (key, time) of the labels in `labels` (a CTE whose key columns are
+ * `labelKeys` and time `time`), with the key as `keyAlias(j)`, the time as `timeAlias`
+ * and each feature as its __fN alias. Distinct first, so duplicate labels do not count
+ * a row twice; the key's exact (byte) form is part of the distinct row, so a
+ * case-insensitive collation cannot merge 'a' and 'A'.
+ */
+export function windowLabelsQuery(
+  b: SqlBuilder,
+  group: Group,
+  features: readonly Feature[],
+  knownAt: boolean,
+  labels: { readonly cte: string; readonly keys: readonly string[]; readonly time: string },
+  keyAlias: (j: number) => string,
+  timeAlias: string,
+): string {
+  const dialect = b.dialect;
+  const types = group.entity.keyTypes;
+  const l = (name: string) => `${b.id('l')}.${b.id(name)}`;
+  const d = (name: string) => `${b.id('d')}.${b.id(name)}`;
+  const exact = (j: number) => `__lx${j}`;
+  const distinct = [
+    ...labels.keys.flatMap((c, j) => {
+      const x = dialect.exactKey(l(c), types[j]!);
+      return x === l(c) ? [`${l(c)} AS ${b.id(keyAlias(j))}`] : [`${l(c)} AS ${b.id(keyAlias(j))}`, `${x} AS ${b.id(exact(j))}`];
+    }),
+    `${l(labels.time)} AS ${b.id(timeAlias)}`,
+  ];
+  const grouped = [
+    ...labels.keys.flatMap((c, j) => (dialect.exactKey(l(c), types[j]!) === l(c) ? [d(keyAlias(j))] : [d(keyAlias(j)), d(exact(j))])),
+    d(timeAlias),
+  ];
+  const { from, aggregates } = windowRangeJoin(b, group, features, knownAt, {
+    from: `(SELECT DISTINCT ${distinct.join(', ')} FROM ${b.id(labels.cte)} AS ${b.id('l')}) AS ${b.id('d')}`,
+    time: d(timeAlias),
+    on: (t) => t.keys().flatMap((k, j) => keyEquality(dialect, k, () => d(keyAlias(j)), types[j]!)),
+  });
+  return `SELECT ${[...labels.keys.map((_, j) => d(keyAlias(j))), d(timeAlias), ...aggregates].join(', ')} FROM ${from} GROUP BY ${grouped.join(', ')}`;
 }

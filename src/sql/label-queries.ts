@@ -15,6 +15,7 @@ import type { TimeRules } from '../core/visibility.js';
 import { SqlBuilder, sourceSql } from './builder.js';
 import { AliasedColumns, FEATURE_ALIAS, keyEquality } from './group-columns.js';
 import { innerSelect } from './queries.js';
+import { windowLabelsQuery } from './aggregate.js';
 
 /** The column holding each label's time in epoch ms, computed by the database as for stored times (§2). */
 export const LABEL_TIME = '__label_time';
@@ -30,9 +31,11 @@ export interface LabelQuerySpec {
   readonly keys: readonly { readonly column: string; readonly type: KeyType }[];
 }
 
-/** A group of the database join: its features, time rules and the label columns holding its entity's key. */
+/** A read of the database join: its group, features, time rules and the label columns holding its entity's key. */
 export interface LabelJoinGroup {
   readonly group: Group;
+  /** The latest row's values (SPEC §2), or aggregates over windows ending at each label's time (§7). */
+  readonly operation: 'latest' | 'window';
   readonly features: readonly Feature[];
   readonly rules: TimeRules;
   readonly labelKeys: readonly string[];
@@ -60,10 +63,11 @@ export function labelsQuery(dialect: SqlDialect, spec: LabelQuerySpec): Compiled
 }
 
 /**
- * The training set in one statement: every label row, then each group's features from
- * the row that wins at the label's time (SPEC §2). A group's winners are ranked once per
- * distinct (key, time) of the labels — all a label's features depend on — and joined back
- * to every label row with that key and time, so duplicate labels stay duplicates.
+ * The training set in one statement: every label row, then each read's features: from
+ * the row that wins at the label's time (SPEC §2), or aggregated over the windows ending
+ * there (§7). Either is computed once per distinct (key, time) of the labels — all a
+ * label's features depend on — and joined back to every label row with that key and
+ * time, so duplicate labels stay duplicates.
  */
 export function labelsJoinQuery(dialect: SqlDialect, spec: LabelQuerySpec, groups: readonly LabelJoinGroup[]): CompiledQuery {
   const b = new SqlBuilder(dialect);
@@ -72,14 +76,22 @@ export function labelsJoinQuery(dialect: SqlDialect, spec: LabelQuerySpec, group
   const time = l(LABEL_TIME);
   const joins: string[] = [];
   const selected: string[] = [];
-  groups.forEach(({ group, features, rules, labelKeys }, g) => {
+  groups.forEach(({ group, operation, features, rules, labelKeys }, g) => {
     const types = group.entity.keyTypes;
-    const t = new AliasedColumns(dialect, group, 't');
     const w = (name: string) => `${q(`w${g}`)}.${q(name)}`;
+    const labelKey = labelKeys.map((c, j) => dialect.exactKey(l(c), types[j]!));
+    const back = [...labelKeys.map((_, j) => `${dialect.exactKey(w(`__lk${j}`), types[j]!)} = ${labelKey[j]}`), `${w('__lt')} = ${time}`];
+    features.forEach((_, f) => selected.push(`${w(FEATURE_ALIAS(f))} AS ${q(JOINED_FEATURE(g, f))}`));
+    if (operation === 'window') {
+      const labels = { cte: '__labels', keys: labelKeys, time: LABEL_TIME };
+      const windows = windowLabelsQuery(b, group, features, rules.knownAt, labels, (j) => `__lk${j}`, '__lt');
+      joins.push(` LEFT JOIN (${windows}) AS ${q(`w${g}`)} ON ${back.join(' AND ')}`);
+      return;
+    }
+    const t = new AliasedColumns(dialect, group, 't');
     const on = t.keys().flatMap((k, j) => keyEquality(dialect, k, () => l(labelKeys[j]!), types[j]!));
     const ttl = rules.ttlMs;
     const where = t.visibleAt(() => time, ttl === undefined ? undefined : () => `${time} - ${Math.trunc(ttl)}`, rules.knownAt);
-    const labelKey = labelKeys.map((c, j) => dialect.exactKey(l(c), types[j]!));
     const order = t.priorityOrder();
     const rank = `ROW_NUMBER() OVER (PARTITION BY ${[...labelKey, time].join(', ')}${order ? ` ORDER BY ${order}` : ''})`;
     const items = [
@@ -93,9 +105,7 @@ export function labelsJoinQuery(dialect: SqlDialect, spec: LabelQuerySpec, group
       ` JOIN (${innerSelect(dialect, group, features)}) AS ${q('t')} ON ${on.join(' AND ')}` +
       (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
       `) AS ${q('x')} WHERE ${q('x')}.${q('__rn')} = 1`;
-    const back = [...labelKeys.map((_, j) => `${dialect.exactKey(w(`__lk${j}`), types[j]!)} = ${labelKey[j]}`), `${w('__lt')} = ${time}`];
     joins.push(` LEFT JOIN (${winners}) AS ${q(`w${g}`)} ON ${back.join(' AND ')}`);
-    features.forEach((_, f) => selected.push(`${w(FEATURE_ALIAS(f))} AS ${q(JOINED_FEATURE(g, f))}`));
   });
   return b.compile(
     `WITH ${q('__labels')} AS (${labelsSelect(dialect, spec)})` +

@@ -12,7 +12,7 @@
  * User 2 paid 7 on 2024-01-02. The group's ttl (1d) bounds last_amount only.
  */
 import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext } from '../support/engines.js';
+import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
@@ -121,19 +121,47 @@ describeEngines('windowed aggregate examples (SPEC §7)', (ctx) => {
     expect(known.stdout).toBe('user_id,n_7d,sum_3d\n1,3,\n2,1,\n');
   });
 
-  it('labels from a query (--input-query): aggregates by the merge; --strategy database refuses them', async () => {
+  it('labels from a query (--input-query) give the same windows on both strategies, in §8 order', async () => {
     const dir = await world(ctx());
-    await createTable(ctx(), 'lbl', { id: 'string', user_id: 'int', event_timestamp: 'string' }, [
-      { id: 'L5', user_id: 1, event_timestamp: '2024-01-08 10:00:00' },
-      { id: 'L2', user_id: 1, event_timestamp: '2024-01-01 10:00:00' },
-    ]);
-    const query = ['--input-query', 'SELECT id, user_id, event_timestamp FROM lbl', '--feature', 'txn.n_7d,txn.sum_3d'];
-    const r = await runCli(['join', ...query], { cwd: dir });
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('id,user_id,event_timestamp,n_7d,sum_3d\nL2,1,2024-01-01 10:00:00,1,10\nL5,1,2024-01-08 10:00:00,3,5\n');
-    const d = await runCli(['join', ...query, '--strategy', 'database'], { cwd: dir });
-    expect(d.code).toBe(2);
-    expect(d.stderr).toBe("Error: --strategy 'database' over a labels query computes latest values only; windowed aggregates over a labels query need --strategy 'merge' (or 'auto')\n");
+    // The labels of labels.csv in one text form, and a duplicate of L3 (it must not count a row twice).
+    const labels = [
+      ['L5', 1, '2024-01-08 10:00:00'],
+      ['L1', 1, '2024-01-01 09:59:59.999'],
+      ['L3b', 1, '2024-01-04 10:00:00'],
+      ['L7', 3, '2024-01-04 00:00:00'],
+      ['L2', 1, '2024-01-01 10:00:00'],
+      ['L4', 1, '2024-01-08 09:59:59.999'],
+      ['L8', 2, '2024-01-02 00:00:00'],
+      ['L6', 1, '2024-01-20 00:00:00'],
+      ['L3', 1, '2024-01-04 10:00:00'],
+    ] as const;
+    await createTable(ctx(), 'lbl', { id: 'string', user_id: 'int', event_timestamp: 'string' }, labels.map(([id, user_id, event_timestamp]) => ({ id, user_id, event_timestamp })));
+    const query = ['--input-query', 'SELECT id, user_id, event_timestamp FROM lbl', ...FEATURES];
+    const expected = [
+      HEADER,
+      'L1,1,2024-01-01 09:59:59.999,0,0,,,,',
+      'L2,1,2024-01-01 10:00:00,1,1,10,10,10,10',
+      'L8,2,2024-01-02 00:00:00,1,1,7,7,7,7',
+      'L7,3,2024-01-04 00:00:00,0,0,,,,',
+      'L3,1,2024-01-04 10:00:00,3,2,,20,15,20',
+      'L3b,1,2024-01-04 10:00:00,3,2,,20,15,20',
+      'L4,1,2024-01-08 09:59:59.999,4,3,5,5,11.666666666666666,20',
+      'L5,1,2024-01-08 10:00:00,3,2,5,5,12.5,20',
+      'L6,1,2024-01-20 00:00:00,0,0,,,,',
+      '',
+    ].join('\n');
+    for (const strategy of ['merge', 'database'] as const) {
+      const r = await runCli(['join', ...query, '--strategy', strategy], { cwd: dir });
+      expect([strategy, r.code, r.stderr, r.stdout]).toEqual([strategy, 0, '', expected]);
+      // --known-at: the 5, loaded on 01-09, was not known on 01-08.
+      const k = await runCli(['join', ...query, '--strategy', strategy, '--known-at'], { cwd: dir });
+      expect([strategy, k.stdout.split('\n')[7]]).toEqual([strategy, 'L4,1,2024-01-08 09:59:59.999,3,2,,,15,20']);
+    }
+    // One statement: the labels query sits inside the range join the database runs.
+    const plan = await runCli(['join', ...query, '--strategy', 'database', '--dry-run'], { cwd: dir });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/sql: [^\n]*\n\s+WITH .*SELECT id, user_id, event_timestamp FROM lbl/s);
+    expect(plan.stdout).toContain('GROUP BY');
   });
 
   it('--dry-run shows the aggregate SQL, the window of each feature and reads no data', async () => {
@@ -147,4 +175,4 @@ describeEngines('windowed aggregate examples (SPEC §7)', (ctx) => {
     expect(r.stdout).toContain('LEFT JOIN');
     expect(r.stdout).toContain('GROUP BY');
   });
-});
+}, { engines: WITH_TRINO });

@@ -1,16 +1,18 @@
 /**
  * SPEC §8, property-based: the same labels as a file and as a query on the features'
- * database give the same training set, on every engine and both strategies. The query's
+ * database give the same training set, on every engine and both strategies, for latest
+ * values and for windowed aggregates (§7) of the same group in one request. The query's
  * rows come in §8's fixed order, so the file's rows are put in that order here (by time,
  * then key by refCompareKeys, then the other columns' text by code point) and compared
- * row for row: label columns exactly, features against the SPEC §2 reference (a full tie
- * may be won by either row). Labels share times and keys often, and duplicates occur.
+ * row for row: label columns exactly, features against the SPEC §2 and §7 references (a
+ * full tie may be won by either row; values are multiples of 1/8, so sums are exact in
+ * any order). Labels share times and keys often, and duplicates occur.
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { openSpellbook, type Row } from '../../src/index.js';
 import { describeEngines, type EngineContext } from '../support/engines.js';
-import { refCompareKeys, refCompareKeyValues, refWinners, type RefRow } from '../support/reference.js';
+import { refAggregate, refCompareKeys, refCompareKeyValues, refWinners, type RefAggregate, type RefRow } from '../support/reference.js';
 import { createTable, naiveUtc } from '../support/tables.js';
 import { tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
@@ -38,6 +40,7 @@ const scenarioArb = fc.record({
   rows: fc.array(rowArb, { maxLength: 25 }),
   labels: fc.array(labelArb, { minLength: 1, maxLength: 20 }),
   knownAt: fc.boolean(),
+  windowHours: fc.integer({ min: 1, max: 4 }),
 });
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -58,7 +61,16 @@ async function load(ctx: EngineContext, s: Scenario) {
     version: 1,
     connection: ctx.connection,
     entities: [{ name: 'thing', key: ['k1', 'k2'], type: ['int', 'string'] }],
-    groups: [{ name: 'g', entity: 'thing', table, event_time: 'ev', created_time: 'cr', features: [{ name: 'v', type: 'float' }] }],
+    groups: [
+      {
+        name: 'g',
+        entity: 'thing',
+        table,
+        event_time: 'ev',
+        created_time: 'cr',
+        features: [{ name: 'v', type: 'float' }, ...aggregates(s).map(({ ref, hours, ...f }) => ({ ...f, window: `${hours}h` }))],
+      },
+    ],
   });
   // The values as the query writes them: a native timestamp as ISO 8601 UTC; SQLite's stored text as it is.
   const written = (t: number) => (ctx.engine === 'sqlite' ? naiveUtc(t) : new Date(t).toISOString());
@@ -73,6 +85,26 @@ async function load(ctx: EngineContext, s: Scenario) {
 
 const LABEL_COLUMNS = ['k1', 'k2', 'event_timestamp', 'note'] as const;
 
+/** The group's aggregates of v: every function, a count of rows, two windows (possibly equal). */
+function aggregates(s: Scenario) {
+  const f = (name: string, type: string, fn: RefAggregate['fn'], hours: number, ofRows = false) => ({
+    name,
+    type,
+    ...(ofRows ? {} : { column: 'v' }),
+    aggregate: fn,
+    hours,
+    ref: { fn, windowMs: hours * HOUR, ...(ofRows ? {} : { column: 0 }) } as RefAggregate,
+  });
+  return [
+    f('rows_n', 'int', 'count', s.windowHours, true),
+    f('v_n', 'int', 'count', 2),
+    f('v_sum', 'float', 'sum', s.windowHours),
+    f('v_avg', 'float', 'avg', 2),
+    f('v_min', 'float', 'min', s.windowHours),
+    f('v_max', 'float', 'max', 2),
+  ];
+}
+
 /** SPEC §8's order, written out independently of src/: time, key, then the columns' text by code point. */
 function fixedOrder(rows: { row: Row; label: Scenario['labels'][number] }[]) {
   return [...rows].sort(
@@ -84,29 +116,45 @@ function fixedOrder(rows: { row: Row; label: Scenario['labels'][number] }[]) {
 }
 
 describeEngines('labels from a query give the training set of the same labels in a file', (ctx) => {
-  it('for random labels and rows, on both strategies', async () => {
+  it('for random labels and rows, on both strategies, latest values and aggregates alike', async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (s) => {
         const { metadata, labels, query } = await load(ctx(), s);
         const refRows: RefRow[] = s.rows.map((r) => ({ key: [r.k1, r.k2], event: r.event, created: r.created, values: [r.v] }));
         const rules = { knownAt: s.knownAt };
+        const windows = aggregates(s);
+        // A plain feature between aggregates of the same group: the output keeps the request's order.
+        const features = ['g.rows_n', 'g.v_sum', 'g.v', ...windows.slice(1).filter((a) => a.name !== 'v_sum').map((a) => `g.${a.name}`)];
+        const check = (row: Row, label: Scenario['labels'][number], where: string) => {
+          const allowed = refWinners(refRows, [label.k1, label.k2], label.t, rules).map((r) => r.values[0]);
+          if (allowed.length === 0) expect(row['v'], where).toBeNull();
+          else expect(allowed, where).toContain(row['v']);
+          const want = Object.fromEntries(windows.map((a) => [a.name, refAggregate(refRows, [label.k1, label.k2], label.t, a.ref, s.knownAt)]));
+          expect(Object.fromEntries(windows.map((a) => [a.name, row[a.name]])), where).toEqual(want);
+        };
         const book = await openSpellbook({ metadata });
         try {
           const fromFile: { row: Row; label: Scenario['labels'][number] }[] = [];
-          let i = 0;
-          for await (const row of book.join({ features: ['g.v'], inputFile: labels, knownAt: s.knownAt, strategy: 'merge' })) fromFile.push({ row, label: s.labels[i++]! });
+          for (const strategy of ['merge', 'database'] as const) {
+            let i = 0;
+            for await (const row of book.join({ features, inputFile: labels, knownAt: s.knownAt, strategy })) {
+              const label = s.labels[i]!;
+              check(row, label, `file ${strategy} row ${i++}`);
+              if (strategy === 'merge') fromFile.push({ row, label });
+            }
+            expect(i, `file ${strategy}`).toBe(s.labels.length);
+          }
           const expected = fixedOrder(fromFile);
           for (const strategy of ['merge', 'database'] as const) {
             const got: Row[] = [];
-            for await (const row of book.join({ features: ['g.v'], inputQuery: query, knownAt: s.knownAt, strategy })) got.push(row);
+            for await (const row of book.join({ features, inputQuery: query, knownAt: s.knownAt, strategy })) got.push(row);
             expect(got.length, strategy).toBe(expected.length);
             got.forEach((row, j) => {
               const { row: want, label } = expected[j]!;
-              const where = `${strategy} row ${j}`;
+              const where = `query ${strategy} row ${j}`;
+              expect(Object.keys(row), where).toEqual(Object.keys(want));
               expect(LABEL_COLUMNS.map((c) => row[c]), where).toEqual(LABEL_COLUMNS.map((c) => want[c]));
-              const allowed = refWinners(refRows, [label.k1, label.k2], label.t, rules).map((r) => r.values[0]);
-              if (allowed.length === 0) expect(row['v'], where).toBeNull();
-              else expect(allowed, where).toContain(row['v']);
+              check(row, label, where);
             });
           }
         } finally {
