@@ -21,8 +21,8 @@ export const SCHEMA = 'spellbook_bench';
 export const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 
-const YEAR_START = Date.UTC(2024, 0, 1);
-const YEAR_MS = 366 * 86_400_000;
+export const YEAR_START = Date.UTC(2024, 0, 1);
+export const YEAR_MS = 366 * 86_400_000;
 
 /** `0.1` → `s0_1`; used in table and file names. */
 export function scaleTag(scale) {
@@ -38,7 +38,7 @@ export const sqliteFile = (scale, indexed) => join(DATA_DIR, `${scaleTag(scale)}
 export const tableName = (group, scale, indexed) => `${group}_${scaleTag(scale)}${indexed ? '_ix' : ''}`;
 
 /** mulberry32: tiny, fast, good enough, and the same on every machine. */
-function prng(seed) {
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

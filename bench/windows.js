@@ -1,9 +1,13 @@
 // Benchmark of windowed aggregates (SPEC §7; see "## Windowed aggregates" in docs/benchmarks.md).
 //
-//   npm run build && node bench/windows.js [--scale 1] [--repeat 3] [--engines sqlite,postgres]
+//   npm run build && node bench/windows.js [--events 10000000] [--keys 100000] [--labels 1000000]
+//                                          [--repeat 3] [--engines sqlite,postgres]
 //
-// The raw events are bench/generate.js's `account` table (1,000,000×S rows over
-// 100,000×S int keys, event times over 2024), the labels its labels CSV (1,000,000×S rows).
+// The data, generated once per size and kept in bench/data (SQLite) and the spellbook_bench
+// schema (PostgreSQL): an `account` table of raw events, --events rows over --keys int keys
+// with event times over 2024 (bench/generate.js's PRNG and row shape: created = event + up
+// to 1 h, a float balance, an int txn_count), and a labels CSV of --labels rows over the
+// same keys. The defaults are issue 11's sizes.
 // Measured per engine, each a child process under GNU time (wall time here, peak RSS from
 // `/usr/bin/time -f %M`), every round in the same order, medians over --repeat rounds:
 //   plain join     join --strategy merge of the two latest-value features of the table
@@ -14,21 +18,33 @@
 // The merge's window output is checked against the hand-written query's (counts exactly,
 // float sums and averages to a relative 1e-9: the order of additions differs).
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { BENCH_DIR, PG_URL, SCHEMA, ensureData, labelsFile, scaleTag, sizes, sqliteFile, tableName } from './generate.js';
+import { BENCH_DIR, DATA_DIR, PG_URL, SCHEMA, YEAR_MS, YEAR_START, prng } from './generate.js';
 
 const ROOT = join(BENCH_DIR, '..');
 const OUT = join(BENCH_DIR, 'out', 'windows');
 const { values: args } = parseArgs({
   options: {
-    scale: { type: 'string', default: '1' },
+    events: { type: 'string', default: '10000000' },
+    keys: { type: 'string', default: '100000' },
+    labels: { type: 'string', default: '1000000' },
     repeat: { type: 'string', default: '3' },
     engines: { type: 'string', default: 'sqlite,postgres' },
+    'generate-only': { type: 'boolean', default: false },
   },
 });
-const scale = Number(args.scale);
+const rows = Number(args.events);
+const keys = Number(args.keys);
+const labelCount = Number(args.labels);
+/** Names the data of one size: `e10000000_k100000_l1000000`. */
+const TAG = `e${rows}_k${keys}_l${labelCount}`;
+const sqliteFile = join(DATA_DIR, `windows_${TAG}.db`);
+const labelsFile = join(DATA_DIR, `windows_labels_${TAG}.csv`);
+const pgTable = `${SCHEMA}.window_account_${TAG}`;
 const repeat = Number(args.repeat);
 const engines = args.engines.split(',');
 mkdirSync(OUT, { recursive: true });
@@ -42,9 +58,9 @@ const AGGREGATES = [
 ];
 
 function metadata(engine) {
-  // SQLite keeps one database file per scale; PostgreSQL one schema with a table per scale.
-  const table = engine === 'sqlite' ? 'account' : tableName('account', scale, false);
-  const connection = engine === 'sqlite' ? `sqlite:${sqliteFile(scale, false)}` : `${PG_URL}?options=-c%20search_path%3D${SCHEMA}`;
+  // SQLite keeps one database file per size; PostgreSQL one schema with a table per size.
+  const table = engine === 'sqlite' ? 'account' : pgTable.split('.')[1];
+  const connection = engine === 'sqlite' ? `sqlite:${sqliteFile}` : `${PG_URL}?options=-c%20search_path%3D${SCHEMA}`;
   const windowFeatures = WINDOWS.flatMap((w) =>
     AGGREGATES.map(([fn, column]) => ({ name: `${fn}_${w}`, type: fn === 'count' ? 'int' : 'float', ...(column ? { column } : {}), aggregate: fn, window: w })),
   );
@@ -61,6 +77,95 @@ function metadata(engine) {
   // JSON is YAML: the loader reads it as is.
   writeFileSync(file, JSON.stringify(md, null, 2));
   return file;
+}
+
+/** The events: [user_id, event ms, created ms, balance, txn_count], the same stream on every engine. */
+function* eventRows() {
+  const r = prng(11);
+  for (let i = 0; i < rows; i++) {
+    const event = YEAR_START + Math.floor(r() * YEAR_MS);
+    yield [Math.floor(r() * keys), event, event + Math.floor(r() * 3_600_000), Math.round(r() * 1_000_000) / 100, Math.floor(r() * 1000)];
+  }
+}
+
+const iso = (ms) => new Date(ms).toISOString();
+
+/** Writes `file` through a temporary name, so an interrupted run leaves nothing that looks done. */
+async function writeOnce(file, fill) {
+  if (existsSync(file)) return;
+  const tmp = `${file}.tmp`;
+  rmSync(tmp, { force: true });
+  await fill(tmp);
+  renameSync(tmp, file);
+  console.error(`generated ${file}`);
+}
+
+async function ensureLabels() {
+  await writeOnce(labelsFile, async (tmp) => {
+    const out = createWriteStream(tmp);
+    const r = prng(13);
+    let buf = 'user_id,event_timestamp,label\n';
+    for (let i = 0; i < labelCount; i++) {
+      const t = YEAR_START + Math.floor(r() * (YEAR_MS / 1000)) * 1000;
+      buf += `${Math.floor(r() * keys)},${iso(t).replace('.000Z', 'Z')},${r() < 0.2 ? 1 : 0}\n`;
+      if (buf.length > 1 << 20) {
+        if (!out.write(buf)) await once(out, 'drain');
+        buf = '';
+      }
+    }
+    out.end(buf);
+    await once(out, 'finish');
+  });
+}
+
+async function ensureSqlite() {
+  const { default: Database } = await import('better-sqlite3');
+  await writeOnce(sqliteFile, async (tmp) => {
+    const db = new Database(tmp);
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    db.exec('CREATE TABLE account (user_id INTEGER NOT NULL, updated_at TEXT NOT NULL, loaded_at TEXT, balance REAL, txn_count INTEGER)');
+    const insert = db.prepare('INSERT INTO account VALUES (?, ?, ?, ?, ?)');
+    const batch = db.transaction((xs) => xs.forEach(([k, e, c, f1, f2]) => insert.run(k, iso(e), iso(c), f1, f2)));
+    let xs = [];
+    for (const row of eventRows()) {
+      xs.push(row);
+      if (xs.length === 100_000) (batch(xs), (xs = []));
+    }
+    batch(xs);
+    db.close();
+  });
+}
+
+/** The PostgreSQL table, with the (key, time) index the hand-written range join needs. */
+async function ensurePostgres() {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    if ((await client.query('SELECT to_regclass($1) AS r', [pgTable])).rows[0].r) return;
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
+    const tmp = `${pgTable}_tmp`;
+    await client.query(`DROP TABLE IF EXISTS ${tmp}`);
+    await client.query(`CREATE UNLOGGED TABLE ${tmp} (user_id int NOT NULL, updated_at timestamp NOT NULL, loaded_at timestamp, balance float8, txn_count int)`);
+    const sql = `INSERT INTO ${tmp} SELECT * FROM unnest($1::int[], $2::timestamp[], $3::timestamp[], $4::float8[], $5::int[])`;
+    let arrays = [[], [], [], [], []];
+    const naive = (ms) => iso(ms).slice(0, 23).replace('T', ' ');
+    for (const [k, e, c, f1, f2] of eventRows()) {
+      [k, naive(e), naive(c), f1, f2].forEach((v, i) => arrays[i].push(v));
+      if (arrays[0].length === 100_000) {
+        await client.query(sql, arrays);
+        arrays = [[], [], [], [], []];
+      }
+    }
+    if (arrays[0].length) await client.query(sql, arrays);
+    await client.query(`CREATE INDEX ON ${tmp} (user_id, updated_at)`);
+    await client.query(`VACUUM ANALYZE ${tmp}`);
+    await client.query(`ALTER TABLE ${tmp} RENAME TO ${pgTable.split('.')[1]}`);
+    console.error(`generated ${pgTable}`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Runs a command under GNU time; resolves to { seconds, peakMb }. */
@@ -91,11 +196,11 @@ async function pgLabels() {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
-  const t = `${SCHEMA}.window_labels_${scaleTag(scale)}`;
+  const t = `${SCHEMA}.window_labels_${TAG}`;
   const exists = (await client.query(`SELECT to_regclass($1) AS r`, [t])).rows[0].r;
   if (!exists) {
     await client.query(`CREATE UNLOGGED TABLE ${t} (n int, user_id int, t timestamp)`);
-    const lines = readFileSync(labelsFile(scale), 'utf8').trimEnd().split('\n').slice(1);
+    const lines = readFileSync(labelsFile, 'utf8').trimEnd().split('\n').slice(1);
     for (let i = 0; i < lines.length; i += 20_000) {
       const vals = [];
       const params = [];
@@ -114,7 +219,7 @@ async function pgLabels() {
 
 /** The fastest range join we could write by hand for the same 8 aggregates. */
 function handWritten(labels) {
-  const a = `${SCHEMA}.${tableName('account', scale, true)}`;
+  const a = pgTable;
   const cols = WINDOWS.flatMap((w) => {
     const inW = `a.updated_at > l.t - interval '${w.replace('d', ' days')}'`;
     return [`count(a.updated_at) FILTER (WHERE ${inW})`, `sum(a.balance) FILTER (WHERE ${inW})`, `avg(a.balance) FILTER (WHERE ${inW})`, `max(a.balance) FILTER (WHERE ${inW})`];
@@ -144,11 +249,14 @@ function compare(mergeCsv, pgCsv) {
 }
 
 const bin = join(ROOT, 'bin', 'run.js');
-await ensureData(scale, engines.includes('postgres') ? ['sqlite', 'postgres'] : ['sqlite']);
-const labels = labelsFile(scale);
-const { rows, keys, labels: labelCount } = sizes(scale);
+mkdirSync(DATA_DIR, { recursive: true });
+await ensureLabels();
+if (engines.includes('sqlite')) await ensureSqlite();
+if (engines.includes('postgres')) await ensurePostgres();
+const labels = labelsFile;
 const results = {};
-const pgTable = engines.includes('postgres') ? await pgLabels() : undefined;
+const pgLabelsTable = engines.includes('postgres') ? await pgLabels() : undefined;
+if (args['generate-only']) process.exit(0);
 for (const engine of engines) {
   const md = metadata(engine);
   const runs = { plain: [], window: [], hand: [] };
@@ -157,7 +265,7 @@ for (const engine of engines) {
     const windowOut = join(OUT, `window-${engine}.csv`);
     runs.plain.push(await measure(process.execPath, [bin, 'join', '-m', md, '-i', labels, '-f', 'latest.*', '--strategy', 'merge', '--quiet', '-o', plainOut]));
     runs.window.push(await measure(process.execPath, [bin, 'join', '-m', md, '-i', labels, '-f', 'events.*', '--strategy', 'merge', '--quiet', '-o', windowOut]));
-    if (engine === 'postgres') runs.hand.push(await measure('psql', [PG_URL, '-q', '-c', handWritten(pgTable)], join(OUT, 'hand-postgres.csv')));
+    if (engine === 'postgres') runs.hand.push(await measure('psql', [PG_URL, '-q', '-c', handWritten(pgLabelsTable)], join(OUT, 'hand-postgres.csv')));
     console.error(`${engine} round ${r + 1}: plain ${runs.plain.at(-1).seconds.toFixed(1)} s, window ${runs.window.at(-1).seconds.toFixed(1)} s${engine === 'postgres' ? `, hand-written ${runs.hand.at(-1).seconds.toFixed(1)} s` : ''}`);
   }
   const m = (xs, k) => (xs.length ? median(xs.map((x) => x[k])) : undefined);
@@ -169,6 +277,6 @@ for (const engine of engines) {
     ...(runs.hand.length ? { hand: { seconds: m(runs.hand, 'seconds') }, windowOverHand: median(runs.window.map((w, i) => w.seconds / runs.hand[i].seconds)), check: compare(join(OUT, 'window-postgres.csv'), join(OUT, 'hand-postgres.csv')) } : {}),
   };
 }
-const report = { scale, rows, keys, labels: labelCount, repeat, results };
-writeFileSync(join(OUT, 'results.json'), JSON.stringify(report, null, 2));
+const report = { rows, keys, labels: labelCount, repeat, loadAverage: loadavg(), results };
+writeFileSync(join(OUT, `results-${TAG}.json`), JSON.stringify(report, null, 2));
 console.log(JSON.stringify(report, null, 2));
