@@ -125,6 +125,13 @@ async function until(what: string, probe: () => Promise<boolean>, withinMs = 10_
   throw new Error(`${what} never happened`);
 }
 
+/** The arguments of a read over the metadata `md` (labels for a join written beside it). */
+function reading(command: 'export' | 'join (merge)', md: string): string[] {
+  if (command === 'export') return ['export', '-m', md, '-f', 'account.balance'];
+  const labels = writeFile(tempDir(), 'labels.csv', 'user_id,event_timestamp\n1,2024-01-03\n');
+  return ['join', '-m', md, '-f', 'account.balance', '--input-file', labels, '--strategy', 'merge'];
+}
+
 function slowSetup(ctx: EngineContext, seconds: number): { md: string; slow: (typeof SLOW)['postgres'] } {
   const slow = SLOW[ctx.engine as 'postgres' | 'mysql'];
   return { md: writeMetadata(tempDir(), metadataFor(ctx.connection, { query: slow.query(seconds) })), slow };
@@ -133,52 +140,55 @@ function slowSetup(ctx: EngineContext, seconds: number): { md: string; slow: (ty
 describeEngines(
   'failures mid-run',
   (ctx, engine) => {
-    it('a statement over --statement-timeout is cancelled by the server', async () => {
-      await accounts(ctx());
-      const { md, slow } = slowSetup(ctx(), 30);
-      await failsCleanly(['export', '-m', md, '-f', 'account.balance', '--statement-timeout', '1s'], slow.timeout);
-    });
+    // export reads through a cursor; the merge's scan (no parameters) through COPY on PostgreSQL.
+    for (const command of ['export', 'join (merge)'] as const) {
+      it(`a statement of ${command} over --statement-timeout is cancelled by the server`, async () => {
+        await accounts(ctx());
+        const { md, slow } = slowSetup(ctx(), 30);
+        await failsCleanly([...reading(command, md), '--statement-timeout', '1s'], slow.timeout);
+      });
 
-    it('the session killed in the middle of an export', async () => {
-      await accounts(ctx());
-      const { md, slow } = slowSetup(ctx(), 20);
-      const run = failsCleanly(['export', '-m', md, '-f', 'account.balance'], slow.killed);
-      await until('the export statement', () => slow.kill(ctx().admin, slow.query(20)));
-      await run;
-    });
+      it(`the session killed in the middle of ${command}`, async () => {
+        await accounts(ctx());
+        const { md, slow } = slowSetup(ctx(), 20);
+        const run = failsCleanly(reading(command, md), slow.killed);
+        await until('the statement', () => slow.kill(ctx().admin, slow.query(20)));
+        await run;
+      });
 
-    it('SIGINT while the server works: the statement is cancelled on the server, exit 130 at once, no temporary file, the old output kept', async () => {
-      await accounts(ctx());
-      const { md, slow } = slowSetup(ctx(), 60);
-      const dir = tempDir();
-      const out = writeFile(dir, 'out.csv', KEPT);
-      const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'export', '-m', md, '-f', 'account.balance', '--output', out], { env: { ...process.env, NO_COLOR: '1' } });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
-      const running = async (): Promise<boolean> => {
-        const probe = ctx().engine === 'postgres' ? `SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query LIKE ? AND pid <> pg_backend_pid()` : `SELECT 1 FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND INFO LIKE ? AND ID <> CONNECTION_ID()`;
-        const r = await ctx().admin.raw(probe, [`%${slow.query(60)}%`]);
-        return (ctx().engine === 'postgres' ? r.rows : r[0]).length > 0;
-      };
-      try {
-        await until('the export statement', running);
-        const started = Date.now();
-        child.kill('SIGINT');
-        const [code] = await exited;
-        expect(code).toBe(130);
-        // "At once" means without waiting out the server's statement; the bound is that,
-        // generous enough for a loaded machine, not a speed target.
-        expect(Date.now() - started).toBeLessThan(15_000);
-        expect(stderr).toBe('');
-        expect(readFileSync(out, 'utf8')).toBe(KEPT);
-        expect(readdirSync(dir)).toEqual(['out.csv']);
-        // Long before pg_sleep/SLEEP(60) would end on its own.
-        await until('the statement gone from the server', async () => !(await running()), 15_000);
-      } finally {
-        await slow.kill(ctx().admin, slow.query(60));
-      }
-    });
+      it(`SIGINT while the server works on ${command}: the statement is cancelled on the server, exit 130 at once, no temporary file, the old output kept`, async () => {
+        await accounts(ctx());
+        const { md, slow } = slowSetup(ctx(), 60);
+        const dir = tempDir();
+        const out = writeFile(dir, 'out.csv', KEPT);
+        const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), ...reading(command, md), '--output', out], { env: { ...process.env, NO_COLOR: '1' } });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+        const running = async (): Promise<boolean> => {
+          const probe = ctx().engine === 'postgres' ? `SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query LIKE ? AND pid <> pg_backend_pid()` : `SELECT 1 FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND INFO LIKE ? AND ID <> CONNECTION_ID()`;
+          const r = await ctx().admin.raw(probe, [`%${slow.query(60)}%`]);
+          return (ctx().engine === 'postgres' ? r.rows : r[0]).length > 0;
+        };
+        try {
+          await until('the export statement', running);
+          const started = Date.now();
+          child.kill('SIGINT');
+          const [code] = await exited;
+          expect(code).toBe(130);
+          // "At once" means without waiting out the server's statement; the bound is that,
+          // generous enough for a loaded machine, not a speed target.
+          expect(Date.now() - started).toBeLessThan(15_000);
+          expect(stderr).toBe('');
+          expect(readFileSync(out, 'utf8')).toBe(KEPT);
+          expect(readdirSync(dir)).toEqual(['out.csv']);
+          // Long before pg_sleep/SLEEP(60) would end on its own.
+          await until('the statement gone from the server', async () => !(await running()), 15_000);
+        } finally {
+          await slow.kill(ctx().admin, slow.query(60));
+        }
+      });
+    }
 
     // PostgreSQL only: on MariaDB the DROP did not get in between two chunks (it waited out
     // the whole join, which then succeeded), so there is no mid-run drop to observe there.

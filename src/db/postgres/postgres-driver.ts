@@ -1,10 +1,15 @@
 import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
+import { to as copyTo, type CopyToStreamQuery } from 'pg-copy-streams';
 import type { CompiledQuery, Row } from '../dialect.js';
 import { discard } from '../pool.js';
 import { inBatches } from '../batches.js';
 import { KnexDriver, type Execute } from '../knex-driver.js';
+import { CopyTextRows, type TextParser } from './copy-text.js';
+
+/** The alias of the statement wrapped to learn its column types. */
+const SUBQUERY = '"spellbook_copy"';
 
 /** Rows fetched per round trip by the cursor. */
 const BATCH_SIZE = 2000;
@@ -51,8 +56,45 @@ export class PostgresDriver extends KnexDriver {
     return this.rows<Row>(query);
   }
 
+  /**
+   * A statement without parameters (the merge's scans) is read with `COPY (…) TO STDOUT`:
+   * the server streams every row at once instead of 2,000 per cursor round trip, and rows
+   * arrive a network chunk at a time, not one protocol message and one promise each. COPY
+   * is a read (allowed in a read-only transaction and for a SELECT-only role) but takes no
+   * bound parameters, and values are never spliced into SQL (SPEC §5): a statement with
+   * parameters keeps the cursor.
+   */
   arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
-    return inBatches(this.rows<unknown[]>(query, 'array'));
+    if (query.parameters.length > 0) return inBatches(this.rows<unknown[]>(query, 'array'));
+    return this.copyBatches(query.sql);
+  }
+
+  private copyBatches(sql: string): AsyncIterable<unknown[][]> {
+    return this.streamOn<pg.Client, unknown[][]>((connection) => {
+      let copy: CopyToStreamQuery | undefined;
+      async function* batches(): AsyncGenerator<unknown[][]> {
+        // COPY's text carries no column types: a LIMIT 0 run of the same statement gives them
+        // (the server plans it, reads nothing), so each column gets the parser the cursor used.
+        const described = await connection.query({ text: `SELECT * FROM (${sql}) AS ${SUBQUERY} LIMIT 0`, rowMode: 'array' });
+        const parsers = described.fields.map((f) => connection.getTypeParser(f.dataTypeID, 'text') as TextParser);
+        const rows = new CopyTextRows(parsers);
+        copy = connection.query(copyTo(`COPY (${sql}) TO STDOUT`));
+        for await (const chunk of copy as AsyncIterable<Buffer>) {
+          const batch = rows.push(chunk);
+          if (batch.length > 0) yield batch;
+        }
+        rows.end();
+      }
+      return {
+        rows: batches(),
+        abandon() {
+          // The server sends the rest of the COPY whatever the client does: the connection
+          // is closed rather than drained, and the pool replaces it.
+          copy?.destroy();
+          discard(connection, 'COPY abandoned');
+        },
+      };
+    });
   }
 
   private rows<R>(query: CompiledQuery, rowMode?: 'array'): AsyncIterable<R> {
