@@ -97,6 +97,8 @@ export interface JoinOptions extends CommonOptions {
   /** An entity's label column(s) when not named as its key, as --entity-column. */
   readonly entityColumns?: Readonly<Record<string, string | readonly string[]>>;
   readonly strategy?: StrategyChoice;
+  /** The merge's key-hash partitions, as --partitions (1: one pass; default: one per 1,048,576 labels). */
+  readonly partitions?: number;
 }
 
 function exportRequest(o: ExportOptions): ExportRequest {

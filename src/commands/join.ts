@@ -52,6 +52,13 @@ export default class Join extends SpellbookCommand {
     'timestamp-unit': Flags.string({ summary: 'Read timestamps as integer epochs in s or ms instead of ISO 8601.', options: ['s', 'ms'] }),
     'entity-column': Flags.string({ summary: 'Labels column(s) holding an entity\'s key: ENTITY=COLUMN[,COLUMN…]. Repeatable.', multiple: true }),
     strategy: Flags.string({ summary: 'How the join runs: in the database, as a streaming merge in spellbook, or auto.', options: [...STRATEGIES], default: 'auto' }),
+    partitions: Flags.integer({
+      summary: 'Key-hash partitions of the merge (1: one pass); default one per 1,048,576 labels.',
+      description: 'More partitions hold less of the labels in memory at once, at the price of temporary files in the system temp folder.',
+      env: 'SPELLBOOK_JOIN_PARTITIONS',
+      min: 1,
+      max: 4096,
+    }),
   };
 
   async run(): Promise<void> {
@@ -71,6 +78,7 @@ export default class Join extends SpellbookCommand {
         ttl: parseTtlFlags(flags.ttl),
         fullNames: flags['full-names'],
         strategy: flags.strategy as StrategyChoice,
+        partitions: flags.partitions,
       });
       if (flags['dry-run']) return printPlan(book.describe(plan));
       const stats = book.newStats(plan);

@@ -22,6 +22,8 @@ import { FeatureColumn } from './feature-column.js';
 import type { KeyDictionary } from '../core/key-dictionary.js';
 import { mergeGroups, type EntityIndex, type LatestWinners, type Winners } from './parallel-merge.js';
 import { WindowMerge } from './window-merge.js';
+import { GroupResults, mergePartitioned, partitionCount } from './partitioned-merge.js';
+import { SpillFolder } from './spill.js';
 
 export interface JoinHooks<P> {
   readonly encodePrefix: (fields: readonly string[]) => P;
@@ -50,6 +52,11 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
   });
 
   hooks.onPhase?.('scanning');
+  const partitions = plan.strategy === 'merge' ? partitionCount(labels.count, plan.partitions) : 1;
+  if (partitions > 1) {
+    yield* partitionedJoin(db, plan, labels, partitions, hooks);
+    return;
+  }
   let winners: Winners[] = [];
   if (plan.strategy === 'merge') {
     const indexes = new Map<string, EntityIndex>();
@@ -101,6 +108,40 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
       yield { prefix, values };
       i++;
     }
+  }
+}
+
+/** The merge over key-hash partitions (partitioned-merge.ts): for label sets too large for one pass. */
+async function* partitionedJoin<P>(db: Database, plan: JoinPlan, labels: Labels<P>, partitions: number, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
+  const folder = new SpillFolder();
+  try {
+    const inGroup = async <T>(g: GroupPlan, work: () => Promise<T>): Promise<T> => {
+      try {
+        return await work();
+      } catch (err) {
+        throw inGroupWords(err, db.dialect, g);
+      }
+    };
+    const { results, matched } = await mergePartitioned(db, plan.groups, labels, partitions, folder, inGroup);
+    if (hooks.stats) matched.forEach((m, gi) => (hooks.stats!.groups[gi]!.matched = m));
+    hooks.onPhase?.('writing');
+    // Where each group's features go among the requested ones.
+    const outputs = plan.groups.map((g) => g.outputs);
+    let i = 0;
+    for await (const prefix of labels.prefixes()) {
+      const values: Value[] = new Array(plan.features.length);
+      for (let r = 0; r < results.length; r++) {
+        const group: GroupResults = results[r]!;
+        group.advance(i);
+        const out = outputs[r]!;
+        for (let f = 0; f < out.length; f++) values[out[f]!] = group.value(f);
+      }
+      if (hooks.stats) hooks.stats.rows++;
+      yield { prefix, values };
+      i++;
+    }
+  } finally {
+    folder.remove();
   }
 }
 

@@ -82,6 +82,11 @@ export interface JoinRequest extends CommonRequest {
   /** `--entity-column ENTITY=COLUMN[,COLUMN…]` */
   readonly entityColumns?: Readonly<Record<string, readonly string[]>>;
   readonly strategy?: StrategyChoice;
+  /**
+   * The merge's number of key-hash partitions (1: one pass). Chosen from the label count
+   * when absent; a larger number bounds memory further at the price of temporary files.
+   */
+  readonly partitions?: number;
 }
 
 export interface JoinPlan {
@@ -98,6 +103,8 @@ export interface JoinPlan {
   readonly features: readonly SelectedFeature[];
   readonly groups: readonly GroupPlan[];
   readonly columns: readonly string[];
+  /** The merge's partition count when the caller fixed it (JoinRequest.partitions). */
+  readonly partitions?: number;
   /**
    * Labels from a query with the database strategy: the whole join as one statement, the
    * query inside it (each group's `query` is this statement too).
@@ -190,6 +197,7 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
     entities,
     features,
     columns: [...inputColumns, ...features.map((f) => f.column)],
+    partitions: request.partitions,
   };
   if (input.kind !== 'query') {
     const planned = groups.map((g): GroupPlan => {

@@ -8,7 +8,7 @@
  *   2024-01-05 00:00  balance 25   open     (a correction, loaded 01-06 00:00: wins the tie)
  *   2024-01-10 00:00  balance NULL closed   (NULL stays NULL: no filling from older rows)
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeEngines, WITH_TRINO, type EngineContext } from '../support/engines.js';
@@ -106,6 +106,24 @@ describeEngines('join and export examples', (ctx) => {
       expect(r.stderr).toBe('');
       expect(r.stdout).toBe(EXPECTED_JOIN);
       expect(r.code).toBe(0);
+    });
+  }
+
+  // The merge over key-hash partitions (forced here; chosen from the label count otherwise):
+  // three entities, each split by its own key; more partitions than keys leaves some empty.
+  // Its temporary files go to TMPDIR and are gone when the join ends.
+  for (const [how, args, env] of [
+    ['SPELLBOOK_JOIN_PARTITIONS=3', [], { SPELLBOOK_JOIN_PARTITIONS: '3' }],
+    ['--partitions 7', ['--partitions', '7'], {}],
+  ] as const) {
+    it(`join follows every rule of SPEC §2 (--strategy merge, ${how})`, async () => {
+      const dir = await world(ctx());
+      const tmp = tempDir();
+      const r = await runCli(['join', '--input-file', 'labels.csv', ...JOIN_FEATURES, '--strategy', 'merge', ...args], { cwd: dir, env: { ...env, TMPDIR: tmp } });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(EXPECTED_JOIN);
+      expect(r.code).toBe(0);
+      expect(readdirSync(tmp)).toEqual([]);
     });
   }
 
