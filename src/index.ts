@@ -28,8 +28,9 @@ export {
 } from './errors.js';
 export { RunStats, type GroupStats } from './pit/stats.js';
 export { initMetadata, type InitRequest, type InitResult } from './init/index.js';
-export type { Metadata, Entity, Group, Feature, FeatureType, KeyType, Source, ConnectionSpec } from './metadata/types.js';
-export { loadMetadata } from './metadata/index.js';
+export type { Metadata, Entity, Group, Feature, FeatureType, KeyType, Source, ConnectionSource } from './metadata/types.js';
+export type { ConnectionSpec } from './db/connection.js';
+export { loadCheckedMetadata as loadMetadata } from './spellbook.js';
 export type { ExportRequest, JoinRequest, ExportPlan, JoinPlan, Strategy, StrategyChoice } from './plan/plan.js';
 export type { Value } from './core/values.js';
 export type { OutputColumn } from './io/parquet.js';

@@ -6,8 +6,9 @@
 import type { ColumnInfo, Database, SqlDialect } from './db/dialect.js';
 import { dialectOf, openDatabase } from './db/open.js';
 import { listMetadata, type ListOptions, type MetaListing } from './catalog/list.js';
-import { loadMetadata, resolveConnection, resolveMetadataPath } from './metadata/index.js';
-import type { ConnectionSpec, Metadata } from './metadata/types.js';
+import { connectionFromSource, resolveConnection, type ConnectionSpec } from './db/connection.js';
+import { loadMetadata, resolveMetadataPath, type LoadMetadataOptions } from './metadata/index.js';
+import type { Metadata } from './metadata/types.js';
 import { labelsFormat, readLabelsHeader } from './io/labels.js';
 import { parquetRowCount } from './io/parquet-labels.js';
 import {
@@ -366,6 +367,18 @@ export class Spellbook {
   }
 }
 
+/**
+ * Loads and checks a metadata file, its `connection:` included: the metadata layer keeps
+ * it as written, engine-neutral, so the engines are asked here whether one of them takes
+ * it, and a URL none does is reported at its place in the file, like the loader's own
+ * problems. The library's `loadMetadata`.
+ */
+export async function loadCheckedMetadata(path: string, options: LoadMetadataOptions = {}): Promise<Metadata> {
+  const metadata = await loadMetadata(path, options);
+  if (metadata.connection) connectionFromSource(metadata.connection);
+  return metadata;
+}
+
 /** Loads the metadata and returns a Spellbook; nothing connects until a query needs it. */
 export async function openSpellbook(options: OpenOptions = {}): Promise<Spellbook> {
   const env = options.env ?? process.env;
@@ -374,6 +387,6 @@ export async function openSpellbook(options: OpenOptions = {}): Promise<Spellboo
   const metadata =
     typeof options.metadata === 'object'
       ? options.metadata
-      : await loadMetadata(resolveMetadataPath(options.metadata, env), { env, ignoreConnection });
+      : await loadCheckedMetadata(resolveMetadataPath(options.metadata, env), { env, ignoreConnection });
   return new Spellbook(metadata, { db: options.db, env, connectTimeout: options.connectTimeout, statementTimeout: options.statementTimeout });
 }

@@ -6,7 +6,7 @@ import { Command, Flags, Errors } from '@oclif/core';
 import chalk, { chalkStderr } from 'chalk';
 import { cancelRunningStatements } from '../db/interrupt.js';
 import { SpellbookError, usage } from '../errors.js';
-import { redact } from '../metadata/connection.js';
+import { redact } from '../util/redact.js';
 import { inFlagWords } from './flags.js';
 import { DURATION_HINT, parseDuration } from '../time/duration.js';
 

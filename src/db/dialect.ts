@@ -4,7 +4,8 @@
  * or the driver for rows. SQL *generation* (SqlDialect, pure) is kept apart from
  * *execution* (Driver, I/O), as in drizzle.
  */
-import type { ConnectionSpec, EpochUnit, FeatureType, KeyType } from '../metadata/types.js';
+import type { ConnectionSpec } from './connection.js';
+import type { EpochUnit, FeatureType, KeyType } from '../metadata/types.js';
 import type { SessionOptions } from './open.js';
 import type { EngineName } from './registry.js';
 

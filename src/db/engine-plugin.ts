@@ -3,7 +3,7 @@
  * entry per engine, in its own folder (`sqlite/sqlite-plugin.ts`, …), listed once in
  * registry.ts; the rest of spellbook asks the registry and never names an engine.
  */
-import type { ConnectionSpec } from '../metadata/types.js';
+import type { ConnectionConfig, ConnectionSpec } from './connection.js';
 import type { SqlDialect } from './dialect.js';
 import type { OpenEngine } from './open.js';
 
@@ -14,6 +14,25 @@ export interface EnginePlugin {
   readonly clients: readonly string[];
   /** The URL schemes of `--db`, SPELLBOOK_DB and a `connection:` string that mean this engine. */
   readonly schemes: readonly string[];
+  /** How its URLs look, for the message about a URL no engine takes (`postgres://…`). */
+  readonly urlForms: readonly string[];
+  /**
+   * A URL with one of `schemes` as this engine's config, or a problem sentence (`expected
+   * …`). Absent: the driver takes the URL as written (`{ client, connection: url }`).
+   * `dir` anchors relative file paths.
+   */
+  fromUrl?(url: string, dir: string): ConnectionConfig | string;
+  /** A bare file path (no scheme) as this engine's config: present on one engine at most. */
+  fromPath?(path: string, dir: string): ConnectionConfig;
+  /**
+   * A `connection:` mapping, its `client` already the driver's own name, as this engine's
+   * config (relative file paths anchored at `dir`). Absent: used as written.
+   */
+  fromFields?(config: ConnectionConfig, dir: string): ConnectionConfig;
+  /** Where a config of this engine goes, in one line and without secrets, when the generic URL form does not fit. */
+  describe?(config: ConnectionConfig): string | undefined;
+  /** The config as a `connection:` URL for a metadata file in `dir`, where the engine has a form of its own. */
+  urlFor?(config: ConnectionConfig, dir: string): string | undefined;
   /** SQL generation: light, and needed without a connection (`--dry-run`). */
   readonly dialect: SqlDialect;
   /**

@@ -1,5 +1,5 @@
 import { SpellbookError } from '../errors.js';
-import type { ConnectionSpec } from '../metadata/types.js';
+import type { ConnectionSpec } from './connection.js';
 import type { Database, Driver, Introspector, SqlDialect } from './dialect.js';
 import { trackDriver } from './interrupt.js';
 import { ENGINES, type EngineName, pluginForClient, pluginNamed } from './registry.js';

@@ -10,25 +10,29 @@ import { postgresPlugin } from './postgres/postgres-plugin.js';
 import { sqlitePlugin } from './sqlite/sqlite-plugin.js';
 import { trinoPlugin } from './trino/trino-plugin.js';
 
-export const ENGINES = [sqlitePlugin, postgresPlugin, mysqlPlugin, trinoPlugin] as const;
+const PLUGINS = [sqlitePlugin, postgresPlugin, mysqlPlugin, trinoPlugin] as const;
 
-export type EngineName = (typeof ENGINES)[number]['name'];
+export type EngineName = (typeof PLUGINS)[number]['name'];
+
+export type RegisteredEngine = EnginePlugin & { readonly name: EngineName };
+
+export const ENGINES: readonly RegisteredEngine[] = PLUGINS;
 
 /** Every name `client:` accepts, engine by engine in registry order. */
 export const CLIENT_NAMES: readonly string[] = ENGINES.flatMap((plugin) => plugin.clients);
 
 /** The engine a `client:` name means (any case), or undefined. */
-export function pluginForClient(client: string): EnginePlugin & { readonly name: EngineName } | undefined {
+export function pluginForClient(client: string): RegisteredEngine | undefined {
   const name = client.toLowerCase();
-  return ENGINES.find((plugin) => (plugin.clients as readonly string[]).includes(name));
+  return ENGINES.find((plugin) => plugin.clients.includes(name));
 }
 
 /** The engine a URL scheme means (any case), or undefined. */
-export function pluginForScheme(scheme: string): EnginePlugin & { readonly name: EngineName } | undefined {
+export function pluginForScheme(scheme: string): RegisteredEngine | undefined {
   const name = scheme.toLowerCase();
-  return ENGINES.find((plugin) => (plugin.schemes as readonly string[]).includes(name));
+  return ENGINES.find((plugin) => plugin.schemes.includes(name));
 }
 
-export function pluginNamed(name: EngineName): EnginePlugin & { readonly name: EngineName } {
+export function pluginNamed(name: EngineName): RegisteredEngine {
   return ENGINES.find((plugin) => plugin.name === name)!;
 }

@@ -5,11 +5,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { openDatabase } from '../db/open.js';
 import { SpellbookError, usage } from '../errors.js';
-import { connectionFromUrl, describeConnection } from '../metadata/connection.js';
-import type { ConnectionSpec } from '../metadata/types.js';
+import { connectionFromUrl, connectionUrlFor, describeConnection, type ConnectionSpec } from '../db/connection.js';
 import { suggest } from '../util/suggest.js';
 import { guessScaffold, type Scaffold, type TableCatalog } from './guess.js';
 import { renderMetadata } from './render.js';
@@ -33,11 +32,8 @@ export interface InitResult {
 
 /** The `connection:` line: a SQLite path relative to the new file, or the URL unless it carries a password. */
 function connectionLine(db: string, spec: ConnectionSpec, file: string): { connection?: string; connectionNote?: string } {
-  const conn = spec.config.connection as { filename?: unknown } | string;
-  if (spec.config.client === 'better-sqlite3' && typeof conn === 'object' && typeof conn.filename === 'string') {
-    const path = isAbsolute(conn.filename) ? relative(dirname(file), conn.filename) || conn.filename : conn.filename;
-    return { connection: JSON.stringify(`sqlite:${path.split('\\').join('/')}`) };
-  }
+  const own = connectionUrlFor(spec, dirname(file));
+  if (own !== undefined) return { connection: JSON.stringify(own) };
   if (spec.secrets.length > 0) {
     return { connectionNote: 'not written: the --db URL holds a password. Give it with --db or SPELLBOOK_DB, or write connection: with ${NAME}s read from the environment or .env' };
   }

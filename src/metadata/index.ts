@@ -1,13 +1,5 @@
 /** The metadata file: loading with positioned problems, the typed model, and where the database is. */
 export * from './types.js';
 export { loadMetadata, parseMetadata, resolveMetadataPath, type LoadMetadataOptions, type ParseMetadataOptions } from './load.js';
-export {
-  resolveConnection,
-  connectionFromUrl,
-  describeConnection,
-  redact,
-  type ClientName,
-  type ResolveConnectionOptions,
-} from './connection.js';
 export { parseDotenv, interpolate, type Env } from './env.js';
 export { METADATA_SCHEMA_URL } from './schema.js';

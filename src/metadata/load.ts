@@ -111,6 +111,7 @@ export function parseMetadata(text: string, options: ParseMetadataOptions): Meta
   const md = buildMetadata(data as Record<string, unknown>, {
     problems,
     file: options.file,
+    path: options.path,
     dir: dirname(options.file),
     ignoreConnection: options.ignoreConnection ?? false,
   });

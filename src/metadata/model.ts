@@ -5,10 +5,9 @@
  * reported as malformed is skipped, never reported twice.
  */
 import { parseDuration } from '../time/duration.js';
-import { connectionFromMetadata } from './connection.js';
 import { childPointer, describeValue, suggestion, type Problems } from './problems.js';
 import { secondStatementAt, withoutTrailingSemicolon } from './statements.js';
-import { AGGREGATE_TYPES, type Aggregate, type AggregateFunction, type ConnectionSpec, type Entity, type EventTime, type Feature, type FeatureType, type Group, type KeyType, type Metadata, type Source } from './types.js';
+import { AGGREGATE_TYPES, type Aggregate, type AggregateFunction, type ConnectionSource, type Entity, type EventTime, type Feature, type FeatureType, type Group, type KeyType, type Metadata, type Source } from './types.js';
 
 type Raw = Record<string, unknown>;
 
@@ -30,6 +29,8 @@ function names(v: unknown): string[] | undefined {
 interface Context {
   readonly problems: Problems;
   readonly file: string;
+  /** The file as the user named it, for messages. */
+  readonly path: string;
   readonly dir: string;
   readonly ignoreConnection: boolean;
 }
@@ -39,11 +40,9 @@ export function buildMetadata(raw: Raw, ctx: Context): Metadata | undefined {
   const entities = checkEntities(raw['entities'], ctx);
   const groups = checkGroups(raw['groups'], entities, ctx);
 
-  let connection: ConnectionSpec | undefined;
+  let connection: ConnectionSource | undefined;
   if (raw['connection'] !== undefined && !ctx.ignoreConnection && !problems.hasWithin('/connection')) {
-    const result = connectionFromMetadata(raw['connection'], ctx.dir);
-    if (typeof result === 'string') problems.at('/connection', result);
-    else connection = result;
+    connection = connectionSource(raw['connection'], ctx);
   }
 
   if (problems.count > 0) return undefined;
@@ -55,6 +54,18 @@ export function buildMetadata(raw: Raw, ctx: Context): Metadata | undefined {
     entities: [...entities.built.values()],
     groups,
   };
+}
+
+/**
+ * `connection:` as written, engine-neutral: the engines say what it means when it is
+ * resolved (src/db/connection.ts). `read_only` is spellbook's own key, not the engine's.
+ */
+function connectionSource(raw: unknown, ctx: Context): ConnectionSource {
+  const { line, col } = ctx.problems.locate('/connection').value;
+  const at = { file: ctx.path, line, col };
+  if (typeof raw === 'string') return { written: raw, readOnly: false, dir: ctx.dir, at };
+  const { read_only: readOnly, ...written } = raw as Raw;
+  return { written, readOnly: readOnly === true, dir: ctx.dir, at };
 }
 
 /** Reports a second use of a name; returns false for a duplicate. */

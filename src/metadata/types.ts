@@ -92,23 +92,20 @@ export interface Group {
 }
 
 /**
- * An engine's connection settings after `${ENV}` interpolation: `client` names the engine,
- * the rest is the engine's own (a Knex config for the Knex-based engines; see
- * src/db/trino/trino-connection.ts for Trino).
+ * `connection:` as the metadata file wrote it, `${NAME}`s filled in: a URL string, or a
+ * mapping whose `client` names an engine and whose other keys are that engine's own.
+ * Engine-neutral: what a scheme or client means is the engines' business
+ * (src/db/connection.ts resolves it).
  */
-export interface ConnectionConfig {
-  readonly client?: unknown;
-  readonly connection?: unknown;
-  readonly [key: string]: unknown;
-}
-
-/** Where the database is. `read_only` is spellbook's own key. */
-export interface ConnectionSpec {
-  readonly config: ConnectionConfig;
-  /** `connection.read_only: true`: `import` must refuse to write here. */
+export interface ConnectionSource {
+  /** The URL, or the mapping without `read_only`. */
+  readonly written: string | Readonly<Record<string, unknown>>;
+  /** `read_only: true`: `import` must refuse to write here. */
   readonly readOnly: boolean;
-  /** Secret strings (passwords, URL credentials) to redact from every message. */
-  readonly secrets: readonly string[];
+  /** The metadata file's folder, which relative file paths mean. */
+  readonly dir: string;
+  /** Where `connection:`'s value is, for a message about it (the file as the user named it). */
+  readonly at: { readonly file: string; readonly line: number; readonly col: number };
 }
 
 export interface Metadata {
@@ -117,7 +114,7 @@ export interface Metadata {
   /** Folder relative paths resolve against. */
   readonly dir: string;
   readonly version: 1;
-  readonly connection?: ConnectionSpec;
+  readonly connection?: ConnectionSource;
   readonly entities: readonly Entity[];
   readonly groups: readonly Group[];
 }

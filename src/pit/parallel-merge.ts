@@ -16,7 +16,7 @@ import type { Database } from '../db/dialect.js';
 import type { SessionOptions } from '../db/open.js';
 import { trackDriver } from '../db/interrupt.js';
 import { SpellbookError, type ErrorCode } from '../errors.js';
-import type { ConnectionSpec } from '../metadata/types.js';
+import type { ConnectionSpec } from '../db/connection.js';
 import type { KeyTuple } from '../core/keys.js';
 import type { GroupPlan } from '../plan/plan.js';
 import type { KeyDictionary } from '../core/key-dictionary.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engineOf } from '../../src/db/open.js';
 import { CLIENT_NAMES, ENGINES } from '../../src/db/registry.js';
-import { connectionFromMetadata, connectionFromUrl } from '../../src/metadata/connection.js';
+import { connectionFromMetadata, connectionFromUrl } from '../../src/db/connection.js';
 
 const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../metadata.schema.json'), 'utf8')) as {
   properties: { connection: { anyOf: { properties?: { client?: { enum?: string[] } } }[] } };

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Database } from '../../src/db/dialect.js';
 import { openDatabase } from '../../src/db/open.js';
-import type { ConnectionSpec } from '../../src/metadata/types.js';
+import type { ConnectionSpec } from '../../src/db/connection.js';
 import type { EngineContext } from '../support/engines.js';
 
 export function specFor(ctx: EngineContext, extra: Partial<Knex.Config> = {}): ConnectionSpec {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { databaseError, redact } from '../../src/db/database-error.js';
 import { engineOf, openDatabase } from '../../src/db/open.js';
-import type { ConnectionSpec } from '../../src/metadata/types.js';
+import type { ConnectionSpec } from '../../src/db/connection.js';
 import { describeEngines } from '../support/engines.js';
 
 const spec = (client: string): ConnectionSpec => ({ config: { client, connection: {} }, readOnly: false, secrets: [] });

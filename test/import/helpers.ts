@@ -9,7 +9,7 @@ import { openDatabase } from '../../src/db/open.js';
 import { loadMetadata } from '../../src/metadata/index.js';
 import type { Metadata } from '../../src/metadata/types.js';
 import { normaliseValue } from '../../src/core/values.js';
-import { resolveConnection } from '../../src/metadata/index.js';
+import { resolveConnection } from '../../src/db/connection.js';
 import { BIN, cliEnv, runCli, runCliProcess, type CliResult } from '../support/cli.js';
 import type { EngineContext } from '../support/engines.js';
 

@@ -1,7 +1,7 @@
 /** `import` on every engine: good files read back exactly, every bad value refused with nothing written, the table flags. */
 import { expect, it } from 'vitest';
 import { importFile } from '../../src/import/index.js';
-import { resolveConnection } from '../../src/metadata/index.js';
+import { resolveConnection } from '../../src/db/connection.js';
 import type { Metadata } from '../../src/metadata/types.js';
 import { describeEngines, perEngine } from '../support/engines.js';
 import { ACCOUNT_HEADER, cli, cliProcess, countRows, createAccounts, readAccounts, tempDir, testMetadata, write, writeMetadata } from './helpers.js';

@@ -7,7 +7,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SpellbookError } from '../../src/errors.js';
-import { loadMetadata } from '../../src/metadata/index.js';
+// The library's loadMetadata: the metadata loader's checks, and the engines' on connection:.
+import { loadMetadata } from '../../src/index.js';
 
 const BAD = fileURLToPath(new URL('../fixtures/metadata/bad/', import.meta.url));
 

@@ -6,6 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SpellbookError } from '../../src/errors.js';
 import { allFeatures, loadMetadata, resolveMetadataPath } from '../../src/metadata/index.js';
+import { connectionFromSource, type ConnectionSpec } from '../../src/db/connection.js';
+import type { Metadata } from '../../src/metadata/types.js';
+
+/** The metadata's connection as the engines resolve it. */
+function resolved(md: Metadata): ConnectionSpec {
+  return connectionFromSource(md.connection!);
+}
 
 const GOOD = fileURLToPath(new URL('../fixtures/metadata/good/', import.meta.url));
 
@@ -127,9 +134,11 @@ groups:
     ]);
   });
 
-  it('turns connection: into a Knex config with read_only lifted out and the SQLite path anchored at the file', async () => {
+  it('keeps connection: as written, read_only lifted out; the engine then anchors the SQLite path at the file', async () => {
     const md = await loadMetadata(join(GOOD, 'full.yml'), { env: {} });
-    expect(md.connection).toEqual({
+    expect(md.connection).toMatchObject({ readOnly: true, at: { file: join(GOOD, 'full.yml') } });
+    expect(md.connection!.written).not.toHaveProperty('read_only');
+    expect(resolved(md)).toEqual({
       config: {
         client: 'better-sqlite3',
         connection: { filename: join(GOOD, 'data', 'shop.db') },
@@ -253,7 +262,7 @@ groups: []
     const dir = await tempDir();
     await writeFile(join(dir, 'metadata.yml'), PG);
     const md = await loadMetadata(join(dir, 'metadata.yml'), { env: { DB_HOST: 'db.internal', DB_PASSWORD: 's3cr3t' } });
-    expect(md.connection).toEqual({
+    expect(resolved(md)).toEqual({
       config: {
         client: 'pg',
         connection: { host: 'db.internal', user: 'reader', password: 's3cr3t', database: 'shop' },
@@ -271,16 +280,16 @@ groups: []
       ['# credentials for the replica', 'export DB_HOST=from-dotenv', "DB_PASSWORD='p#ss word'", 'IGNORED LINE', ''].join('\n'),
     );
     const fromDotenv = await loadMetadata(join(dir, 'metadata.yml'), { env: {} });
-    expect(fromDotenv.connection!.config.connection).toMatchObject({ host: 'from-dotenv', password: 'p#ss word' });
+    expect(resolved(fromDotenv).config.connection).toMatchObject({ host: 'from-dotenv', password: 'p#ss word' });
     const overridden = await loadMetadata(join(dir, 'metadata.yml'), { env: { DB_HOST: 'from-env', DB_PASSWORD: undefined } });
-    expect(overridden.connection!.config.connection).toMatchObject({ host: 'from-env', password: 'p#ss word' });
+    expect(resolved(overridden).config.connection).toMatchObject({ host: 'from-env', password: 'p#ss word' });
   });
 
   it('keeps $${ as a literal ${', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'metadata.yml'), PG.replace('"${DB_PASSWORD}"', () => '"a$${b}c"'));
     const md = await loadMetadata(join(dir, 'metadata.yml'), { env: { DB_HOST: 'h' } });
-    expect(md.connection!.config.connection).toMatchObject({ password: 'a${b}c' });
+    expect(resolved(md).config.connection).toMatchObject({ password: 'a${b}c' });
   });
 
   it('reports every unset variable at its value', async () => {
@@ -314,7 +323,7 @@ groups: []
     await mkdir(join(dir, 'meta'));
     await writeFile(join(dir, 'meta', 'metadata.yml'), 'version: 1\nconnection: sqlite:${DB_FILE}\nentities: []\ngroups: []\n');
     const md = await loadMetadata(join(dir, 'meta', 'metadata.yml'), { env: { DB_FILE: '../shop.db' } });
-    expect(md.connection!.config).toEqual({
+    expect(resolved(md).config).toEqual({
       client: 'better-sqlite3',
       connection: { filename: join(dir, 'shop.db') },
       useNullAsDefault: true,

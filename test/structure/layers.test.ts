@@ -95,4 +95,9 @@ describe('src/ layers', () => {
     expect([...(graph.get('core')?.keys() ?? [])].sort()).toEqual(['errors', 'metadata']);
     expect([...(graph.get('errors')?.keys() ?? [])]).toEqual([]);
   });
+
+  it('keeps metadata/ engine-neutral: it imports no engine code, what a client or URL means is for src/db/registry.ts to say', () => {
+    const graph = layerGraph();
+    expect([...(graph.get('metadata')?.keys() ?? [])].sort()).toEqual(['errors', 'time']);
+  });
 });

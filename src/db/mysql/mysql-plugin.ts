@@ -6,6 +6,7 @@ export const mysqlPlugin = {
   name: 'mysql' as const,
   clients: ['mysql2', 'mysql'],
   schemes: ['mysql', 'mariadb'],
+  urlForms: ['mysql://…'],
   dialect: mysqlDialect,
   load: () => import('./mysql-engine.js').then((m) => m.openMysql),
 } satisfies EnginePlugin;

@@ -6,6 +6,7 @@ export const postgresPlugin = {
   name: 'postgres' as const,
   clients: ['pg', 'postgres', 'postgresql'],
   schemes: ['postgres', 'postgresql'],
+  urlForms: ['postgres://…'],
   dialect: postgresDialect,
   load: () => import('./postgres-engine.js').then((m) => m.openPostgres),
 } satisfies EnginePlugin;

@@ -6,6 +6,15 @@ export const trinoPlugin = {
   name: 'trino' as const,
   clients: ['trino'],
   schemes: ['trino'],
+  urlForms: ['trino://…'],
+  // A `connection:` mapping of trino-client's own settings, as a trino:// URL.
+  describe(config) {
+    const c = config.connection;
+    if (typeof c !== 'object' || c === null || Array.isArray(c)) return undefined;
+    const conn = c as Record<string, unknown>;
+    const path = [conn['catalog'], conn['schema']].filter((p) => typeof p === 'string').join('/');
+    return `trino://${String(conn['user'] ?? '?')}@${String(conn['server'] ?? '?').replace(/^https?:\/\//, '')}/${path}`;
+  },
   dialect: trinoDialect,
   load: () => import('./trino-engine.js').then((m) => m.openTrino),
 } satisfies EnginePlugin;

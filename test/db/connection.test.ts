@@ -3,17 +3,18 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SpellbookError } from '../../src/errors.js';
 import {
+  connectionFromSource,
   connectionFromUrl,
   describeConnection,
   redact,
   resolveConnection,
   type ConnectionSpec,
-  type Metadata,
-} from '../../src/metadata/index.js';
+} from '../../src/db/connection.js';
+import type { ConnectionSource, Metadata } from '../../src/metadata/types.js';
 
 const META_DIR = '/srv/features';
 
-function md(connection?: ConnectionSpec): Metadata {
+function md(connection?: ConnectionSource): Metadata {
   return { file: `${META_DIR}/metadata.yml`, dir: META_DIR, version: 1, entities: [], groups: [], ...(connection ? { connection } : {}) };
 }
 
@@ -22,6 +23,13 @@ function spec(url: string, baseDir = META_DIR): ConnectionSpec {
   if (typeof result === 'string') throw new Error(result);
   return result;
 }
+
+const SOURCE: ConnectionSource = {
+  written: { client: 'postgresql', connection: { host: 'replica', user: 'reader', password: 'pw', database: 'shop' } },
+  readOnly: true,
+  dir: META_DIR,
+  at: { file: 'metadata.yml', line: 2, col: 13 },
+};
 
 const FROM_METADATA: ConnectionSpec = {
   config: { client: 'pg', connection: { host: 'replica', user: 'reader', password: 'pw', database: 'shop' } },
@@ -32,13 +40,20 @@ const FROM_METADATA: ConnectionSpec = {
 describe('resolveConnection', () => {
   it('prefers --db, then SPELLBOOK_DB, then the metadata', () => {
     const env = { SPELLBOOK_DB: 'postgres://env-host/db' };
-    expect(resolveConnection(md(FROM_METADATA), { db: 'mysql://flag-host/db', env }).config).toEqual({
+    expect(resolveConnection(md(SOURCE), { db: 'mysql://flag-host/db', env }).config).toEqual({
       client: 'mysql2',
       connection: 'mysql://flag-host/db',
     });
-    expect(resolveConnection(md(FROM_METADATA), { env }).config).toEqual({ client: 'pg', connection: 'postgres://env-host/db' });
-    expect(resolveConnection(md(FROM_METADATA), { env: {} })).toBe(FROM_METADATA);
-    expect(resolveConnection(md(FROM_METADATA), { env: { SPELLBOOK_DB: '' } })).toBe(FROM_METADATA);
+    expect(resolveConnection(md(SOURCE), { env }).config).toEqual({ client: 'pg', connection: 'postgres://env-host/db' });
+    expect(resolveConnection(md(SOURCE), { env: {} })).toEqual(FROM_METADATA);
+    expect(resolveConnection(md(SOURCE), { env: { SPELLBOOK_DB: '' } })).toEqual(FROM_METADATA);
+  });
+
+  it('reports a connection: URL no engine takes at its place in the metadata file', () => {
+    const source: ConnectionSource = { ...SOURCE, written: 'oracle://scott:tiger@db/x', readOnly: false };
+    expect(() => connectionFromSource(source)).toThrow(
+      'metadata.yml:2:13: connection: expected sqlite:PATH, a file path, postgres://…, mysql://… or trino://…, got "oracle://scott:***@db/x"',
+    );
   });
 
   it('works without metadata when a URL is given', () => {

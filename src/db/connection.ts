@@ -1,31 +1,39 @@
 /**
  * Which database to open (SPEC §1): `--db`, then SPELLBOOK_DB, then `connection:` in the
- * metadata. Every form ends as a Knex config plus the secrets that must never be printed.
+ * metadata. Every form ends as the engine's own config (its `client` the driver's name)
+ * plus the secrets that must never be printed. What a URL scheme or a `client:` name
+ * means is each engine's plugin's to say (registry.ts); this file only dispatches.
  */
-import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { SpellbookError } from '../errors.js';
-import type { Env } from './env.js';
-import type { ConnectionConfig, ConnectionSpec, Metadata } from './types.js';
+import { SpellbookError, formatProblem } from '../errors.js';
+import type { Env } from '../metadata/env.js';
+import type { ConnectionSource, Metadata } from '../metadata/types.js';
 import { redact } from '../util/redact.js';
+import { ENGINES, pluginForClient, pluginForScheme } from './registry.js';
 
 export { redact };
 
-/** The Knex clients spellbook ships drivers for; other spellings are aliases of these. */
-export type ClientName = 'better-sqlite3' | 'pg' | 'mysql2' | 'trino';
+/**
+ * An engine's connection settings: `client` is the driver's own name (`pg`), the rest is
+ * the engine's own (a Knex config for the Knex-based engines; see
+ * src/db/trino/trino-connection.ts for Trino).
+ */
+export interface ConnectionConfig {
+  readonly client?: unknown;
+  readonly connection?: unknown;
+  readonly [key: string]: unknown;
+}
 
-const CLIENT_ALIASES: Readonly<Record<string, ClientName>> = {
-  'better-sqlite3': 'better-sqlite3',
-  sqlite3: 'better-sqlite3',
-  pg: 'pg',
-  postgres: 'pg',
-  postgresql: 'pg',
-  mysql2: 'mysql2',
-  mysql: 'mysql2',
-  trino: 'trino',
-};
+/** Where the database is, resolved for one engine. */
+export interface ConnectionSpec {
+  readonly config: ConnectionConfig;
+  /** `connection.read_only: true`: `import` must refuse to write here. */
+  readonly readOnly: boolean;
+  /** Secret strings (passwords, URL credentials) to redact from every message. */
+  readonly secrets: readonly string[];
+}
 
-const URL_FORMS = 'sqlite:PATH, a file path, postgres://…, mysql://… or trino://…';
+/** `sqlite:PATH, a file path, postgres://…, mysql://… or trino://…`, from the registry. */
+const URL_FORMS = ENGINES.flatMap((plugin) => plugin.urlForms).join(', ').replace(/, ([^,]*)$/, ' or $1');
 
 export interface ResolveConnectionOptions {
   /** The `--db` flag. */
@@ -40,7 +48,7 @@ export function resolveConnection(md: Metadata | undefined, options: ResolveConn
   if (options.db !== undefined) return fromFlag(options.db, '--db');
   const fromEnv = env['SPELLBOOK_DB'];
   if (fromEnv !== undefined && fromEnv.trim() !== '') return fromFlag(fromEnv, 'SPELLBOOK_DB');
-  if (md?.connection) return md.connection;
+  if (md?.connection) return connectionFromSource(md.connection);
   throw new SpellbookError('USAGE', 'no database: set --db, SPELLBOOK_DB or connection: in the metadata file');
 }
 
@@ -52,81 +60,55 @@ function fromFlag(url: string, source: string): ConnectionSpec {
 }
 
 /**
- * A database URL as a connection. `baseDir` anchors relative SQLite paths. Returns a
+ * A database URL as a connection. `baseDir` anchors relative file paths. Returns a
  * problem sentence (`expected …, got …`, with any password masked) for an unusable URL.
  */
 export function connectionFromUrl(url: string, baseDir: string): ConnectionSpec | string {
   const text = url.trim();
-  const got = `got ${JSON.stringify(maskUrlPassword(text))}`;
   if (text === '') return `expected ${URL_FORMS}, got nothing`;
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase();
   // One letter before the colon is a Windows drive (C:\data\shop.db), not a scheme.
-  if (scheme === undefined || scheme.length === 1) return sqliteSpec(text, baseDir, false);
-  switch (scheme) {
-    case 'sqlite':
-    case 'sqlite3': {
-      let rest = text.slice(scheme.length + 1);
-      if (rest.startsWith('//')) rest = rest.slice(2);
-      if (rest === '') return `expected a file path after sqlite:, ${got}`;
-      return sqliteSpec(rest, baseDir, false);
-    }
-    case 'file':
-      try {
-        return sqliteSpec(fileURLToPath(text), baseDir, false);
-      } catch {
-        return `expected a file: URL with an absolute path, ${got}`;
-      }
-    case 'postgres':
-    case 'postgresql':
-      return { config: { client: 'pg', connection: text }, readOnly: false, secrets: urlSecrets(text) };
-    case 'mysql':
-    case 'mariadb':
-      return { config: { client: 'mysql2', connection: text }, readOnly: false, secrets: urlSecrets(text) };
-    case 'trino':
-      return { config: { client: 'trino', connection: text }, readOnly: false, secrets: urlSecrets(text) };
-    default:
-      return `expected ${URL_FORMS}, ${got}`;
-  }
-}
-
-function sqliteSpec(filename: string, baseDir: string, readOnly: boolean): ConnectionSpec {
-  return {
-    config: { client: 'better-sqlite3', connection: { filename: resolveSqlitePath(filename, baseDir) }, useNullAsDefault: true },
-    readOnly,
-    secrets: [],
-  };
-}
-
-function resolveSqlitePath(filename: string, baseDir: string): string {
-  if (filename === ':memory:' || filename === '' || filename.startsWith('file:') || isAbsolute(filename)) return filename;
-  return resolve(baseDir, filename);
+  const pathPlugin = ENGINES.find((plugin) => plugin.fromPath !== undefined);
+  if ((scheme === undefined || scheme.length === 1) && pathPlugin?.fromPath) return spec(pathPlugin.fromPath(text, baseDir), false, []);
+  const plugin = scheme === undefined ? undefined : pluginForScheme(scheme);
+  if (!plugin) return `expected ${URL_FORMS}, got ${JSON.stringify(maskUrlPassword(text))}`;
+  // A server URL goes to the driver as written; a file-based engine reads its own.
+  const config = plugin.fromUrl ? plugin.fromUrl(text, baseDir) : { client: plugin.clients[0], connection: text };
+  return typeof config === 'string' ? `${config}, got ${JSON.stringify(maskUrlPassword(text))}` : spec(config, false, urlSecrets(text));
 }
 
 /**
- * `connection:` from a metadata file (already interpolated and schema-checked): a URL
- * string, or a Knex config. `read_only` leaves the Knex config and becomes `readOnly`;
- * client aliases become the driver names spellbook ships; SQLite paths resolve against
- * the metadata folder.
+ * `connection:` from a metadata file (interpolated and schema-checked when loaded): a URL
+ * string, or a mapping whose `client` names the engine. A problem is reported at the
+ * place of `connection:` in the file, as the loader reports its own.
  */
-export function connectionFromMetadata(raw: unknown, metadataDir: string): ConnectionSpec | string {
-  if (typeof raw === 'string') return connectionFromUrl(raw, metadataDir);
-  const { read_only: readOnlyRaw, ...rest } = raw as Record<string, unknown>;
-  const readOnly = readOnlyRaw === true;
-  const client = CLIENT_ALIASES[String(rest['client'])] ?? String(rest['client']);
-  const config: Record<string, unknown> = { ...rest, client };
-  if (client === 'better-sqlite3') {
-    const conn = rest['connection'];
-    if (typeof conn === 'string') config['connection'] = { filename: resolveSqlitePath(conn, metadataDir) };
-    else if (isRecord(conn) && typeof conn['filename'] === 'string') {
-      config['connection'] = { ...conn, filename: resolveSqlitePath(conn['filename'], metadataDir) };
-    }
-    config['useNullAsDefault'] ??= true;
-  }
-  return { config: config as ConnectionConfig, readOnly, secrets: configSecrets(config) };
+export function connectionFromSource(source: ConnectionSource): ConnectionSpec {
+  const result = connectionFromMetadata(source.written, source.dir, source.readOnly);
+  if (typeof result !== 'string') return result;
+  const problem = { ...source.at, message: `connection: ${result}` };
+  throw new SpellbookError('METADATA_INVALID', formatProblem(problem), { problems: [problem], file: source.at.file, line: source.at.line });
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
+/**
+ * A `connection:` value: a URL string, or a mapping (without `read_only`) whose `client`
+ * alias becomes the driver's own name, its engine's plugin settling the rest (SQLite
+ * paths resolve against `dir`, the metadata folder).
+ */
+export function connectionFromMetadata(written: unknown, dir: string, readOnly = false): ConnectionSpec | string {
+  if (typeof written === 'string') {
+    const result = connectionFromUrl(written, dir);
+    return typeof result === 'string' ? result : { ...result, readOnly };
+  }
+  const fields = written as Record<string, unknown>;
+  const plugin = pluginForClient(String(fields['client']));
+  // An unknown client is the schema's to report; it reaches open(), which names it.
+  const named: ConnectionConfig = { ...fields, client: plugin?.clients[0] ?? fields['client'] };
+  const config = plugin?.fromFields ? plugin.fromFields(named, dir) : named;
+  return spec(config, readOnly, configSecrets(config));
+}
+
+function spec(config: ConnectionConfig, readOnly: boolean, secrets: readonly string[]): ConnectionSpec {
+  return { config, readOnly, secrets };
 }
 
 const SECRET_KEY = /pass(word)?|pwd|secret|token|credential|api_?key|private_?key/i;
@@ -190,30 +172,25 @@ function urlSecrets(url: string): string[] {
   return [...found].filter((s) => s !== '');
 }
 
-function maskUrlPassword(url: string): string {
+export function maskUrlPassword(url: string): string {
   const parts = splitUserinfo(url);
   if (!parts || parts.password === undefined) return url;
   return `${parts.before}${parts.user}:***${parts.after}`;
 }
-
-const URL_SCHEMES: Record<string, string> = { pg: 'postgres', mysql2: 'mysql', trino: 'trino' };
 
 /**
  * A one-line description of where a connection goes, for messages and `--dry-run`:
  * `postgres://postgres:***@127.0.0.1:5432/test`, `sqlite:/abs/shop.db`. Never a secret.
  */
 export function describeConnection(spec: ConnectionSpec): string {
-  const client = String(spec.config.client);
+  const plugin = pluginForClient(String(spec.config.client));
   const conn = spec.config.connection as unknown;
+  const own = plugin?.describe?.(spec.config);
   let text: string;
-  if (client === 'better-sqlite3') {
-    const filename = isRecord(conn) ? conn['filename'] : conn;
-    text = `sqlite:${typeof filename === 'string' ? filename : '?'}`;
+  if (own !== undefined) {
+    text = own;
   } else if (typeof conn === 'string') {
     text = maskUrlPassword(conn);
-  } else if (client === 'trino' && isRecord(conn)) {
-    const path = [conn['catalog'], conn['schema']].filter((p) => typeof p === 'string').join('/');
-    text = `trino://${String(conn['user'] ?? '?')}@${String(conn['server'] ?? '?').replace(/^https?:\/\//, '')}/${path}`;
   } else if (isRecord(conn) && typeof conn['connectionString'] === 'string') {
     text = maskUrlPassword(conn['connectionString']);
   } else {
@@ -223,7 +200,20 @@ export function describeConnection(spec: ConnectionSpec): string {
     const host = c['host'] ?? c['server'] ?? 'localhost';
     const port = c['port'] === undefined ? '' : `:${String(c['port'])}`;
     const database = c['database'] === undefined ? '' : String(c['database']);
-    text = `${URL_SCHEMES[client] ?? client}://${userinfo}${String(host)}${port}/${database}`;
+    text = `${plugin?.schemes[0] ?? String(spec.config.client)}://${userinfo}${String(host)}${port}/${database}`;
   }
   return redact(text, spec.secrets);
+}
+
+/**
+ * The connection as a `connection:` line for a metadata file in `dir` (`spellbook init`):
+ * the engine's own form where it has one (a SQLite path relative to the file), else the
+ * URL as given.
+ */
+export function connectionUrlFor(spec: ConnectionSpec, dir: string): string | undefined {
+  return pluginForClient(String(spec.config.client))?.urlFor?.(spec.config, dir);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
