@@ -70,14 +70,23 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
       }
       return entry;
     };
-    winners = await mergeGroups(db, plan.groups, labels.count, entityOf, async (g) => {
+    // A read another read's scan serves (plan.ts, mergeScans) gets its winners from that scan.
+    const alongside = new Map<number, LatestWinners>();
+    const scans = plan.groups.filter((g) => g.scannedBy === undefined);
+    const scanned = await mergeGroups(db, scans, labels.count, entityOf, async (g) => {
       const { dictionary, index } = entityOf(g);
       try {
-        return await (g.operation === 'window' ? mergeWindows(db, g, dictionary, index, labels.count) : mergeGroup(db, g, dictionary, index, labels.count));
+        if (g.operation !== 'window') return await mergeGroup(db, g, dictionary, index, labels.count);
+        const both = await mergeWindows(db, g, g.alongside === undefined ? undefined : plan.groups[g.alongside], dictionary, index, labels.count);
+        if (both.latest) alongside.set(g.alongside!, both.latest);
+        return both.windows;
       } catch (err) {
-        throw inGroupWords(err, db.dialect, g);
+        // A shared scan's failure is told in the words of both reads' features.
+        const read = g.alongside === undefined ? g : { ...g, features: [...g.features, ...plan.groups[g.alongside]!.features] };
+        throw inGroupWords(err, db.dialect, read);
       }
     });
+    winners = plan.groups.map((g) => (g.scannedBy === undefined ? scanned[scans.indexOf(g)]! : alongside.get(plan.groups.indexOf(g))!));
   } else {
     for (const g of plan.groups) {
       try {
@@ -208,26 +217,45 @@ export async function mergeGroup(db: Database, g: GroupPlan, dictionary: KeyDict
   return { slotOfLabel: merge.resolve(), columns };
 }
 
-/** Aggregates over windows (SPEC §7) from the same unordered scan: see window-merge.ts. */
-async function mergeWindows(db: Database, g: GroupPlan, dictionary: KeyDictionary, index: LabelIndex, labelCount: number): Promise<Winners> {
+/**
+ * Aggregates over windows (SPEC §7) from the same unordered scan: see window-merge.ts.
+ * With `latest` (the group's plain features, planned to share this scan), the same rows
+ * also feed that read's as-of merge, exactly as mergeGroup would.
+ */
+async function mergeWindows(
+  db: Database,
+  g: GroupPlan,
+  latest: GroupPlan | undefined,
+  dictionary: KeyDictionary,
+  index: LabelIndex,
+  labelCount: number,
+): Promise<{ windows: Winners; latest?: LatestWinners }> {
   const merge = new WindowMerge(index, g.group, g.features.map((f) => f.feature), g.rules);
-  const decoder = new ArrayRowDecoder(g.group, g.features.length);
+  const width = g.features.length;
+  const decoder = new ArrayRowDecoder(g.group, width + (latest?.features.length ?? 0));
   const positions = decoder.featurePositions;
   let row: readonly unknown[] = [];
   const value = (f: number): unknown => row[positions[f]!];
+  const asOf = latest && new AsOfMerge(index, latest.rules);
+  const columns = latest ? featureColumns(latest, labelCount) : [];
   for await (const batch of db.driver.arrayBatches(g.query)) {
     for (row of batch) {
       const key = decoder.keyNumber(row, dictionary);
       if (key < 0) continue;
       const event = decoder.event(row);
-      if (event !== event) continue; // a NULL event time never counts
-      merge.offer(key, event, decoder.created(row), value);
+      if (event !== event) continue; // a NULL event time never counts, nor is it ever visible
+      const created = decoder.created(row);
+      merge.offer(key, event, created, value);
+      if (asOf) {
+        const slot = asOf.offer(key, event, created);
+        if (slot >= 0) for (let f = 0; f < columns.length; f++) columns[f]!.set(slot, row[positions[width + f]!]);
+      }
     }
   }
   // The merge answers by label position in the index; a label's slot is its position.
   const slotOfLabel = new Int32Array(labelCount);
   index.order.forEach((label, position) => (slotOfLabel[label] = position));
-  return { slotOfLabel, columns: merge.finish() };
+  return { windows: { slotOfLabel, columns: merge.finish() }, ...(asOf ? { latest: { slotOfLabel: asOf.resolve(), columns } } : {}) };
 }
 
 async function databaseGroup(db: Database, g: GroupPlan, labels: Labels<unknown>): Promise<Winners> {

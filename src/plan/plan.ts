@@ -39,6 +39,14 @@ export interface GroupPlan {
   /** The statement the read runs. For a database join it runs once per chunk of labels, with the chunk's JSON at `labelsParameter`. */
   readonly query: CompiledQuery;
   readonly labelsParameter?: number;
+  /**
+   * Merge only, a group with both kinds of features: the one scan serves both reads. The
+   * window read's `query` selects its own features then the latest read's; it names the
+   * latest read (by position in the plan) in `alongside`, and that read names it back in
+   * `scannedBy` and runs no statement of its own.
+   */
+  readonly alongside?: number;
+  readonly scannedBy?: number;
 }
 
 export interface CommonRequest {
@@ -200,9 +208,9 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
     partitions: request.partitions,
   };
   if (input.kind !== 'query') {
+    if (strategy.strategy === 'merge') return { ...common, labels: { kind: input.kind, file: input.file, delimiter: input.delimiter }, groups: mergeScans(dialect, groups) };
     const planned = groups.map((g): GroupPlan => {
       const feats = g.features.map((f) => f.feature);
-      if (strategy.strategy === 'merge') return { ...g, query: scanQuery(dialect, g.group, feats) };
       const { labelsParameter, ...query } =
         g.operation === 'window' ? windowJoinChunkQuery(dialect, g.group, feats, g.rules.knownAt) : joinChunkQuery(dialect, g.group, feats, g.rules);
       return { ...g, query, labelsParameter };
@@ -218,9 +226,7 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
     keys: entities.flatMap(({ entity, columns }) => columns.map((column, i) => ({ column, type: entity.keyTypes[i]! }))),
   };
   const labels = { kind: 'query' as const, sql: input.sql, columns: input.columns, keyColumns: spec.keys.map((k) => k.column), statement: labelsQuery(dialect, spec) };
-  if (strategy.strategy === 'merge') {
-    return { ...common, labels, groups: groups.map((g) => ({ ...g, query: scanQuery(dialect, g.group, g.features.map((f) => f.feature)) })) };
-  }
+  if (strategy.strategy === 'merge') return { ...common, labels, groups: mergeScans(dialect, groups) };
   const statement = labelsJoinQuery(
     dialect,
     spec,
@@ -233,6 +239,25 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
     })),
   );
   return { ...common, labels, statement, groups: groups.map((g) => ({ ...g, query: statement })) };
+}
+
+/**
+ * The merge's scans: one unordered scan per group, whatever its reads. A group with both
+ * plain features and aggregates is scanned once for both (the rows each read needs are
+ * the same: every row of the group), its window read selecting its own features first,
+ * then the latest read's.
+ */
+function mergeScans(dialect: SqlDialect, reads: readonly Omit<GroupPlan, 'query'>[]): GroupPlan[] {
+  const planned: GroupPlan[] = reads.map((g) => ({ ...g, query: scanQuery(dialect, g.group, g.features.map((f) => f.feature)) }));
+  planned.forEach((w, wi) => {
+    if (w.operation !== 'window') return;
+    const li = planned.findIndex((l) => l.group === w.group && l.operation === 'latest');
+    if (li < 0) return;
+    const query = scanQuery(dialect, w.group, [...w.features, ...planned[li]!.features].map((f) => f.feature));
+    planned[wi] = { ...w, query, alongside: li };
+    planned[li] = { ...planned[li]!, query, scannedBy: wi };
+  });
+  return planned;
 }
 
 /** Above this many labels the merge wins on every engine we measured (docs/benchmarks.md). */
@@ -297,7 +322,9 @@ export function describePlan(plan: ExportPlan | JoinPlan): Record<string, unknow
     ttl: g.rules.ttlMs === undefined ? null : formatDuration(g.rules.ttlMs),
     ...(oneStatement
       ? {}
-      : { sql: g.query.sql, parameters: plan.kind === 'join' ? g.query.parameters.map(() => '<from labels>') : g.query.parameters }),
+      : g.scannedBy !== undefined
+        ? { scan: "shared: the group's aggregates read computes these features from its scan" }
+        : { sql: g.query.sql, parameters: plan.kind === 'join' ? g.query.parameters.map(() => '<from labels>') : g.query.parameters }),
   }));
   if (plan.kind === 'export') {
     return {

@@ -174,5 +174,10 @@ describeEngines('windowed aggregate examples (SPEC §7)', (ctx) => {
     expect(r.stdout).toMatch(/SUM\(CASE WHEN .* THEN .*__f0.* END\)/);
     expect(r.stdout).toContain('LEFT JOIN');
     expect(r.stdout).toContain('GROUP BY');
+    // The merge scans a group once for its plain features and its aggregates together.
+    const m = await runCli(['join', '--input-file', 'labels.csv', ...FEATURES, '--strategy', 'merge', '--dry-run'], { cwd: dir });
+    expect(m.code).toBe(0);
+    expect(m.stdout.match(/^ {4}sql: /gm)).toHaveLength(1);
+    expect(m.stdout).toContain('    operation: latest value\n    features:\n      - txn.last_amount\n    ttl: 1d\n    scan: "shared: the group\'s aggregates read computes these features from its scan"\n');
   });
 }, { engines: WITH_TRINO });
