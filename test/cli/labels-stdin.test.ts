@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext } from '../support/engines.js';
+import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { ROOT, runCliProcess, tempDir, writeFile, writeMetadata, type CliResult } from '../support/cli.js';
 
@@ -56,7 +56,8 @@ describeEngines('labels on standard input', (ctx) => {
       expect([r.code, r.stderr, r.stdout], `${input} ${strategy}`).toEqual([0, '', expected]);
     }
     expect(readdirSync(temp)).toEqual([]);
-  });
+    // Four spawned runs; on Trino each is a few cluster round trips on a busy machine.
+  }, 120_000);
 
   it('a shell pipe, a redirect and process substitution', async () => {
     const dir = await world(ctx());
@@ -72,7 +73,7 @@ describeEngines('labels on standard input', (ctx) => {
       const r = await shell(command, dir);
       expect([r.code, r.stderr, r.stdout], command).toEqual([0, '', expected]);
     }
-  });
+  }, 120_000);
 
   it('a bad row is named as stdin:LINE; an empty standard input is an empty file', async () => {
     const dir = await world(ctx());
@@ -81,4 +82,4 @@ describeEngines('labels on standard input', (ctx) => {
     const empty = await runCliProcess(['join', '-i', '-', '-f', 'account.balance'], { cwd: dir, input: '' });
     expect([empty.code, empty.stderr]).toEqual([2, 'Error: stdin:1: the file is empty: expected a header row\n']);
   });
-});
+}, { engines: WITH_TRINO });

@@ -1,7 +1,8 @@
 /**
  * Any input ends in a result or a defined error, never a crash: raw bytes as a metadata
  * file, CSV-shaped and raw bytes as a labels file, any text for the timestamp, epoch and
- * duration parsers. (test/metadata/property.test.ts fuzzes the loader with YAML-shaped text.)
+ * duration parsers. (test/metadata/property.test.ts fuzzes the loader with YAML-shaped text;
+ * fuzz-values.test.ts sends any text to every engine as a bound value.)
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,3 +95,4 @@ describe('fuzzing', () => {
     );
   });
 });
+
