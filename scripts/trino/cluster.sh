@@ -31,12 +31,16 @@ HEAP="${TRINO_HEAP:-1G}"
 WORKER_HEAP="${TRINO_WORKER_HEAP:-$HEAP}"
 QUERY_MEMORY="${TRINO_QUERY_MEMORY:-400MB}"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-HOME_DIR="$ROOT/.trino"
-SERVER="$HOME_DIR/trino-server-$TRINO_VERSION"
+# A second cluster beside the test cluster (a benchmark with other heaps, while tests use
+# the first): other ports and another home, e.g.
+#   TRINO_HOME=.trino-bench TRINO_COORDINATOR_PORT=8090 TRINO_WORKER_PORT=8091 TRINO_WORKER_HEAP=3G …
+# TRINO_SERVER_DIR reuses a server already unpacked (it is only read).
+HOME_DIR="$(cd "$ROOT" && mkdir -p "${TRINO_HOME:-.trino}" && cd "${TRINO_HOME:-.trino}" && pwd)"
+SERVER="${TRINO_SERVER_DIR:-$HOME_DIR/trino-server-$TRINO_VERSION}"
 M2="${MAVEN_REPO:-$HOME/.m2/repository}"
 TARBALL="$M2/io/trino/trino-server/$TRINO_VERSION/trino-server-$TRINO_VERSION.tar.gz"
-COORDINATOR_PORT=8080
-WORKER_PORT=8081
+COORDINATOR_PORT="${TRINO_COORDINATOR_PORT:-8080}"
+WORKER_PORT="${TRINO_WORKER_PORT:-8081}"
 NODES=(coordinator worker)
 
 say() { echo "trino: $*" >&2; }
