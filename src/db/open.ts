@@ -28,7 +28,7 @@ export interface OpenedEngine {
   readonly introspector: Introspector;
 }
 
-/** Opens a database of one engine; Knex stays inside the engines built on it (knex-engine.ts). */
+/** Opens a database of one engine; Knex stays inside the engines built on it (knex/knex-engine.ts). */
 export type OpenEngine = (spec: ConnectionSpec, session: Required<SessionOptions>) => Promise<OpenedEngine>;
 
 /** Each engine's driver's own client name, for messages: `better-sqlite3, pg, mysql2 or trino`. */
@@ -41,12 +41,6 @@ export function engineOf(spec: ConnectionSpec): EngineName {
     throw new SpellbookError('METADATA_INVALID', `connection.client must name a client: ${DRIVER_NAMES}`);
   }
   const name = client.toLowerCase();
-  if (name === 'sqlite3' || name === 'sqlite') {
-    throw new SpellbookError(
-      'METADATA_INVALID',
-      `connection.client "${client}" is not supported: use "better-sqlite3" (same files, synchronous and streaming)`,
-    );
-  }
   const plugin = pluginForClient(name);
   if (!plugin) {
     throw new SpellbookError('METADATA_INVALID', `connection.client "${client}" is not supported: use ${DRIVER_NAMES}`);

@@ -13,9 +13,9 @@ describe('engineOf', () => {
     ]);
   });
 
-  it('turns away sqlite3 towards better-sqlite3, and unknown clients', () => {
-    expect(() => engineOf(spec('sqlite3'))).toThrow(/use "better-sqlite3"/);
-    expect(() => engineOf(spec('oracledb'))).toThrow(/not supported/);
+  it('takes sqlite3 as the metadata does (an alias of better-sqlite3), and turns away unknown clients', () => {
+    expect(engineOf(spec('sqlite3'))).toBe('sqlite');
+    expect(() => engineOf(spec('oracledb'))).toThrow('connection.client "oracledb" is not supported: use better-sqlite3, pg, mysql2 or trino');
   });
 });
 

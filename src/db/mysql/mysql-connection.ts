@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { SessionOptions } from '../open.js';
-import { type AfterCreate, chainAfterCreate } from '../pool-hooks.js';
+import { type AfterCreate, chainAfterCreate } from '../knex/pool-hooks.js';
 import type { MysqlConnection } from './mysql-driver.js';
 
 function run(connection: MysqlConnection, sql: string): Promise<void> {

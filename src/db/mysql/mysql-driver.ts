@@ -1,6 +1,6 @@
 import type { Connection, FieldPacket } from 'mysql2';
 import type { CompiledQuery, Row } from '../dialect.js';
-import { KnexDriver, type Execute } from '../knex-driver.js';
+import { KnexDriver, type Execute } from '../knex/knex-driver.js';
 import { inBatches } from '../batches.js';
 
 export type MysqlConnection = Connection;

@@ -1,5 +1,5 @@
 /** The mysql engine's run-time parts, loaded only when a mysql database is opened (see mysql-plugin.ts). */
-import { type EngineRuntime, viaKnex } from '../knex-engine.js';
+import { type EngineRuntime, viaKnex } from '../knex/knex-engine.js';
 import { mysqlKnexConfig } from './mysql-connection.js';
 import { MysqlDriver } from './mysql-driver.js';
 import { MysqlIntrospector } from './mysql-introspector.js';

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import mysql from 'mysql2';
 import type { ColumnInfo, Introspector } from '../dialect.js';
-import { withConnection } from '../pool.js';
+import { withConnection } from '../knex/pool.js';
 import { type MysqlConnection, queryWithFields } from './mysql-driver.js';
 
 /** The binary pseudo-charset: a BLOB-family field with it is a blob, else text. */

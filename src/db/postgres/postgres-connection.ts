@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import pg from 'pg';
 import type { SessionOptions } from '../open.js';
-import { type AfterCreate, chainAfterCreate } from '../pool-hooks.js';
+import { type AfterCreate, chainAfterCreate } from '../knex/pool-hooks.js';
 
 /**
  * Type OIDs read as the server's text, so a value never passes through a JS Date built

@@ -3,9 +3,9 @@ import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import { to as copyTo, type CopyToStreamQuery } from 'pg-copy-streams';
 import type { CompiledQuery, Row } from '../dialect.js';
-import { discard } from '../pool.js';
+import { discard } from '../knex/pool.js';
 import { inBatches } from '../batches.js';
-import { KnexDriver, type Execute } from '../knex-driver.js';
+import { KnexDriver, type Execute } from '../knex/knex-driver.js';
 import { CopyTextRows, type TextParser } from './copy-text.js';
 
 /** The alias of the statement wrapped to learn its column types. */

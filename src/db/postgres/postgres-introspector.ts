@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { ColumnInfo, Introspector } from '../dialect.js';
-import { withConnection } from '../pool.js';
+import { withConnection } from '../knex/pool.js';
 
 export class PostgresIntrospector implements Introspector {
   constructor(

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { SpellbookError } from '../../errors.js';
 import type { SessionOptions } from '../open.js';
-import { type AfterCreate, chainAfterCreate } from '../pool-hooks.js';
+import { type AfterCreate, chainAfterCreate } from '../knex/pool-hooks.js';
 
 /**
  * Readers scan once, so a large page cache buys nothing, while each of a join's or

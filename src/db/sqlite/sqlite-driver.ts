@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Row } from '../dialect.js';
 import { BATCH_ROWS, flatten } from '../batches.js';
-import { KnexDriver, type Execute } from '../knex-driver.js';
+import { KnexDriver, type Execute } from '../knex/knex-driver.js';
 
 export type SqliteConnection = BetterSqlite3.Database;
 

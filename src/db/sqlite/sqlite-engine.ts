@@ -1,5 +1,5 @@
 /** The sqlite engine's run-time parts, loaded only when a sqlite database is opened (see sqlite-plugin.ts). */
-import { type EngineRuntime, viaKnex } from '../knex-engine.js';
+import { type EngineRuntime, viaKnex } from '../knex/knex-engine.js';
 import { sqliteKnexConfig } from './sqlite-connection.js';
 import { SqliteDriver } from './sqlite-driver.js';
 import { SqliteIntrospector } from './sqlite-introspector.js';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ColumnInfo, Introspector } from '../dialect.js';
-import { withConnection } from '../pool.js';
+import { withConnection } from '../knex/pool.js';
 import type { SqliteConnection } from './sqlite-driver.js';
 
 export class SqliteIntrospector implements Introspector {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { databaseError } from './database-error.js';
+import { databaseError } from '../database-error.js';
 
 /**
  * Raw connections from Knex's pool. Queries run on the driver's own connection object

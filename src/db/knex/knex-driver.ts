@@ -1,5 +1,5 @@
 /**
- * What every engine's driver shares: the Knex pool it runs on, the secrets to keep out of
+ * What the drivers of the Knex-based engines share: the Knex pool it runs on, the secrets to keep out of
  * its errors, an idempotent close, batches built from the row stream (SQLite, whose
  * steps are synchronous, builds its stream from batches instead), the one transaction
  * shape of `import`, and the life cycle of a streamed result on a pooled connection.
@@ -8,9 +8,9 @@
  * so `cancel()` (Ctrl-C) can reach them.
  */
 import type { Knex } from 'knex';
-import { inBatches } from './batches.js';
-import { databaseError } from './database-error.js';
-import type { CompiledQuery, Driver, Row } from './dialect.js';
+import { inBatches } from '../batches.js';
+import { databaseError } from '../database-error.js';
+import type { CompiledQuery, Driver, Row } from '../dialect.js';
 import { acquire, once, release } from './pool.js';
 
 export type Execute = (query: CompiledQuery) => Promise<void>;

@@ -4,8 +4,8 @@
  * and the engines' own folders: nothing else in spellbook knows it is there.
  */
 import type { Knex } from 'knex';
-import type { Driver, Introspector } from './dialect.js';
-import type { OpenEngine, SessionOptions } from './open.js';
+import type { Driver, Introspector } from '../dialect.js';
+import type { OpenEngine, SessionOptions } from '../open.js';
 
 /** A Knex-based engine's run-time parts: its Knex config, and driver and introspector over the Knex pool. */
 export interface EngineRuntime {

@@ -1,0 +1,110 @@
+/**
+ * Adding an engine touches its own folder (src/db/<engine>/) and the registry only: no
+ * other file imports an engine's code or names an engine, and Knex stays inside the
+ * engines built on it (their folders and the knex/ folder they share). Help texts that
+ * show users the URL forms are the one exception, listed below with their reason.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ENGINES } from '../../src/db/registry.js';
+
+const SRC = resolve(import.meta.dirname, '../../src');
+const ENGINE_FOLDERS = ENGINES.map((plugin) => `db/${plugin.name}/`);
+const KNEX_FOLDER = 'db/knex/';
+const REGISTRY = 'db/registry.ts';
+
+/** Files that may name engines although they are no engine's, and why. */
+const ALLOWED: Readonly<Record<string, string>> = {
+  'cli/base-command.ts': 'the --db and --statement-timeout help texts show the URL forms and where a flag does not apply',
+  'commands/init.ts': "init's examples and usage message show URLs a user types",
+};
+
+/** Words that name an engine or its driver, as code (string or identifier) would. */
+const ENGINE_WORD = /\b(sqlite3?|better-sqlite3|postgres(?:ql)?|pg|mysql2?|mariadb|trino|knex)\b/i;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const rel = (file: string): string => relative(SRC, file);
+const inEngineFolder = (file: string): boolean => ENGINE_FOLDERS.some((folder) => file.startsWith(folder));
+
+/** The code of a file with its comments blanked out: comments may explain engines, code may not name them. */
+function code(file: string): string {
+  return readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '))
+    .replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+}
+
+/** Every module a file imports, statically or on demand: relative ones as paths under src/, packages by name. */
+function importsOf(file: string): string[] {
+  const text = code(file);
+  const specifiers = [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'/g),
+    ...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g),
+  ].map((m) => m[1]!);
+  return specifiers.map((s) => (s.startsWith('.') ? rel(resolve(dirname(file), s.replace(/\.js$/, '.ts'))) : s));
+}
+
+/** Lines of code (not comments) naming an engine, as `file:line: text`. */
+function namings(file: string): string[] {
+  return code(file)
+    .split('\n')
+    .flatMap((line, i) => (ENGINE_WORD.test(line) ? [`${rel(file)}:${i + 1}: ${line.trim()}`] : []));
+}
+
+const FILES = sourceFiles(SRC);
+
+describe('engines as plugins', () => {
+  it('sees engine names and imports where they are (the scan is not blind)', () => {
+    expect(namings(join(SRC, 'db/sqlite/sqlite-plugin.ts')).length).toBeGreaterThan(0);
+    expect(importsOf(join(SRC, REGISTRY))).toContain('db/trino/trino-plugin.ts');
+    expect(importsOf(join(SRC, 'db/trino/trino-plugin.ts'))).toContain('db/trino/trino-engine.ts');
+    expect(namings(join(SRC, 'db/open.ts'))).toEqual([]);
+  });
+
+  it('has a folder for every engine of the registry', () => {
+    for (const folder of ENGINE_FOLDERS) expect(FILES.some((f) => rel(f).startsWith(folder)), folder).toBe(true);
+  });
+
+  it("lets only the registry import an engine's folder from outside it", () => {
+    const found = FILES.flatMap((file) => {
+      const from = rel(file);
+      if (from === REGISTRY) return [];
+      const own = ENGINE_FOLDERS.find((folder) => from.startsWith(folder));
+      return importsOf(file)
+        .filter((target) => inEngineFolder(target) && !(own !== undefined && target.startsWith(own)))
+        .map((target) => `${from} → ${target}`);
+    });
+    expect(found).toEqual([]);
+  });
+
+  it('keeps Knex inside the engines built on it', () => {
+    const found = FILES.flatMap((file) => {
+      const from = rel(file);
+      const mayUseKnex = from.startsWith(KNEX_FOLDER) || inEngineFolder(from);
+      return importsOf(file)
+        .filter((target) => target === 'knex' || target.startsWith(KNEX_FOLDER))
+        .filter(() => !mayUseKnex)
+        .map((target) => `${from} → ${target}`);
+    });
+    expect(found).toEqual([]);
+  });
+
+  it('names no engine in code outside its folder and the registry, but for the help texts allowed above', () => {
+    const found = FILES.filter((file) => {
+      const path = rel(file);
+      return !inEngineFolder(path) && !path.startsWith(KNEX_FOLDER) && path !== REGISTRY && !(path in ALLOWED);
+    }).flatMap(namings);
+    expect(found).toEqual([]);
+  });
+
+  it('allows only files that exist and still need it', () => {
+    for (const file of Object.keys(ALLOWED)) expect(namings(join(SRC, file)), file).not.toEqual([]);
+  });
+});
