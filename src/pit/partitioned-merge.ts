@@ -123,23 +123,28 @@ export async function mergePartitioned(
   folder: SpillFolder,
   inGroup: <T>(g: GroupPlan, work: () => Promise<T>) => Promise<T>,
 ): Promise<{ results: GroupResults[]; matched: number[] }> {
-  const results: GroupResults[] = [];
-  const matched: number[] = [];
-  for (const g of groups) {
+  const results: GroupResults[] = new Array(groups.length);
+  const matched: number[] = new Array(groups.length).fill(0);
+  for (const [gi, g] of groups.entries()) {
+    // A read whose rows another read's scan selects (plan.ts, mergeScans) is merged with it,
+    // from the same spilled rows, its features after the scanning read's.
+    if (g.scannedBy !== undefined) continue;
+    const reads = [{ read: g, at: gi, offset: 0 }, ...(g.alongside === undefined ? [] : [{ read: groups[g.alongside]!, at: g.alongside, offset: g.features.length }])];
+    const width = reads.reduce((n, r) => n + r.read.features.length, 0);
     const { dictionary, keyOfLabel } = labels.entities.get(g.group.entity.name)!;
     await inGroup(g, async () => {
-      const spills = await spillRows(db, g, (row, decoder) => decoder.keyNumber(row, dictionary), partitions, folder);
-      const files: SpillFile[] = [];
-      let hits = 0;
+      const spills = await spillRows(db, g, width, (row, decoder) => decoder.keyNumber(row, dictionary), partitions, folder);
+      const files: SpillFile[][] = reads.map(() => []);
       for (let p = 0; p < partitions; p++) {
         const part = partitionLabels(keyOfLabel, labels.times, dictionary.size, p, partitions);
-        const winners = await mergePartition(g, part.index, spills[p]!, partitions);
+        for (const [k, { read, at, offset }] of reads.entries()) {
+          const winners = await mergePartition(read, part.index, spills[p]!, partitions, offset);
+          for (const slot of winners.slotOfLabel) if (slot >= 0) matched[at]!++;
+          files[k]!.push(writeResults(folder, winners));
+        }
         spills[p]!.delete();
-        for (const slot of winners.slotOfLabel) if (slot >= 0) hits++;
-        files.push(writeResults(folder, winners));
       }
-      results.push(new GroupResults(files, keyOfLabel));
-      matched.push(hits);
+      reads.forEach(({ at }, k) => (results[at] = new GroupResults(files[k]!, keyOfLabel)));
     });
   }
   return { results, matched };
@@ -149,11 +154,12 @@ export async function mergePartitioned(
 async function spillRows(
   db: Database,
   g: GroupPlan,
+  width: number,
   keyNumber: (row: readonly unknown[], decoder: ArrayRowDecoder) => number,
   partitions: number,
   folder: SpillFolder,
 ): Promise<SpillFile[]> {
-  const decoder = new ArrayRowDecoder(g.group, g.features.length);
+  const decoder = new ArrayRowDecoder(g.group, width);
   const positions = decoder.featurePositions;
   const files = Array.from({ length: partitions }, () => folder.file());
   const buffers = Array.from({ length: partitions }, () => new RowBuffer(positions.length));
@@ -232,14 +238,17 @@ interface PartitionWinners {
   readonly columns: readonly { get(slot: number): Value }[];
 }
 
-/** Step 2: the partition's rows through the group's merge, against the partition's labels. */
-async function mergePartition(g: GroupPlan, index: LabelIndex, rows: SpillFile, partitions: number): Promise<PartitionWinners> {
+/**
+ * Step 2: the partition's rows through the group's merge, against the partition's labels;
+ * the read's features are the spilled ones from `offset` on.
+ */
+async function mergePartition(g: GroupPlan, index: LabelIndex, rows: SpillFile, partitions: number, offset: number): Promise<PartitionWinners> {
   const n = index.labelCount;
   if (g.operation === 'window') {
     const merge = new WindowMerge(index, g.group, g.features.map((f) => f.feature), g.rules);
     for (const chunk of rows.chunks<RowChunk>()) {
       let r = 0;
-      const value = (f: number): unknown => spilledValue(chunk.features[f]!, r);
+      const value = (f: number): unknown => spilledValue(chunk.features[offset + f]!, r);
       for (; r < chunk.n; r++) merge.offer((chunk.keys[r]! / partitions) | 0, chunk.events[r]!, chunk.created[r]!, value);
       await turn();
     }
@@ -252,7 +261,7 @@ async function mergePartition(g: GroupPlan, index: LabelIndex, rows: SpillFile, 
   for (const chunk of rows.chunks<RowChunk>()) {
     for (let r = 0; r < chunk.n; r++) {
       const slot = merge.offer((chunk.keys[r]! / partitions) | 0, chunk.events[r]!, chunk.created[r]!);
-      if (slot >= 0) for (let f = 0; f < columns.length; f++) columns[f]!.set(slot, spilledValue(chunk.features[f]!, r));
+      if (slot >= 0) for (let f = 0; f < columns.length; f++) columns[f]!.set(slot, spilledValue(chunk.features[offset + f]!, r));
     }
     await turn();
   }

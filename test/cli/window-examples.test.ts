@@ -105,6 +105,11 @@ describeEngines('windowed aggregate examples (SPEC §7)', (ctx) => {
       expect(r.code).toBe(0);
       const k = await runCli(['join', '--input-file', 'labels.csv', ...FEATURES, '--strategy', strategy, '--known-at'], { cwd: dir });
       expect(k.stdout.split('\n')[4]).toBe(EXPECTED_KNOWN_AT_L4);
+      if (strategy === 'merge') {
+        // Over 3 key-hash partitions, where the group's one scan is spilled and replayed for both reads.
+        const p = await runCli(['join', '--input-file', 'labels.csv', ...FEATURES, '--strategy', strategy, '--partitions', '3'], { cwd: dir });
+        expect([p.code, p.stderr, p.stdout]).toEqual([0, '', EXPECTED_JOIN]);
+      }
     });
   }
 

@@ -115,6 +115,7 @@ function fixedOrder(rows: { row: Row; label: Scenario['labels'][number] }[]) {
   );
 }
 
+
 const JOIN_RUNS = [
   { strategy: 'merge', partitions: undefined, name: 'merge' },
   { strategy: 'merge', partitions: 3, name: 'merge in 3 partitions' },
@@ -147,14 +148,14 @@ describeEngines('labels from a query give the training set of the same labels in
         const book = await openSpellbook({ metadata });
         try {
           const fromFile: { row: Row; label: Scenario['labels'][number] }[] = [];
-          for (const strategy of ['merge', 'database'] as const) {
+          for (const { strategy, partitions, name } of JOIN_RUNS) {
             let i = 0;
-            for await (const row of book.join({ features, inputFile: labels, knownAt: s.knownAt, strategy })) {
+            for await (const row of book.join({ features, inputFile: labels, knownAt: s.knownAt, strategy, partitions })) {
               const label = s.labels[i]!;
-              check(row, label, `file ${strategy} row ${i++}`);
-              if (strategy === 'merge') fromFile.push({ row, label });
+              check(row, label, `file ${name} row ${i++}`);
+              if (name === 'merge') fromFile.push({ row, label });
             }
-            expect(i, `file ${strategy}`).toBe(s.labels.length);
+            expect(i, `file ${name}`).toBe(s.labels.length);
           }
           const expected = fixedOrder(fromFile);
           // The merge also runs over 3 key-hash partitions: a query's labels are read twice there too.
