@@ -99,6 +99,12 @@ export interface SqlDialect {
    */
   jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string;
   /**
+   * The same FROM item over one bound array per column (`arraySql[i]` holds column i),
+   * for engines whose driver binds arrays: no JSON to build in Node or to parse in the
+   * database, and no size limit short of the protocol's. Absent: labels travel as JSON.
+   */
+  arrayRows?(arraySql: readonly string[], alias: string, columns: readonly JsonColumn[]): string;
+  /**
    * Whether the planner joins a small derived table of labels to an unindexed table with
    * a hash join (one scan). Where it does not, such a join is a nested loop: a scan per
    * label. The `auto` join strategy depends on it.

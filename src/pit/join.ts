@@ -2,14 +2,14 @@
  * `join` (SPEC §3): for every label row, in input order, exactly one output row — the
  * label's columns, then each requested feature as visible at the label's time.
  * Two strategies give the same answers: the streaming merge (as-of-merge.ts) over one
- * unordered scan per group, or the database computing each chunk of labels.
+ * unordered scan per group, or the database joining all the labels in one statement per group.
  */
 import type { CompiledQuery, Database } from '../db/dialect.js';
 import { LabelColumns, openLabels, readLabels, type Labels, type QueryLabelSource } from '../io/labels.js';
 import { QUERY_SOURCE, queryLabelRows } from '../io/label-query.js';
 import { JOINED_FEATURE } from '../sql/label-queries.js';
 import type { JoinPlan, GroupPlan } from '../plan/plan.js';
-import { withLabels } from '../sql/queries.js';
+import { labelStatements } from '../sql/queries.js';
 import { AsOfMerge, LabelIndex } from './as-of-merge.js';
 import { ArrayRowDecoder } from './decode.js';
 import { inGroupWords } from './missing-object.js';
@@ -34,9 +34,6 @@ export interface JoinHooks<P> {
   readonly stats?: RunStats;
 }
 
-
-/** Labels per database round trip: small enough for any driver's packet limit, large enough to amortise it. */
-const CHUNK_LABELS = 5_000;
 
 export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
   if (plan.statement !== undefined && plan.labels.kind === 'query') {
@@ -265,11 +262,10 @@ async function databaseGroup(db: Database, g: GroupPlan, labels: Labels<unknown>
   const slotOfLabel = new Int32Array(labels.count).fill(-1);
   const columns = featureColumns(g, labels.count);
   const aliases = g.features.map((_, i) => FEATURE_ALIAS(i));
-  for (let start = 0; start < labels.count; start += CHUNK_LABELS) {
-    const end = Math.min(labels.count, start + CHUNK_LABELS);
-    const rows: unknown[][] = [];
-    for (let i = start; i < end; i++) rows.push([i, labels.times[i], ...dictionary.keys[keyOfLabel[i]!]!]);
-    for await (const row of db.driver.stream(withLabels(g.query, g.labelsParameter!, JSON.stringify(rows)))) {
+  const query = { ...g.query, labels: g.labels! };
+  const labelRow = (i: number) => [i, labels.times[i], ...dictionary.keys[keyOfLabel[i]!]!];
+  for (const statement of labelStatements(query, db.dialect.maxStatementBytes, labels.count, labelRow)) {
+    for await (const row of db.driver.stream(statement)) {
       const label = Number(row['__i']);
       slotOfLabel[label] = label;
       columns.forEach((column, f) => column.set(label, row[aliases[f]!]));

@@ -8,7 +8,7 @@ import { OptionError, SpellbookError } from '../errors.js';
 import type { Entity, Feature, Group, Metadata } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
 import { normaliseKeyValue } from '../core/keys.js';
-import { joinChunkQuery, latestQuery, scanQuery } from '../sql/queries.js';
+import { joinChunkQuery, latestQuery, scanQuery, type LabelParameters } from '../sql/queries.js';
 import { labelsJoinQuery, labelsQuery, type LabelQuerySpec } from '../sql/label-queries.js';
 import { formatDuration } from '../time/duration.js';
 import { byRead, resolveFeatures, type Operation, type SelectedFeature } from './features.js';
@@ -36,9 +36,9 @@ export interface GroupPlan {
   readonly outputs: readonly number[];
   /** SPEC §2 rules; for a window read the ttl is absent (SPEC §7: a window is its own bound). */
   readonly rules: TimeRules;
-  /** The statement the read runs. For a database join it runs once per chunk of labels, with the chunk's JSON at `labelsParameter`. */
+  /** The statement the read runs. For a database join, the labels go into it at `labels` (see labelStatements). */
   readonly query: CompiledQuery;
-  readonly labelsParameter?: number;
+  readonly labels?: LabelParameters;
   /**
    * Merge only, a group with both kinds of features: the one scan serves both reads. The
    * window read's `query` selects its own features then the latest read's; it names the
@@ -211,9 +211,9 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
     if (strategy.strategy === 'merge') return { ...common, labels: { kind: input.kind, file: input.file, delimiter: input.delimiter }, groups: mergeScans(dialect, groups) };
     const planned = groups.map((g): GroupPlan => {
       const feats = g.features.map((f) => f.feature);
-      const { labelsParameter, ...query } =
+      const { labels, ...query } =
         g.operation === 'window' ? windowJoinChunkQuery(dialect, g.group, feats, g.rules.knownAt) : joinChunkQuery(dialect, g.group, feats, g.rules);
-      return { ...g, query, labelsParameter };
+      return { ...g, query, labels };
     });
     return { ...common, labels: { kind: input.kind, file: input.file, delimiter: input.delimiter }, groups: planned };
   }

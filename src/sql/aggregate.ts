@@ -127,16 +127,14 @@ function windowRangeJoin(
 }
 
 /**
- * `join` of aggregate features in the database, for a chunk of labels sent as one JSON
- * parameter (`[[labelNumber, timeMs, key0, …], …]`): every label's aggregates over the
- * window ending at its time, grouped per label.
+ * `join` of aggregate features in the database, for the labels of `labelChunk`: every
+ * label's aggregates over the window ending at its time, grouped per label.
  */
 export function windowJoinChunkQuery(dialect: SqlDialect, group: Group, features: readonly Feature[], knownAt: boolean): ChunkQuery {
   const b = new SqlBuilder(dialect);
-  const { from: labels, col: l, on } = labelChunk(b, group, new AliasedColumns(dialect, group, 't'));
+  const { from: labels, col: l, on, compile } = labelChunk(b, group, new AliasedColumns(dialect, group, 't'));
   const { from, aggregates } = windowRangeJoin(b, group, features, knownAt, { from: labels, time: l('__t'), on: () => on });
-  const query = b.compile(`SELECT ${l('__i')} AS ${b.id('__i')}, ${aggregates.join(', ')} FROM ${from} GROUP BY ${l('__i')}`);
-  return { ...query, labelsParameter: 0 };
+  return compile(`SELECT ${l('__i')} AS ${b.id('__i')}, ${aggregates.join(', ')} FROM ${from} GROUP BY ${l('__i')}`);
 }
 
 /**

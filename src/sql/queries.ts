@@ -5,9 +5,9 @@
  *
  * - scan: every row of a group (the streaming merge does the as-of logic in Node);
  * - latest: the winning row per key at one instant (export), sorted by key;
- * - join chunk: the winning row per label for a chunk of labels sent as one JSON parameter.
+ * - join: the winning row per label, for labels bound as arrays or one JSON text.
  */
-import type { CompiledQuery, SqlDialect, TimeComparison } from '../db/dialect.js';
+import type { CompiledQuery, JsonColumn, SqlDialect, TimeComparison } from '../db/dialect.js';
 import type { Feature, Group } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
 import { SqlBuilder, sourceSql } from './builder.js';
@@ -85,53 +85,124 @@ export function keyFilter(b: SqlBuilder, cols: GroupColumns, keys: readonly KeyT
 }
 
 /**
- * The winning row per label of a chunk of labels, sent as one JSON parameter
- * (`[[labelNumber, timeMs, key0, …], …]`) at `labelsParameter`; labels with no visible
- * row are absent from the result.
+ * The winning row per label, for the labels of `labelChunk` (all of them in one statement
+ * where the engine allows: see labelStatements); labels with no visible row are absent
+ * from the result. The database picks the join: a hash join of the labels to the table,
+ * or a nested loop over an index on the key when labels are few.
  */
 export function joinChunkQuery(dialect: SqlDialect, group: Group, features: readonly Feature[], time: TimeParams): ChunkQuery {
   const b = new SqlBuilder(dialect);
   const t = new AliasedColumns(dialect, group, 't');
-  const { from: labels, col: l, on } = labelChunk(b, group, t);
+  const { from: labels, col: l, on, compile } = labelChunk(b, group, t);
   const ttl = time.ttlMs;
   const notBefore = ttl === undefined ? undefined : () => `${l('__t')} - ${Math.trunc(ttl)}`;
   const where = t.visibleAt(() => l('__t'), notBefore, time.knownAt);
   const order = t.priorityOrder();
   const window = `ROW_NUMBER() OVER (PARTITION BY ${l('__i')}${order ? ` ORDER BY ${order}` : ''})`;
   const w = new AliasedColumns(dialect, group, 'w');
-  const query = b.compile(
+  return compile(
     `SELECT * FROM (SELECT ${l('__i')} AS ${b.id('__i')}, ${b.id('t')}.*, ${window} AS ${b.id('__rn')}` +
       ` FROM ${labels} JOIN (${innerSelect(dialect, group, features)}) AS ${b.id('t')} ON ${on.join(' AND ')}` +
       (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
       `) AS ${b.id('w')} WHERE ${w.col('__rn')} = 1`,
   );
-  return { ...query, labelsParameter: 0 };
 }
 
 /**
- * A chunk of labels as the FROM item `l` over one JSON parameter (`[[labelNumber, timeMs,
- * key0, …], …]` as columns __i, __t, __k0…), its column references, and the key equalities
- * that join it to the group's rows seen as `t`.
+ * The labels as the FROM item `l` (columns __i label number, __t time in epoch ms, __k0…
+ * keys), bound as one array per column where the dialect takes arrays (`arrayRows`), else
+ * as one JSON text (`[[labelNumber, timeMs, key0, …], …]`, `jsonRows`); its column
+ * references; the key equalities that join it to the group's rows seen as `t`; and
+ * `compile`, which finishes the statement and notes where the labels' parameters went.
  */
-export function labelChunk(b: SqlBuilder, group: Group, t: AliasedColumns): { from: string; col: (name: string) => string; on: string[] } {
+export function labelChunk(
+  b: SqlBuilder,
+  group: Group,
+  t: AliasedColumns,
+): { from: string; col: (name: string) => string; on: string[]; compile: (sql: string) => ChunkQuery } {
   const col = (name: string) => `${b.id('l')}.${b.id(name)}`;
-  const from = b.dialect.jsonRows(b.bind('[]'), 'l', [
+  const columns: JsonColumn[] = [
     { name: '__i', type: 'int' },
     { name: '__t', type: 'float' },
     ...group.entity.keyTypes.map((type, i) => ({ name: KEY_ALIAS(i), type })),
-  ]);
-  const on = t.keys().flatMap((k, i) => keyEquality(b.dialect, k, () => col(KEY_ALIAS(i)), group.entity.keyTypes[i]!));
-  return { from, col, on };
+  ];
+  const dialect = b.dialect;
+  // Stand-ins bound now and swapped for the labels per run (labelStatements); distinct, so each one's position can be found.
+  const slot = (i: number) => `${LABELS_SLOT}${i}`;
+  const form: LabelParameters['form'] = dialect.arrayRows ? 'arrays' : 'json';
+  const from =
+    form === 'arrays'
+      ? dialect.arrayRows!(
+          columns.map((_, i) => b.bind(slot(i))),
+          'l',
+          columns,
+        )
+      : dialect.jsonRows(b.bind(slot(0)), 'l', columns);
+  const on = t.keys().flatMap((k, i) => keyEquality(dialect, k, () => col(KEY_ALIAS(i)), group.entity.keyTypes[i]!));
+  const compile = (sql: string): ChunkQuery => {
+    const query = b.compile(sql);
+    const positions = (form === 'arrays' ? columns : columns.slice(0, 1)).map((_, i) => query.parameters.indexOf(slot(i)));
+    return { ...query, labels: { form, positions } };
+  };
+  return { from, col, on, compile };
 }
 
-/** A statement run once per chunk of labels; `labelsParameter` is the position of the chunk's JSON among its parameters. */
+const LABELS_SLOT = '\u0001labels:';
+
+/** Where a database join's labels go among its statement's parameters. */
+export interface LabelParameters {
+  /** One JSON text of rows, or one array per column. */
+  readonly form: 'json' | 'arrays';
+  /** The JSON text's position, or each column's array's, in column order. */
+  readonly positions: readonly number[];
+}
+
+/** A database join's statement for one group; its labels are put in by `labelStatements`. */
 export interface ChunkQuery extends CompiledQuery {
-  readonly labelsParameter: number;
+  readonly labels: LabelParameters;
 }
 
-/** The statement for one chunk: the planned one with the chunk's labels as JSON text in their parameter. */
-export function withLabels(query: CompiledQuery, labelsParameter: number, json: string): CompiledQuery {
-  const parameters = [...query.parameters];
-  parameters[labelsParameter] = json;
-  return { sql: query.sql, parameters };
+/**
+ * The statements that join `count` labels (`row(i)` is label i's `[i, timeMs, key0, …]`):
+ * one, where labels travel as arrays; as JSON, as few as keep each statement within the
+ * engine's `maxBytes` (one up to ~150,000 int-keyed labels on MariaDB's 4 MiB), counting
+ * the bytes a driver that inlines values adds to escape quotes and backslashes.
+ */
+export function* labelStatements(query: ChunkQuery, maxBytes: number, count: number, row: (i: number) => readonly unknown[]): Generator<CompiledQuery> {
+  const { form, positions } = query.labels;
+  const withValues = (values: readonly unknown[]): CompiledQuery => {
+    const parameters = [...query.parameters];
+    positions.forEach((p, i) => (parameters[p] = values[i]));
+    return { sql: query.sql, parameters };
+  };
+  if (count === 0) return;
+  if (form === 'arrays') {
+    const columns = positions.map(() => new Array<unknown>(count));
+    for (let i = 0; i < count; i++) {
+      const r = row(i);
+      for (let c = 0; c < columns.length; c++) columns[c]![i] = r[c];
+    }
+    yield withValues(columns);
+    return;
+  }
+  // 1 KiB spare for the rest of the packet; a statement always takes at least one label.
+  const budget = maxBytes - Buffer.byteLength(query.sql) - 1024;
+  let parts: string[] = [];
+  let bytes = 2;
+  for (let i = 0; i < count; i++) {
+    const json = JSON.stringify(row(i));
+    let cost = Buffer.byteLength(json) + 1;
+    for (let c = 0; c < json.length; c++) {
+      const ch = json.charCodeAt(c);
+      if (ch === 0x22 || ch === 0x27 || ch === 0x5c) cost++;
+    }
+    if (parts.length > 0 && bytes + cost > budget) {
+      yield withValues([`[${parts.join(',')}]`]);
+      parts = [];
+      bytes = 2;
+    }
+    parts.push(json);
+    bytes += cost;
+  }
+  yield withValues([`[${parts.join(',')}]`]);
 }

@@ -81,7 +81,7 @@ const CASES = {
 } satisfies Record<string, (d: SqlDialect) => ExportPlan | JoinPlan>;
 
 function statements(plan: (d: SqlDialect) => ExportPlan | JoinPlan, dialect: SqlDialect) {
-  return plan(dialect).groups.map((g) => ({ group: g.group.name, sql: g.query.sql, parameters: g.query.parameters }));
+  return plan(dialect).groups.map((g) => ({ group: g.group.name, sql: g.query.sql, parameters: g.query.parameters, ...(g.labels ? { labels: g.labels } : {}) }));
 }
 
 const ms = (c: string) => `(CASE typeof(${c}) WHEN 'text' THEN CAST(round(unixepoch(${c}, 'subsec') * 1000) AS INTEGER) WHEN 'integer' THEN ${c} WHEN 'real' THEN CAST(round(${c}) AS INTEGER) END)`;
@@ -223,7 +223,8 @@ GROUP BY 1, 2, 3
         {
           group: 'account',
           sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC, CASE WHEN "t"."__c" IS NULL THEN 1 ELSE 0 END, "t"."__c" DESC) AS "__rn" FROM (SELECT CAST(json_extract("j".value, '$[0]') AS INTEGER) AS "__i", CAST(json_extract("j".value, '$[1]') AS REAL) AS "__t", CAST(json_extract("j".value, '$[2]') AS INTEGER) AS "__k0" FROM json_each(?) AS "j") AS "l" JOIN (SELECT "src"."user_id" AS "__k0", ${ms('"src"."updated_at"')} AS "__e", ${ms('"src"."loaded_at"')} AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" WHERE "t"."__e" <= "l"."__t" AND "t"."__e" >= "l"."__t" - 2592000000 AND ("t"."__c" IS NULL OR "t"."__c" <= "l"."__t")) AS "w" WHERE "w"."__rn" = 1`,
-          parameters: ["[]"],
+          parameters: ["\u0001labels:0"],
+          labels: { form: 'json', positions: [0] },
         },
         {
           group: 'spend',
@@ -231,12 +232,14 @@ GROUP BY 1, 2, 3
 FROM payments -- a comment at the end
 GROUP BY 1, 2, 3
 ) AS "src") AS "t" ON "t"."__k0" = "l"."__k0" AND "t"."__k1" = "l"."__k1" AND "t"."__k1" COLLATE BINARY = "l"."__k1" COLLATE BINARY WHERE "t"."__e" <= "l"."__t") AS "w" WHERE "w"."__rn" = 1`,
-          parameters: ["[]"],
+          parameters: ["\u0001labels:0"],
+          labels: { form: 'json', positions: [0] },
         },
         {
           group: 'device_info',
           sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i") AS "__rn" FROM (SELECT CAST(json_extract("j".value, '$[0]') AS INTEGER) AS "__i", CAST(json_extract("j".value, '$[1]') AS REAL) AS "__t", CAST(json_extract("j".value, '$[2]') AS INTEGER) AS "__k0", CAST(json_extract("j".value, '$[3]') AS INTEGER) AS "__k1" FROM json_each(?) AS "j") AS "l" JOIN (SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0" FROM "device_info" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" AND "t"."__k1" = "l"."__k1") AS "w" WHERE "w"."__rn" = 1`,
-          parameters: ["[]"],
+          parameters: ["\u0001labels:0"],
+          labels: { form: 'json', positions: [0] },
         },
       ]);
     });
@@ -244,21 +247,24 @@ GROUP BY 1, 2, 3
       expect(statements(CASES["join database"], postgresDialect)).toEqual([
         {
           group: 'account',
-          sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC, CASE WHEN "t"."__c" IS NULL THEN 1 ELSE 0 END, "t"."__c" DESC) AS "__rn" FROM (SELECT ("j".e ->> 0)::int8 AS "__i", ("j".e ->> 1)::float8 AS "__t", ("j".e ->> 2)::int8 AS "__k0" FROM jsonb_array_elements(($1)::jsonb) AS "j"(e)) AS "l" JOIN (SELECT "src"."user_id" AS "__k0", floor(extract(epoch from ("src"."updated_at")::timestamptz) * 1000)::float8 AS "__e", floor(extract(epoch from ("src"."loaded_at")::timestamptz) * 1000)::float8 AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" WHERE "t"."__e" <= "l"."__t" AND "t"."__e" >= "l"."__t" - 2592000000 AND ("t"."__c" IS NULL OR "t"."__c" <= "l"."__t")) AS "w" WHERE "w"."__rn" = 1`,
-          parameters: ["[]"],
+          sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC, CASE WHEN "t"."__c" IS NULL THEN 1 ELSE 0 END, "t"."__c" DESC) AS "__rn" FROM unnest(($1)::int8[], ($2)::float8[], ($3)::int8[]) AS "l"("__i", "__t", "__k0") JOIN (SELECT "src"."user_id" AS "__k0", floor(extract(epoch from ("src"."updated_at")::timestamptz) * 1000)::float8 AS "__e", floor(extract(epoch from ("src"."loaded_at")::timestamptz) * 1000)::float8 AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" WHERE "t"."__e" <= "l"."__t" AND "t"."__e" >= "l"."__t" - 2592000000 AND ("t"."__c" IS NULL OR "t"."__c" <= "l"."__t")) AS "w" WHERE "w"."__rn" = 1`,
+          parameters: ["\u0001labels:0", "\u0001labels:1", "\u0001labels:2"],
+          labels: { form: 'arrays', positions: [0, 1, 2] },
         },
         {
           group: 'spend',
-          sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC) AS "__rn" FROM (SELECT ("j".e ->> 0)::int8 AS "__i", ("j".e ->> 1)::float8 AS "__t", ("j".e ->> 2)::int8 AS "__k0", ("j".e ->> 3) AS "__k1" FROM jsonb_array_elements(($1)::jsonb) AS "j"(e)) AS "l" JOIN (SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", floor(("src"."day")::numeric * 1000)::float8 AS "__e", "src"."total" AS "__f0" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
+          sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC) AS "__rn" FROM unnest(($1)::int8[], ($2)::float8[], ($3)::int8[], ($4)::text[]) AS "l"("__i", "__t", "__k0", "__k1") JOIN (SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", floor(("src"."day")::numeric * 1000)::float8 AS "__e", "src"."total" AS "__f0" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
 FROM payments -- a comment at the end
 GROUP BY 1, 2, 3
 ) AS "src") AS "t" ON "t"."__k0" = "l"."__k0" AND "t"."__k1" = "l"."__k1" AND ("t"."__k1")::text COLLATE "C" = ("l"."__k1")::text COLLATE "C" WHERE "t"."__e" <= "l"."__t") AS "w" WHERE "w"."__rn" = 1`,
-          parameters: ["[]"],
+          parameters: ["\u0001labels:0", "\u0001labels:1", "\u0001labels:2", "\u0001labels:3"],
+          labels: { form: 'arrays', positions: [0, 1, 2, 3] },
         },
         {
           group: 'device_info',
-          sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i") AS "__rn" FROM (SELECT ("j".e ->> 0)::int8 AS "__i", ("j".e ->> 1)::float8 AS "__t", ("j".e ->> 2)::int8 AS "__k0", ("j".e ->> 3)::int8 AS "__k1" FROM jsonb_array_elements(($1)::jsonb) AS "j"(e)) AS "l" JOIN (SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0" FROM "device_info" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" AND "t"."__k1" = "l"."__k1") AS "w" WHERE "w"."__rn" = 1`,
-          parameters: ["[]"],
+          sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i") AS "__rn" FROM unnest(($1)::int8[], ($2)::float8[], ($3)::int8[], ($4)::int8[]) AS "l"("__i", "__t", "__k0", "__k1") JOIN (SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0" FROM "device_info" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" AND "t"."__k1" = "l"."__k1") AS "w" WHERE "w"."__rn" = 1`,
+          parameters: ["\u0001labels:0", "\u0001labels:1", "\u0001labels:2", "\u0001labels:3"],
+          labels: { form: 'arrays', positions: [0, 1, 2, 3] },
         },
       ]);
     });
@@ -267,7 +273,8 @@ GROUP BY 1, 2, 3
         {
           group: 'account',
           sql: mysql`SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC, CASE WHEN "t"."__c" IS NULL THEN 1 ELSE 0 END, "t"."__c" DESC) AS "__rn" FROM JSON_TABLE(?, '$[*]' COLUMNS ("__i" BIGINT PATH '$[0]', "__t" DOUBLE PATH '$[1]', "__k0" BIGINT PATH '$[2]')) AS "l" JOIN (SELECT "src"."user_id" AS "__k0", CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', "src"."updated_at") / 1000) AS DOUBLE) AS "__e", CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', "src"."loaded_at") / 1000) AS DOUBLE) AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" WHERE "t"."__e" <= "l"."__t" AND "t"."__e" >= "l"."__t" - 2592000000 AND ("t"."__c" IS NULL OR "t"."__c" <= "l"."__t")) AS "w" WHERE "w"."__rn" = 1`,
-          parameters: ["[]"],
+          parameters: ["\u0001labels:0"],
+          labels: { form: 'json', positions: [0] },
         },
         {
           group: 'spend',
@@ -275,12 +282,14 @@ GROUP BY 1, 2, 3
 FROM payments -- a comment at the end
 GROUP BY 1, 2, 3
 ) AS "src") AS "t" ON "t"."__k0" = "l"."__k0" AND "t"."__k1" = "l"."__k1" AND CAST(CONVERT("t"."__k1" USING utf8mb4) AS BINARY) = CAST(CONVERT("l"."__k1" USING utf8mb4) AS BINARY) WHERE "t"."__e" <= "l"."__t") AS "w" WHERE "w"."__rn" = 1`,
-          parameters: ["[]"],
+          parameters: ["\u0001labels:0"],
+          labels: { form: 'json', positions: [0] },
         },
         {
           group: 'device_info',
           sql: mysql`SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i") AS "__rn" FROM JSON_TABLE(?, '$[*]' COLUMNS ("__i" BIGINT PATH '$[0]', "__t" DOUBLE PATH '$[1]', "__k0" BIGINT PATH '$[2]', "__k1" BIGINT PATH '$[3]')) AS "l" JOIN (SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0" FROM "device_info" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" AND "t"."__k1" = "l"."__k1") AS "w" WHERE "w"."__rn" = 1`,
-          parameters: ["[]"],
+          parameters: ["\u0001labels:0"],
+          labels: { form: 'json', positions: [0] },
         },
       ]);
     });

@@ -52,4 +52,11 @@ export const postgresDialect: SqlDialect = {
     const list = columns.map((c, i) => `(${q('j')}.e ->> ${i})${cast[c.type]} AS ${q(c.name)}`);
     return `(SELECT ${list.join(', ')} FROM jsonb_array_elements((${jsonSql})::jsonb) AS ${q('j')}(e)) AS ${q(alias)}`;
   },
+  arrayRows(arraySql: readonly string[], alias: string, columns: readonly JsonColumn[]): string {
+    const q = postgresDialect.quoteIdentifier;
+    const type = { int: 'int8[]', float: 'float8[]', string: 'text[]' };
+    // Multi-argument unnest zips the arrays into rows; pg sends a JS array as an array literal.
+    const arrays = columns.map((c, i) => `(${arraySql[i]})::${type[c.type]}`);
+    return `unnest(${arrays.join(', ')}) AS ${q(alias)}(${columns.map((c) => q(c.name)).join(', ')})`;
+  },
 };
