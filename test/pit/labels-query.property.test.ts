@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { openSpellbook, type Row } from '../../src/index.js';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, propertyRuns, type EngineContext, WITH_TRINO } from '../support/engines.js';
 import { refAggregate, refCompareKeys, refCompareKeyValues, refWinners, type RefAggregate, type RefRow } from '../support/reference.js';
 import { createTable, naiveUtc } from '../support/tables.js';
 import { tempDir, writeFile, writeMetadata } from '../support/cli.js';
@@ -122,12 +122,6 @@ const JOIN_RUNS = [
   { strategy: 'database', partitions: undefined, name: 'database' },
 ] as const;
 
-/**
- * Trino runs a quarter of the cases (as in property.test.ts): each is a dozen cluster round
- * trips, and the generator's shapes are the same as on PostgreSQL, which runs them all.
- */
-const runsOn = (engine: string) => (engine === 'trino' ? Math.max(5, Math.ceil(RUNS / 4)) : RUNS);
-
 describeEngines('labels from a query give the training set of the same labels in a file', (ctx, engine) => {
   it('for random labels and rows, on both strategies, latest values and aggregates alike', async () => {
     await fc.assert(
@@ -175,7 +169,7 @@ describeEngines('labels from a query give the training set of the same labels in
           await book.close();
         }
       }),
-      { numRuns: runsOn(engine) },
+      { numRuns: propertyRuns(engine, RUNS) },
     );
   }, 300_000);
 }, { engines: WITH_TRINO });

@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { openSpellbook } from '../../src/index.js';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, propertyRuns, type EngineContext, WITH_TRINO } from '../support/engines.js';
 import { refCompareKeys, refVisible, refWinners, type RefRow } from '../support/reference.js';
 import { createTable, naiveUtc } from '../support/tables.js';
 import { tempDir, writeFile, writeMetadata } from '../support/cli.js';
@@ -107,18 +107,11 @@ function expectOneOf(got: readonly unknown[], allowed: readonly RefRow[], where:
   if (!ok) expect(got, `${where}: expected one of ${JSON.stringify(allowed.map((r) => r.values))}`).toEqual(allowed[0]!.values);
 }
 
-/**
- * Trino runs a quarter of the cases: each case is a dozen cluster round trips of a few
- * hundred ms, and the whole suite must stay within npm test's 15 minutes. Its SQL is the
- * same shape as PostgreSQL's, which runs them all; SPELLBOOK_PROPERTY_RUNS scales both.
- */
 const JOIN_RUNS = [
   { strategy: 'merge', partitions: undefined, name: 'merge' },
   { strategy: 'merge', partitions: 3, name: 'merge in 3 partitions' },
   { strategy: 'database', partitions: undefined, name: 'database' },
 ] as const;
-
-const runsOn = (engine: string) => (engine === 'trino' ? Math.max(5, Math.ceil(RUNS / 4)) : RUNS);
 
 describeEngines('export and join agree with the SPEC §2 reference', (ctx, engine) => {
   it('for random rows and labels, on both join strategies and export', async () => {
@@ -154,7 +147,7 @@ describeEngines('export and join agree with the SPEC §2 reference', (ctx, engin
           await book.close();
         }
       }),
-      { numRuns: runsOn(engine) },
+      { numRuns: propertyRuns(engine, RUNS) },
     );
   }, 240_000);
 }, { engines: WITH_TRINO });

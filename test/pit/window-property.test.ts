@@ -15,7 +15,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { openSpellbook } from '../../src/index.js';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, propertyRuns, type EngineContext, WITH_TRINO } from '../support/engines.js';
 import { refAggregate, refCompareKeys, refHasWindowRow, type RefAggregate, type RefRow } from '../support/reference.js';
 import { createTable, naiveUtc } from '../support/tables.js';
 import { tempDir, writeFile, writeMetadata } from '../support/cli.js';
@@ -127,12 +127,6 @@ const JOIN_RUNS = [
 
 const refRows = (s: Scenario): RefRow[] => s.rows.map((r) => ({ key: [r.k1, r.k2], event: r.event, created: r.created, values: [r.v, r.s] }));
 
-/**
- * Trino runs a quarter of the cases (as in property.test.ts): each is a dozen cluster round
- * trips, and the generator's shapes are the same as on PostgreSQL, which runs them all.
- */
-const runsOn = (engine: string) => (engine === 'trino' ? Math.max(5, Math.ceil(RUNS / 4)) : RUNS);
-
 describeEngines('windowed aggregates agree with the SPEC §7 reference', (ctx, engine) => {
   it('for random events and labels, on both join strategies and export', async () => {
     if (process.env.TZ) expect(new Date(BASE).getTimezoneOffset()).not.toBe(0); // the TZ runs really run elsewhere
@@ -173,7 +167,7 @@ describeEngines('windowed aggregates agree with the SPEC §7 reference', (ctx, e
           await book.close();
         }
       }),
-      { numRuns: runsOn(engine) },
+      { numRuns: propertyRuns(engine, RUNS) },
     );
   }, 300_000);
 }, { engines: WITH_TRINO });

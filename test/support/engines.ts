@@ -53,6 +53,16 @@ export function perEngine<T>(engine: EngineName, table: PerEngine<T>): T {
   return value;
 }
 
+/**
+ * How many cases a property suite runs on an engine: a quarter on Trino, where each case
+ * is a dozen cluster round trips of a few hundred ms and npm test must stay within 15
+ * minutes. Its SQL has the same shape as PostgreSQL's, which runs them all;
+ * SPELLBOOK_PROPERTY_RUNS scales both.
+ */
+export function propertyRuns(engine: EngineName, runs: number): number {
+  return engine === 'trino' ? Math.max(5, Math.ceil(runs / 4)) : runs;
+}
+
 /** The test cluster of `npm run trino:start`; SPELLBOOK_TEST_TRINO points elsewhere. */
 export const TRINO_SERVER = process.env.SPELLBOOK_TEST_TRINO ?? 'http://127.0.0.1:8080';
 /** The cluster's SELECT-only user (scripts/trino/cluster.sh): every Trino test reads as it. */
