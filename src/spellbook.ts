@@ -29,7 +29,7 @@ import { snapshotOf, ttlOf, type TimeInput, type TtlInput } from './plan/options
 import { OptionError, SpellbookError, usage } from './errors.js';
 import { runExport } from './pit/export.js';
 import type { OutputRow } from './core/rows.js';
-import { runJoin, type JoinHooks } from './pit/join.js';
+import { runJoin, runJoinBatches, type JoinHooks } from './pit/join.js';
 import { RunStats } from './pit/stats.js';
 import { keyValueType, type Value } from './core/values.js';
 import type { OutputColumn } from './io/parquet.js';
@@ -252,6 +252,11 @@ export class Spellbook {
     yield* runExport(await this.db(), plan, stats);
   }
 
+  /** joinRows a batch at a time (what writeJoin reads). */
+  private async *joinBatches<P>(plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>[]> {
+    yield* runJoinBatches(await this.db(), plan, hooks);
+  }
+
   /** Runs a join plan; `encodePrefix` turns each label row's fields into what the caller keeps of them. */
   async *joinRows<P>(plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
     yield* runJoin(await this.db(), plan, hooks);
@@ -275,7 +280,7 @@ export class Spellbook {
         progress.phase(`${label}: reading labels`);
         // One output row per label: the count read is the writing phase's total, for its ETA.
         let labels = 0;
-        return this.joinRows(plan, {
+        return this.joinBatches(plan, {
           encodePrefix: (fields) => encoder.prefix(fields),
           stats: options.stats,
           onLabel: () => {

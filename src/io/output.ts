@@ -37,11 +37,11 @@ export interface PrefixEncoder {
 }
 
 /**
- * Writes the rows `rows` yields (given the encoder for a join's label fields, and the
+ * Writes the rows `rows` yields, one by one or in batches (given the encoder for a join's label fields, and the
  * progress to tick) in `prefixColumns` then `valueColumns`; returns the number of rows.
  */
 export async function writeOutput(
-  rows: (encoder: PrefixEncoder, progress: Progress) => AsyncIterable<OutputRow<unknown>>,
+  rows: (encoder: PrefixEncoder, progress: Progress) => AsyncIterable<OutputRow<unknown> | readonly OutputRow<unknown>[]>,
   prefixColumns: readonly OutputColumn[],
   valueColumns: readonly OutputColumn[],
   options: WriteOptions,

@@ -15,6 +15,8 @@ export interface RowWriter<P> {
   prefix(fields: readonly string[]): P;
   /** Adds one row; returns a promise only when it had to flush (await it then: backpressure). */
   row(prefix: P, values: readonly Value[]): Promise<void> | undefined;
+  /** Adds a batch of rows, as `row` does each (a text writer encodes them into one chunk). */
+  rowBatch?(batch: readonly OutputRow<P>[]): Promise<void> | undefined;
   /** Writes what is still buffered and any trailer, then commits the sink. */
   finish(): Promise<void>;
   /** Discards the output. */
@@ -29,17 +31,40 @@ export function textRowWriter(encoder: RowEncoder, sink: Sink): RowWriter<string
     },
     prefix: (fields) => encoder.prefix(fields),
     row: (prefix, values) => sink.write(encoder.row(prefix, values)),
+    rowBatch(batch) {
+      let text = '';
+      for (let i = 0; i < batch.length; i++) text += encoder.row(batch[i]!.prefix, batch[i]!.values);
+      return sink.write(text);
+    },
     finish: () => sink.commit(),
     abort: () => sink.abort(),
   };
 }
 
-export async function writeRows<P>(rows: AsyncIterable<OutputRow<P>>, writer: RowWriter<P>, progress?: Progress): Promise<number> {
+/**
+ * Writes rows as `rows` yields them: one at a time, or in batches (arrays), which cost one
+ * step of the async iteration and one write each however many rows they hold.
+ */
+export async function writeRows<P>(rows: AsyncIterable<OutputRow<P> | readonly OutputRow<P>[]>, writer: RowWriter<P>, progress?: Progress): Promise<number> {
   let count = 0;
   try {
     await writer.start();
-    for await (const row of rows) {
-      const flushing = writer.row(row.prefix, row.values);
+    for await (const item of rows) {
+      if (isBatch(item)) {
+        if (writer.rowBatch) {
+          const flushing = writer.rowBatch(item);
+          if (flushing) await flushing;
+        } else {
+          for (const row of item) {
+            const flushing = writer.row(row.prefix, row.values);
+            if (flushing) await flushing;
+          }
+        }
+        count += item.length;
+        progress?.tick(item.length);
+        continue;
+      }
+      const flushing = writer.row(item.prefix, item.values);
       if (flushing) await flushing;
       count++;
       progress?.tick();
@@ -52,4 +77,8 @@ export async function writeRows<P>(rows: AsyncIterable<OutputRow<P>>, writer: Ro
     progress?.done();
   }
   return count;
+}
+
+function isBatch<P>(item: OutputRow<P> | readonly OutputRow<P>[]): item is readonly OutputRow<P>[] {
+  return Array.isArray(item);
 }

@@ -36,8 +36,16 @@ export interface JoinHooks<P> {
 
 
 export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
+  for await (const batch of runJoinBatches(db, plan, hooks)) yield* batch;
+}
+
+/**
+ * The join's rows a batch at a time, in label order: what writing a file reads, since a
+ * million rows one by one through async generators cost about as much as encoding them.
+ */
+export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>[]> {
   if (plan.statement !== undefined && plan.labels.kind === 'query') {
-    yield* queryJoin(db, plan, plan.labels, plan.statement, hooks);
+    for await (const row of queryJoin(db, plan, plan.labels, plan.statement, hooks)) yield [row];
     return;
   }
   const labels = await readLabels(await openLabels(plan.labels, db), {
@@ -103,22 +111,24 @@ export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks
   const columns = new Array<{ column: Winners['columns'][number]; slotOfLabel: Int32Array }>(plan.features.length);
   winners.forEach((w, r) => w.columns.forEach((column, f) => (columns[plan.groups[r]!.outputs[f]!] = { column, slotOfLabel: w.slotOfLabel })));
   for await (const prefixes of labels.prefixBatches()) {
-    for (const prefix of prefixes) {
+    const batch: OutputRow<P>[] = new Array(prefixes.length);
+    for (let r = 0; r < prefixes.length; r++) {
       const values: Value[] = new Array(columns.length);
       for (let c = 0; c < columns.length; c++) {
         const { column, slotOfLabel } = columns[c]!;
         const slot = slotOfLabel[i]!;
         values[c] = slot < 0 ? null : column.get(slot);
       }
-      if (hooks.stats) hooks.stats.rows++;
-      yield { prefix, values };
+      batch[r] = { prefix: prefixes[r]!, values };
       i++;
     }
+    if (hooks.stats) hooks.stats.rows += batch.length;
+    yield batch;
   }
 }
 
 /** The merge over key-hash partitions (partitioned-merge.ts): for label sets too large for one pass. */
-async function* partitionedJoin<P>(db: Database, plan: JoinPlan, labels: Labels<P>, partitions: number, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
+async function* partitionedJoin<P>(db: Database, plan: JoinPlan, labels: Labels<P>, partitions: number, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>[]> {
   const folder = new SpillFolder();
   try {
     const inGroup = async <T>(g: GroupPlan, work: () => Promise<T>): Promise<T> => {
@@ -134,17 +144,21 @@ async function* partitionedJoin<P>(db: Database, plan: JoinPlan, labels: Labels<
     // Where each group's features go among the requested ones.
     const outputs = plan.groups.map((g) => g.outputs);
     let i = 0;
-    for await (const prefix of labels.prefixes()) {
-      const values: Value[] = new Array(plan.features.length);
-      for (let r = 0; r < results.length; r++) {
-        const group: GroupResults = results[r]!;
-        group.advance(i);
-        const out = outputs[r]!;
-        for (let f = 0; f < out.length; f++) values[out[f]!] = group.value(f);
+    for await (const prefixes of labels.prefixBatches()) {
+      const batch: OutputRow<P>[] = new Array(prefixes.length);
+      for (let p = 0; p < prefixes.length; p++) {
+        const values: Value[] = new Array(plan.features.length);
+        for (let r = 0; r < results.length; r++) {
+          const group: GroupResults = results[r]!;
+          group.advance(i);
+          const out = outputs[r]!;
+          for (let f = 0; f < out.length; f++) values[out[f]!] = group.value(f);
+        }
+        batch[p] = { prefix: prefixes[p]!, values };
+        i++;
       }
-      if (hooks.stats) hooks.stats.rows++;
-      yield { prefix, values };
-      i++;
+      if (hooks.stats) hooks.stats.rows += batch.length;
+      yield batch;
     }
   } finally {
     folder.remove();
