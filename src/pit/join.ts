@@ -242,9 +242,11 @@ async function mergeWindows(
   labelCount: number,
 ): Promise<{ windows: Winners; latest?: LatestWinners }> {
   const merge = new WindowMerge(index, g.group, g.features.map((f) => f.feature), g.rules);
-  const width = g.features.length;
-  const decoder = new ArrayRowDecoder(g.group, width + (latest?.features.length ?? 0));
-  const positions = decoder.featurePositions;
+  const decoder = new ArrayRowDecoder(g.group, g.scan?.width ?? g.features.length);
+  // Where each feature's value is in a row: the scan reads a column shared by several features once.
+  const at = (read: GroupPlan) => read.features.map((_, f) => decoder.featurePositions[read.scan?.positions[f] ?? f]!);
+  const positions = at(g);
+  const latestPositions = latest ? at(latest) : [];
   let row: readonly unknown[] = [];
   const value = (f: number): unknown => row[positions[f]!];
   const asOf = latest && new AsOfMerge(index, latest.rules);
@@ -259,7 +261,7 @@ async function mergeWindows(
       merge.offer(key, event, created, value);
       if (asOf) {
         const slot = asOf.offer(key, event, created);
-        if (slot >= 0) for (let f = 0; f < columns.length; f++) columns[f]!.set(slot, row[positions[width + f]!]);
+        if (slot >= 0) for (let f = 0; f < columns.length; f++) columns[f]!.set(slot, row[latestPositions[f]!]);
       }
     }
   }

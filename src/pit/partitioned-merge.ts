@@ -129,16 +129,16 @@ export async function mergePartitioned(
     // A read whose rows another read's scan selects (plan.ts, mergeScans) is merged with it,
     // from the same spilled rows, its features after the scanning read's.
     if (g.scannedBy !== undefined) continue;
-    const reads = [{ read: g, at: gi, offset: 0 }, ...(g.alongside === undefined ? [] : [{ read: groups[g.alongside]!, at: g.alongside, offset: g.features.length }])];
-    const width = reads.reduce((n, r) => n + r.read.features.length, 0);
+    const reads = [{ read: g, at: gi }, ...(g.alongside === undefined ? [] : [{ read: groups[g.alongside]!, at: g.alongside }])];
+    const width = g.scan?.width ?? g.features.length;
     const { dictionary, keyOfLabel } = labels.entities.get(g.group.entity.name)!;
     await inGroup(g, async () => {
       const spills = await spillRows(db, g, width, (row, decoder) => decoder.keyNumber(row, dictionary), partitions, folder);
       const files: SpillFile[][] = reads.map(() => []);
       for (let p = 0; p < partitions; p++) {
         const part = partitionLabels(keyOfLabel, labels.times, dictionary.size, p, partitions);
-        for (const [k, { read, at, offset }] of reads.entries()) {
-          const winners = await mergePartition(read, part.index, spills[p]!, partitions, offset);
+        for (const [k, { read, at }] of reads.entries()) {
+          const winners = await mergePartition(read, part.index, spills[p]!, partitions);
           for (const slot of winners.slotOfLabel) if (slot >= 0) matched[at]!++;
           files[k]!.push(writeResults(folder, winners));
         }
@@ -240,15 +240,16 @@ interface PartitionWinners {
 
 /**
  * Step 2: the partition's rows through the group's merge, against the partition's labels;
- * the read's features are the spilled ones from `offset` on.
+ * feature f's values are spilled column `g.scan.positions[f]` (f without a planned scan).
  */
-async function mergePartition(g: GroupPlan, index: LabelIndex, rows: SpillFile, partitions: number, offset: number): Promise<PartitionWinners> {
+async function mergePartition(g: GroupPlan, index: LabelIndex, rows: SpillFile, partitions: number): Promise<PartitionWinners> {
   const n = index.labelCount;
+  const column = g.features.map((_, f) => g.scan?.positions[f] ?? f);
   if (g.operation === 'window') {
     const merge = new WindowMerge(index, g.group, g.features.map((f) => f.feature), g.rules);
     for (const chunk of rows.chunks<RowChunk>()) {
       let r = 0;
-      const value = (f: number): unknown => spilledValue(chunk.features[offset + f]!, r);
+      const value = (f: number): unknown => spilledValue(chunk.features[column[f]!]!, r);
       for (; r < chunk.n; r++) merge.offer((chunk.keys[r]! / partitions) | 0, chunk.events[r]!, chunk.created[r]!, value);
       await turn();
     }
@@ -261,7 +262,7 @@ async function mergePartition(g: GroupPlan, index: LabelIndex, rows: SpillFile, 
   for (const chunk of rows.chunks<RowChunk>()) {
     for (let r = 0; r < chunk.n; r++) {
       const slot = merge.offer((chunk.keys[r]! / partitions) | 0, chunk.events[r]!, chunk.created[r]!);
-      if (slot >= 0) for (let f = 0; f < columns.length; f++) columns[f]!.set(slot, spilledValue(chunk.features[offset + f]!, r));
+      if (slot >= 0) for (let f = 0; f < columns.length; f++) columns[f]!.set(slot, spilledValue(chunk.features[column[f]!]!, r));
     }
     await turn();
   }

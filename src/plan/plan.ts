@@ -47,6 +47,13 @@ export interface GroupPlan {
    */
   readonly alongside?: number;
   readonly scannedBy?: number;
+  /**
+   * Merge only, reads with aggregates and the reads sharing their scan: where each feature's
+   * values are among the scan's feature columns (`positions`, one per feature), and how
+   * many columns the scan selects (`width`). Aggregates of one column read it once (count,
+   * sum, avg and max of `amount` are one column, not four). Absent: feature i is column i.
+   */
+  readonly scan?: { readonly width: number; readonly positions: readonly number[] };
 }
 
 export interface CommonRequest {
@@ -251,11 +258,21 @@ function mergeScans(dialect: SqlDialect, reads: readonly Omit<GroupPlan, 'query'
   const planned: GroupPlan[] = reads.map((g) => ({ ...g, query: scanQuery(dialect, g.group, g.features.map((f) => f.feature)) }));
   planned.forEach((w, wi) => {
     if (w.operation !== 'window') return;
+    // Each distinct value column once: a count of rows reads the constant, a timestamp its epoch ms.
+    const columns: Feature[] = [];
+    const seen = new Map<string, number>();
+    const positions = w.features.map(({ feature: f }) => {
+      const id = f.aggregate?.countsRows ? '*' : `${f.column}/${f.type === 'timestamp' ? 'ms' : 'raw'}`;
+      let at = seen.get(id);
+      if (at === undefined) seen.set(id, (at = columns.push(f) - 1));
+      return at;
+    });
     const li = planned.findIndex((l) => l.group === w.group && l.operation === 'latest');
-    if (li < 0) return;
-    const query = scanQuery(dialect, w.group, [...w.features, ...planned[li]!.features].map((f) => f.feature));
-    planned[wi] = { ...w, query, alongside: li };
-    planned[li] = { ...planned[li]!, query, scannedBy: wi };
+    const latest = li < 0 ? [] : planned[li]!.features.map((f) => f.feature);
+    const query = scanQuery(dialect, w.group, [...columns, ...latest]);
+    const width = columns.length + latest.length;
+    planned[wi] = { ...w, query, scan: { width, positions }, ...(li < 0 ? {} : { alongside: li }) };
+    if (li >= 0) planned[li] = { ...planned[li]!, query, scannedBy: wi, scan: { width, positions: latest.map((_, f) => columns.length + f) } };
   });
   return planned;
 }
