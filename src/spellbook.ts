@@ -98,7 +98,7 @@ export interface JoinOptions extends CommonOptions {
   /** An entity's label column(s) when not named as its key, as --entity-column. */
   readonly entityColumns?: Readonly<Record<string, string | readonly string[]>>;
   readonly strategy?: StrategyChoice;
-  /** The merge's key-hash partitions, as --partitions (1: one pass; default: one per 1,048,576 labels). */
+  /** The merge's key-hash partitions, as --partitions (1: one pass; default: one pass up to 1,048,576 labels, else one per 524,288). */
   readonly partitions?: number;
 }
 

@@ -53,7 +53,7 @@ export default class Join extends SpellbookCommand {
     'entity-column': Flags.string({ summary: 'Labels column(s) holding an entity\'s key: ENTITY=COLUMN[,COLUMN…]. Repeatable.', multiple: true }),
     strategy: Flags.string({ summary: 'How the join runs: in the database, as a streaming merge in spellbook, or auto.', options: [...STRATEGIES], default: 'auto' }),
     partitions: Flags.integer({
-      summary: 'Key-hash partitions of the merge (1: one pass); default one per 1,048,576 labels.',
+      summary: 'Key-hash partitions of the merge (1: one pass); default: one pass up to 1,048,576 labels, else one per 524,288.',
       description: 'More partitions hold less of the labels in memory at once, at the price of temporary files in the system temp folder.',
       env: 'SPELLBOOK_JOIN_PARTITIONS',
       min: 1,

@@ -313,10 +313,14 @@ export async function readLabels<P>(reader: LabelReader, options: LabelsOptions<
     }
   }
 
+  // A loop, not a closure: a closure here would put `keys` in the context that
+  // prefixBatches keeps alive for the whole join, and with it the growable arrays' spare
+  // capacity (67 MB at 10M labels).
   const entities = new Map<string, EntityLabels>();
-  options.entities.forEach(({ entity }, e) => {
+  for (let e = 0; e < options.entities.length; e++) {
+    const { entity } = options.entities[e]!;
     entities.set(entity.name, { entity, dictionary: dictionaries[e]!, keyOfLabel: keys[e]!.toArray() });
-  });
+  }
   const count = times.length;
   const prefixBatches = retained ? () => fromArray(retained) : () => reread(reader, count, options.encodePrefix);
   return {

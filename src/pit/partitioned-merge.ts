@@ -30,11 +30,12 @@ import { WindowMerge } from './window-merge.js';
 import { SpillFolder, spillColumn, spilledValue, type SpillFile, type SpilledColumn } from './spill.js';
 
 /**
- * Labels per partition when the count is chosen from the labels: the one-pass merge up to
- * this many labels (the speed of today's path for ordinary joins), one more partition per
- * this many beyond. A partition's merge state is then ~60-80 MB per group at most.
+ * Up to this many labels the join is merged in one pass (with its parallel scans: the
+ * speed of ordinary joins); beyond it, the labels are split into partitions of at most
+ * LABELS_PER_PARTITION, whose merge state is then ~30-40 MB per group.
  */
-export const LABELS_PER_PARTITION = 1 << 20;
+export const ONE_PASS_MAX_LABELS = 1 << 20;
+export const LABELS_PER_PARTITION = 1 << 19;
 
 /** Rows (or labels) per chunk of a temporary file. */
 const CHUNK = 8_192;
@@ -42,7 +43,7 @@ const CHUNK = 8_192;
 /** How many partitions a join of `labelCount` labels uses: `forced` when given (1 = one pass). */
 export function partitionCount(labelCount: number, forced?: number): number {
   if (forced !== undefined) return Math.max(1, Math.floor(forced));
-  return Math.max(1, Math.ceil(labelCount / LABELS_PER_PARTITION));
+  return labelCount <= ONE_PASS_MAX_LABELS ? 1 : Math.ceil(labelCount / LABELS_PER_PARTITION);
 }
 
 /** A chunk of one partition's rows of a group. */

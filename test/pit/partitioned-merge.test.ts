@@ -1,8 +1,9 @@
-/** The partitioned merge's temporary files: private, exact round trips, removed without a trace. */
+/** The partitioned merge: how many partitions, and its temporary files (private, exact round trips, removed without a trace). */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SpillFolder, spillColumn, spilledValue } from '../../src/pit/spill.js';
+import { partitionCount } from '../../src/pit/partitioned-merge.js';
 
 describe('SpillFolder', () => {
   it('creates files only its user can read, gives chunks back in order, and removes everything', () => {
@@ -36,5 +37,16 @@ describe('spillColumn', () => {
     const values = ['a', null, true, new Date(0), 12n, undefined, 4];
     const column = spillColumn(values, values.length);
     expect(values.map((_, i) => spilledValue(column, i))).toEqual(values);
+  });
+});
+
+describe('partitionCount', () => {
+  it('keeps one pass up to 1,048,576 labels, then one partition per 524,288; a forced count wins', () => {
+    expect(partitionCount(0)).toBe(1);
+    expect(partitionCount(1_048_576)).toBe(1);
+    expect(partitionCount(1_048_577)).toBe(3);
+    expect(partitionCount(10_000_000)).toBe(20);
+    expect(partitionCount(10_000_000, 1)).toBe(1);
+    expect(partitionCount(5, 7)).toBe(7);
   });
 });
