@@ -1,8 +1,9 @@
 /**
- * One interface per concern, one implementation per engine (sqlite/, postgres/, mysql/).
+ * One interface per concern, one implementation per engine (sqlite/, postgres/, mysql/, trino/).
  * The core never asks which engine it runs on; it asks the dialect for a piece of SQL
- * or the driver for rows. SQL *generation* (SqlDialect, pure) is kept apart from
- * *execution* (Driver, I/O), as in drizzle.
+ * or the driver for rows. SQL *generation* (QueryCompiler, pure) is kept apart from
+ * what an engine *can do* (EngineAdapter, pure, as in Kysely) and from *execution*
+ * (Driver, I/O), as in drizzle.
  */
 import type { ConnectionSpec } from './connection.js';
 import type { EpochUnit, FeatureType, KeyType } from '../metadata/types.js';
@@ -20,7 +21,7 @@ export interface CompiledQuery {
   readonly parameters: readonly unknown[];
 }
 
-/** A column of `SqlDialect.jsonRows`: a key type, or `float` for epoch milliseconds. */
+/** A column of `QueryCompiler.jsonRows`: a key type, or `float` for epoch milliseconds. */
 export interface JsonColumn {
   readonly name: string;
   readonly type: KeyType | 'float';
@@ -39,7 +40,7 @@ export type DeclaredType = FeatureType | 'epoch';
  */
 export type ImportValue = string | number | boolean | null;
 
-/** See SqlDialect.timeComparison. */
+/** See QueryCompiler.timeComparison. */
 export interface TimeComparison {
   readonly column: string;
   instant(placeholder: string): string;
@@ -60,8 +61,11 @@ export interface MissingObject {
   readonly name: string;
 }
 
-/** Pure SQL generation for one engine. No I/O. */
-export interface SqlDialect {
+/**
+ * The SQL one engine speaks (Kysely's query compiler): quoting, placeholders, time
+ * expressions, key order, rows from bound JSON. Pure, no I/O.
+ */
+export interface QueryCompiler {
   readonly engine: EngineName;
   /** Quotes an identifier from metadata (table, column, alias); doubles embedded quotes. */
   quoteIdentifier(name: string): string;
@@ -104,6 +108,14 @@ export interface SqlDialect {
    * database, and no size limit short of the protocol's. Absent: labels travel as JSON.
    */
   arrayRows?(arraySql: readonly string[], alias: string, columns: readonly JsonColumn[]): string;
+}
+
+/**
+ * What one engine can do, apart from the SQL it speaks (Kysely's adapter): its planner
+ * and limits, transactional DDL, the column types and values of `import`, its type
+ * catalog for `validate`, and how its errors read. Pure, no I/O.
+ */
+export interface EngineAdapter {
   /**
    * Whether the planner joins a small derived table of labels to an unindexed table with
    * a hash join (one scan). Where it does not, such a join is a nested loop: a scan per
@@ -156,7 +168,10 @@ export interface SqlDialect {
   rejectsText(err: unknown): boolean;
 }
 
-/** See SqlDialect.valueForm. */
+/** An engine's query compiler and adapter together, as the planning and import code take them. */
+export interface SqlDialect extends QueryCompiler, EngineAdapter {}
+
+/** See EngineAdapter.valueForm. */
 export type ValueForm = 'timestamp' | 'date' | 'decimal' | 'plain';
 
 /** Execution: runs compiled queries on one open connection pool. */

@@ -33,7 +33,10 @@ export interface EnginePlugin {
   describe?(config: ConnectionConfig): string | undefined;
   /** The config as a `connection:` URL for a metadata file in `dir`, where the engine has a form of its own. */
   urlFor?(config: ConnectionConfig, dir: string): string | undefined;
-  /** SQL generation: light, and needed without a connection (`--dry-run`). */
+  /**
+   * Its query compiler and adapter together (`<engine>-dialect.ts`, `<engine>-adapter.ts`):
+   * light, and needed without a connection (`--dry-run`).
+   */
   readonly dialect: SqlDialect;
   /**
    * The run-time half, imported on demand: every command would otherwise pay for loading

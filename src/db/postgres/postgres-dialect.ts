@@ -1,23 +1,10 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
-import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
+import { epochComparison, type JsonColumn, type QueryCompiler, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
-import { postgresBindValue, postgresColumnType, postgresRejectsText, postgresTypeFits, postgresValueForm } from './postgres-types.js';
-import { postgresMissingObject } from './postgres-errors.js';
+import { postgresAdapter } from './postgres-adapter.js';
 
-export const postgresDialect: SqlDialect = {
+export const postgresCompiler: QueryCompiler = {
   engine: 'postgres',
-  // Hash joins are PostgreSQL's default for an unindexed equi-join.
-  hashJoins: true,
-  maxParameters: 65535,
-  maxStatementBytes: 64 * 1024 * 1024,
-  transactionalDdl: true,
-  columnType: postgresColumnType,
-  indexKey: (columnSql: string) => columnSql,
-  bindValue: postgresBindValue,
-  typeFits: postgresTypeFits,
-  missingObject: postgresMissingObject,
-  valueForm: postgresValueForm,
-  rejectsText: postgresRejectsText,
   quoteIdentifier: (name) => quoteWith(name, '"'),
   placeholder: (index) => `$${index}`,
   epochMs(col: string, unit?: EpochUnit): string {
@@ -30,7 +17,7 @@ export const postgresDialect: SqlDialect = {
     return `floor(extract(epoch from (${col})::timestamptz) * 1000)::float8`;
   },
   timeComparison(col: string, unit?: EpochUnit): TimeComparison {
-    if (unit) return epochComparison(postgresDialect.epochMs(col, unit), (p) => `CAST(${p} AS float8)`);
+    if (unit) return epochComparison(postgresCompiler.epochMs(col, unit), (p) => `CAST(${p} AS float8)`);
     // timestamp, timestamptz, date and ISO text all compare as timestamptz in a UTC session.
     return {
       column: `CAST(${col} AS timestamptz)`,
@@ -47,16 +34,19 @@ export const postgresDialect: SqlDialect = {
     return type === 'int' ? sql : `(${sql})::text COLLATE "C"`;
   },
   jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string {
-    const q = postgresDialect.quoteIdentifier;
+    const q = postgresCompiler.quoteIdentifier;
     const cast = { int: '::int8', float: '::float8', string: '' };
     const list = columns.map((c, i) => `(${q('j')}.e ->> ${i})${cast[c.type]} AS ${q(c.name)}`);
     return `(SELECT ${list.join(', ')} FROM jsonb_array_elements((${jsonSql})::jsonb) AS ${q('j')}(e)) AS ${q(alias)}`;
   },
   arrayRows(arraySql: readonly string[], alias: string, columns: readonly JsonColumn[]): string {
-    const q = postgresDialect.quoteIdentifier;
+    const q = postgresCompiler.quoteIdentifier;
     const type = { int: 'int8[]', float: 'float8[]', string: 'text[]' };
     // Multi-argument unnest zips the arrays into rows; pg sends a JS array as an array literal.
     const arrays = columns.map((c, i) => `(${arraySql[i]})::${type[c.type]}`);
     return `unnest(${arrays.join(', ')}) AS ${q(alias)}(${columns.map((c) => q(c.name)).join(', ')})`;
   },
 };
+
+/** Both halves of the engine's SQL side, as the planning code takes them. */
+export const postgresDialect: SqlDialect = { ...postgresCompiler, ...postgresAdapter };

@@ -1,29 +1,15 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
-import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
+import { epochComparison, type JsonColumn, type QueryCompiler, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
-import { sqliteBindValue, sqliteColumnType, sqliteRejectsText, sqliteTypeFits, sqliteValueForm } from './sqlite-types.js';
-import { sqliteMissingObject } from './sqlite-errors.js';
+import { sqliteAdapter } from './sqlite-adapter.js';
 
 /**
  * SQLite has no timestamp type: event times are ISO text, or numbers. The expression
  * branches on the storage class of each value, so a column mixing forms still compares
  * correctly (SPEC §2).
  */
-export const sqliteDialect: SqlDialect = {
+export const sqliteCompiler: QueryCompiler = {
   engine: 'sqlite',
-  // SQLite joins by nested loops (an automatic index is not assured).
-  hashJoins: false,
-  maxParameters: 32766,
-  // Values are bound, never inlined; the text is only placeholders.
-  maxStatementBytes: 64 * 1024 * 1024,
-  transactionalDdl: true,
-  columnType: sqliteColumnType,
-  indexKey: (columnSql: string) => columnSql,
-  bindValue: sqliteBindValue,
-  typeFits: sqliteTypeFits,
-  missingObject: sqliteMissingObject,
-  valueForm: sqliteValueForm,
-  rejectsText: sqliteRejectsText,
   quoteIdentifier: (name) => quoteWith(name, '"'),
   placeholder: () => '?',
   epochMs(col: string, unit?: EpochUnit): string {
@@ -42,7 +28,7 @@ export const sqliteDialect: SqlDialect = {
   },
   timeComparison(col: string, unit?: EpochUnit): TimeComparison {
     // No timestamp type: ISO text in mixed forms only compares right as a number.
-    return epochComparison(sqliteDialect.epochMs(col, unit));
+    return epochComparison(sqliteCompiler.epochMs(col, unit));
   },
   keyOrder(col: string, type: KeyType): string {
     // BINARY is memcmp on UTF-8, i.e. code-point order, even if the column was declared NOCASE.
@@ -52,9 +38,12 @@ export const sqliteDialect: SqlDialect = {
     return type === 'int' ? sql : `${sql} COLLATE BINARY`;
   },
   jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string {
-    const q = sqliteDialect.quoteIdentifier;
+    const q = sqliteCompiler.quoteIdentifier;
     const cast = { int: 'INTEGER', float: 'REAL', string: 'TEXT' };
     const list = columns.map((c, i) => `CAST(json_extract(${q('j')}.value, '$[${i}]') AS ${cast[c.type]}) AS ${q(c.name)}`);
     return `(SELECT ${list.join(', ')} FROM json_each(${jsonSql}) AS ${q('j')}) AS ${q(alias)}`;
   },
 };
+
+/** Both halves of the engine's SQL side, as the planning code takes them. */
+export const sqliteDialect: SqlDialect = { ...sqliteCompiler, ...sqliteAdapter };

@@ -1,8 +1,7 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
-import { epochComparison, type JsonColumn, type SqlDialect, type TimeComparison } from '../dialect.js';
+import { epochComparison, type JsonColumn, type QueryCompiler, type SqlDialect, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
-import { trinoBindValue, trinoColumnType, trinoRejectsText, trinoTypeFits, trinoValueForm } from './trino-types.js';
-import { trinoMissingObject } from './trino-errors.js';
+import { trinoAdapter } from './trino-adapter.js';
 
 /**
  * Stored times compare at timestamp(12) with time zone, Trino's finest: widening any
@@ -21,23 +20,8 @@ import { trinoMissingObject } from './trino-errors.js';
 const instant = (col: string) =>
   `coalesce(try_cast(${col} AS timestamp(12) with time zone), from_iso8601_timestamp_nanos(CAST(${col} AS varchar)))`;
 
-export const trinoDialect: SqlDialect = {
+export const trinoCompiler: QueryCompiler = {
   engine: 'trino',
-  // Trino's joins are distributed hash joins on the workers.
-  hashJoins: true,
-  // Parameters travel as literals in the statement text (trino-literals.ts), bounded by
-  // the coordinator's query.max-length (1,000,000 characters by default).
-  maxParameters: 50_000,
-  maxStatementBytes: 900_000,
-  transactionalDdl: false,
-  columnType: trinoColumnType,
-  // import (and so its index) is refused on Trino; the column as is.
-  indexKey: (columnSql: string) => columnSql,
-  bindValue: trinoBindValue,
-  typeFits: trinoTypeFits,
-  valueForm: trinoValueForm,
-  rejectsText: trinoRejectsText,
-  missingObject: trinoMissingObject,
   quoteIdentifier: (name) => quoteWith(name, '"'),
   placeholder: () => '?',
   epochMs(col: string, unit?: EpochUnit): string {
@@ -51,7 +35,7 @@ export const trinoDialect: SqlDialect = {
     return `(to_unixtime(date_trunc('second', ${t})) * 1000 + millisecond(${t}))`;
   },
   timeComparison(col: string, unit?: EpochUnit): TimeComparison {
-    if (unit) return epochComparison(trinoDialect.epochMs(col, unit), (p) => `CAST(${p} AS double)`);
+    if (unit) return epochComparison(trinoCompiler.epochMs(col, unit), (p) => `CAST(${p} AS double)`);
     return {
       column: instant(col),
       instant: (p) => `CAST(${p} AS timestamp(3) with time zone)`,
@@ -63,10 +47,13 @@ export const trinoDialect: SqlDialect = {
   keyOrder: (col: string, _type: KeyType) => col,
   exactKey: (sql: string, _type: KeyType) => sql,
   jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string {
-    const q = trinoDialect.quoteIdentifier;
+    const q = trinoCompiler.quoteIdentifier;
     const types = { int: 'bigint', float: 'double', string: 'varchar' };
     const row = columns.map((c) => types[c.type]).join(', ');
     const names = columns.map((c) => q(c.name)).join(', ');
     return `(SELECT * FROM UNNEST(CAST(json_parse(${jsonSql}) AS array(row(${row})))) AS ${q('j')}(${names})) AS ${q(alias)}`;
   },
 };
+
+/** Both halves of the engine's SQL side, as the planning code takes them. */
+export const trinoDialect: SqlDialect = { ...trinoCompiler, ...trinoAdapter };

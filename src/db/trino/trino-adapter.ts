@@ -1,0 +1,25 @@
+/**
+ * What Trino can do, apart from the SQL it speaks (trino-dialect.ts): its planner and
+ * limits, the DDL and values of `import`, its type catalog and its errors.
+ */
+import type { EngineAdapter } from '../dialect.js';
+import { trinoBindValue, trinoColumnType, trinoRejectsText, trinoTypeFits, trinoValueForm } from './trino-types.js';
+import { trinoMissingObject } from './trino-errors.js';
+
+export const trinoAdapter: EngineAdapter = {
+  // Trino's joins are distributed hash joins on the workers.
+  hashJoins: true,
+  // Parameters travel as literals in the statement text (trino-literals.ts), bounded by
+  // the coordinator's query.max-length (1,000,000 characters by default).
+  maxParameters: 50_000,
+  maxStatementBytes: 900_000,
+  transactionalDdl: false,
+  columnType: trinoColumnType,
+  // import (and so its index) is refused on Trino; the column as is.
+  indexKey: (columnSql: string) => columnSql,
+  bindValue: trinoBindValue,
+  typeFits: trinoTypeFits,
+  valueForm: trinoValueForm,
+  rejectsText: trinoRejectsText,
+  missingObject: trinoMissingObject,
+};
