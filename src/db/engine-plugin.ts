@@ -1,10 +1,10 @@
 /**
- * What an engine brings to spellbook: its names, its SQL dialect, and how to open it. One
+ * What an engine brings to spellbook: its names, its query compiler and adapter, and how to open it. One
  * entry per engine, in its own folder (`sqlite/sqlite-plugin.ts`, …), listed once in
  * registry.ts; the rest of spellbook asks the registry and never names an engine.
  */
 import type { ConnectionConfig, ConnectionSpec } from './connection.js';
-import type { SqlDialect } from './dialect.js';
+import type { EngineAdapter, QueryCompiler } from './dialect.js';
 import type { OpenEngine } from './open.js';
 
 export interface EnginePlugin {
@@ -33,11 +33,10 @@ export interface EnginePlugin {
   describe?(config: ConnectionConfig): string | undefined;
   /** The config as a `connection:` URL for a metadata file in `dir`, where the engine has a form of its own. */
   urlFor?(config: ConnectionConfig, dir: string): string | undefined;
-  /**
-   * Its query compiler and adapter together (`<engine>-dialect.ts`, `<engine>-adapter.ts`):
-   * light, and needed without a connection (`--dry-run`).
-   */
-  readonly dialect: SqlDialect;
+  /** The SQL it speaks (`<engine>-dialect.ts`): light, and needed without a connection (`--dry-run`). */
+  readonly compiler: QueryCompiler;
+  /** What it can do, its type catalog and its errors (`<engine>-adapter.ts`). */
+  readonly adapter: EngineAdapter;
   /**
    * The run-time half, imported on demand: every command would otherwise pay for loading
    * all the drivers at start-up, whichever database it uses, if any.

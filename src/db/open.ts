@@ -2,7 +2,7 @@ import { SpellbookError } from '../errors.js';
 import type { ConnectionSpec } from './connection.js';
 import type { Database, Driver, Introspector, SqlDialect } from './dialect.js';
 import { trackDriver } from './interrupt.js';
-import { ENGINES, type EngineName, pluginForClient, pluginNamed } from './registry.js';
+import { dialectNamed, ENGINES, type EngineName, pluginForClient, pluginNamed } from './registry.js';
 
 /**
  * How a database is opened. Timeouts are in milliseconds; 0 or absent means none
@@ -50,7 +50,7 @@ export function engineOf(spec: ConnectionSpec): EngineName {
 
 /** The dialect of a connection, for SQL generation without opening anything (`--dry-run`). */
 export function dialectOf(spec: ConnectionSpec): SqlDialect {
-  return pluginNamed(engineOf(spec)).dialect;
+  return dialectNamed(engineOf(spec));
 }
 
 /**
@@ -71,7 +71,7 @@ export async function openDatabase(spec: ConnectionSpec, options: SessionOptions
   const { driver, introspector } = await open(spec, session);
   const untrack = trackDriver(driver);
   return {
-    dialect: plugin.dialect,
+    dialect: dialectNamed(plugin.name),
     driver,
     introspector,
     readOnly,

@@ -3,7 +3,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConnectionConfig } from '../connection.js';
 import type { EnginePlugin } from '../engine-plugin.js';
-import { sqliteDialect } from './sqlite-dialect.js';
+import { sqliteAdapter } from './sqlite-adapter.js';
+import { sqliteCompiler } from './sqlite-dialect.js';
 
 function config(filename: string, dir: string): ConnectionConfig {
   return { client: 'better-sqlite3', connection: { filename: resolvePath(filename, dir) }, useNullAsDefault: true };
@@ -59,7 +60,8 @@ export const sqlitePlugin = {
     const path = isAbsolute(filename) ? relative(dir, filename) || filename : filename;
     return `sqlite:${path.split('\\').join('/')}`;
   },
-  dialect: sqliteDialect,
+  compiler: sqliteCompiler,
+  adapter: sqliteAdapter,
   load: () => import('./sqlite-engine.js').then((m) => m.openSqlite),
   // A database in memory is private to its connection.
   seenByOtherConnections: (spec) => {

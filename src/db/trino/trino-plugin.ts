@@ -1,6 +1,7 @@
 /** A Trino cluster through trino-client: HTTP, no Knex and no pool. */
 import type { EnginePlugin } from '../engine-plugin.js';
-import { trinoDialect } from './trino-dialect.js';
+import { trinoAdapter } from './trino-adapter.js';
+import { trinoCompiler } from './trino-dialect.js';
 
 export const trinoPlugin = {
   name: 'trino' as const,
@@ -15,6 +16,7 @@ export const trinoPlugin = {
     const path = [conn['catalog'], conn['schema']].filter((p) => typeof p === 'string').join('/');
     return `trino://${String(conn['user'] ?? '?')}@${String(conn['server'] ?? '?').replace(/^https?:\/\//, '')}/${path}`;
   },
-  dialect: trinoDialect,
+  compiler: trinoCompiler,
+  adapter: trinoAdapter,
   load: () => import('./trino-engine.js').then((m) => m.openTrino),
 } satisfies EnginePlugin;
