@@ -12,7 +12,6 @@ import type { Metadata } from './metadata/types.js';
 import { labelsFormat, readLabelsHeader } from './io/labels.js';
 import { parquetRowCount } from './io/parquet-labels.js';
 import {
-  DATABASE_JOIN_MAX_LABELS,
   describePlan,
   planExport,
   planJoin,
@@ -208,17 +207,18 @@ export class Spellbook {
   /** What `auto` needs to know; the catalog is only asked when the labels are few. */
   private async strategyFacts(plan: JoinPlan): Promise<StrategyFacts> {
     const { labels } = plan;
-    const labelCount =
-      labels.kind === 'csv' ? await countRecordsUpTo(labels.file, DATABASE_JOIN_MAX_LABELS) : labels.kind === 'parquet' ? await parquetRowCount(labels.file) : undefined;
     const dialect = this.dialect();
-    if ((labelCount ?? 0) > DATABASE_JOIN_MAX_LABELS || dialect.hashJoins) return { labelCount, hashJoins: dialect.hashJoins, indexed: [] };
+    const maxLabels = dialect.databaseJoinMaxLabels;
+    const labelCount =
+      labels.kind === 'csv' ? await countRecordsUpTo(labels.file, maxLabels) : labels.kind === 'parquet' ? await parquetRowCount(labels.file) : undefined;
+    if (labelCount === undefined || labelCount > maxLabels || dialect.hashJoins) return { labelCount, hashJoins: dialect.hashJoins, maxLabels, indexed: [] };
     const { introspector } = await this.db();
     const indexed = await Promise.all(
       plan.groups.map(({ group }) =>
         group.source.kind === 'table' ? introspector.indexLeadsWith(group.source.table, group.entityColumns[0]!) : Promise.resolve(false),
       ),
     );
-    return { labelCount, hashJoins: false, indexed };
+    return { labelCount, hashJoins: false, maxLabels, indexed };
   }
 
   /**

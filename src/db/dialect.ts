@@ -122,6 +122,12 @@ export interface EngineAdapter {
    * label. The `auto` join strategy depends on it.
    */
   readonly hashJoins: boolean;
+  /**
+   * Most labels (from a file) for which `auto` picks the database join where it can find
+   * each label's rows by hash or index; beyond it the merge's one scan per group wins.
+   * Measured per engine (docs/benchmarks.md, "The database strategy and auto").
+   */
+  readonly databaseJoinMaxLabels: number;
   /** Most bound parameters one statement may carry on this engine. */
   readonly maxParameters: number;
   /**

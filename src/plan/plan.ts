@@ -277,45 +277,45 @@ function mergeScans(dialect: SqlDialect, reads: readonly Omit<GroupPlan, 'query'
   return planned;
 }
 
-/** Above this many labels the merge wins on every engine we measured (docs/benchmarks.md). */
-export const DATABASE_JOIN_MAX_LABELS = 10_000;
-
 /** What `auto` decides on: gathered from the labels file and the catalog. */
 export interface StrategyFacts {
   /** Label rows (at most an over-estimate: blank lines and multi-line fields count); undefined for a labels query, never run to count it. */
   readonly labelCount?: number;
   /** The engine joins unindexed tables by hash (SqlDialect.hashJoins). */
   readonly hashJoins: boolean;
+  /** SqlDialect.databaseJoinMaxLabels. */
+  readonly maxLabels: number;
   /** Per group: its table has an index led by the group's first key column (false for query sources). */
   readonly indexed: readonly boolean[];
 }
 
 /**
- * `auto`: the in-database join when labels are few and the database can find each label's
- * rows without scanning the table per label (a hash join, or an index on the key);
- * otherwise the streaming merge, which is one scan per group and never quadratic.
- * Measured with 1,000 labels on 2 x 1M rows: database 0.7-1.5 s vs merge 3.7-7.4 s where
- * that holds; where it does not (SQLite, MariaDB without an index) the database join took
- * over 120 s. With 1M labels the merge wins everywhere (database 59-120 s).
+ * `auto`: the in-database join when labels are few (up to the engine's measured
+ * `maxLabels`) and the database can find each label's rows without scanning the table per
+ * label (a hash join, or an index on the key); otherwise the streaming merge, which is one
+ * scan per group and never quadratic. Without a hash join or an index, SQLite and MariaDB
+ * took over 120 s for 1,000 labels on 2 x 1M rows (merge 25-35 s under the same load).
+ *
+ * A labels query is never run to count it, so `auto` takes the merge for it: its cost is
+ * bounded by the scans, where the one-statement database join took 1.7x the merge at 1M
+ * labels (unindexed) and, on indexed tables where PostgreSQL loops over the index per
+ * label, 206-291 s for 1,000-100,000 labels, where the merge of the same labels from a
+ * file took 26-65 s (docs/benchmarks.md).
  */
 export function chooseStrategy(choice: StrategyChoice, facts?: StrategyFacts): { strategy: Strategy; strategyReason: string } {
   if (choice === 'merge') return { strategy: 'merge', strategyReason: 'chosen with --strategy merge' };
   if (choice === 'database') return { strategy: 'database', strategyReason: 'chosen with --strategy database' };
   if (!facts) return { strategy: 'merge', strategyReason: 'auto: one scan per group merged in spellbook' };
   if (facts.labelCount === undefined) {
-    // A labels query stays in the database with this strategy: no upload, one statement.
-    if (facts.hashJoins) return { strategy: 'database', strategyReason: 'auto: labels from a query, hash-joined in the database where they are' };
-    if (facts.indexed.length > 0 && facts.indexed.every(Boolean)) {
-      return { strategy: 'database', strategyReason: "auto: labels from a query, every group's table indexed on its key" };
-    }
-    return { strategy: 'merge', strategyReason: 'auto: a group has no index on its key, and this engine would scan it once per label' };
+    return { strategy: 'merge', strategyReason: 'auto: labels from a query are not counted; one scan per group, whatever their number (--strategy database for a few labels)' };
   }
-  if (facts.labelCount > DATABASE_JOIN_MAX_LABELS) {
-    return { strategy: 'merge', strategyReason: `auto: more than ${DATABASE_JOIN_MAX_LABELS.toLocaleString('en-US')} labels, one scan per group beats per-label lookups` };
+  const max = facts.maxLabels.toLocaleString('en-US');
+  if (facts.labelCount > facts.maxLabels) {
+    return { strategy: 'merge', strategyReason: `auto: more than ${max} labels, one scan per group beats per-label lookups` };
   }
-  if (facts.hashJoins) return { strategy: 'database', strategyReason: `auto: ${facts.labelCount.toLocaleString('en-US')} labels (at most ${DATABASE_JOIN_MAX_LABELS.toLocaleString('en-US')}), hash-joined in the database` };
+  if (facts.hashJoins) return { strategy: 'database', strategyReason: `auto: ${facts.labelCount.toLocaleString('en-US')} labels (at most ${max}), hash-joined in the database` };
   if (facts.indexed.length > 0 && facts.indexed.every(Boolean)) {
-    return { strategy: 'database', strategyReason: `auto: ${facts.labelCount.toLocaleString('en-US')} labels (at most ${DATABASE_JOIN_MAX_LABELS.toLocaleString('en-US')}), every group's table indexed on its key` };
+    return { strategy: 'database', strategyReason: `auto: ${facts.labelCount.toLocaleString('en-US')} labels (at most ${max}), every group's table indexed on its key` };
   }
   return { strategy: 'merge', strategyReason: 'auto: a group has no index on its key, and this engine would scan it once per label' };
 }

@@ -142,11 +142,10 @@ describeEngines('join --input-query', (ctx) => {
     expect(merge.stdout).toMatch(/\nlabels_sql: \|-\n  SELECT \* FROM \(SELECT .q.\.\*, .* FROM \(SELECT id, user_id, ts AS event_timestamp, score FROM outcomes\n  \) AS .q.\) AS .l. ORDER BY /);
   });
 
-  it('auto keeps a query in the database where it can join without a scan per label', async () => {
+  it('auto takes the merge for a query, whose labels it does not count, on every engine', async () => {
     const dir = await world(ctx());
     const r = await runCli(['join', '--input-query', QUERY, '--feature', 'account.*', '--dry-run'], { cwd: dir });
-    // PostgreSQL and Trino hash-join: the whole join stays in the database.
-    expect(/^strategy: (\w+)$/m.exec(r.stdout)?.[1]).toBe(['postgres', 'trino'].includes(ctx().engine) ? 'database' : 'merge');
+    expect(/^strategy: (\w+)$/m.exec(r.stdout)?.[1]).toBe('merge');
   });
 
   const BAD: { name: string; query: string; code: number; error: (engine: string) => RegExp | string }[] = [
