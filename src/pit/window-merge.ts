@@ -63,56 +63,35 @@ class RangeCounter {
 
 type Combine = 'sum' | 'min' | 'max';
 
-/** Ranges up to this long are applied to their leaves one by one, without the tree. */
-const SHORT_RANGE = 4;
-
 /**
  * Range update with a commutative operation, point query at the end: the bottom-up
  * segment tree (leaves at size..2·size-1, node i's children 2i and 2i+1), valid for any size.
- * A key has few labels in most windows, so most ranges are short: those go straight to
- * their leaves, and the tree's inner nodes (as many again as the leaves) are only
- * allocated when a longer range comes. Either way every value is combined into each of
- * its labels once.
  */
 class NumberTree {
-  private readonly leaves: Float64Array;
-  private inner: Float64Array | undefined;
-  private readonly empty: number;
+  private readonly tree: Float64Array;
   constructor(
     private readonly size: number,
     private readonly combine: Combine,
   ) {
-    this.empty = combine === 'sum' ? 0 : combine === 'min' ? Infinity : -Infinity;
-    this.leaves = new Float64Array(size).fill(this.empty);
+    this.tree = new Float64Array(2 * size).fill(combine === 'sum' ? 0 : combine === 'min' ? Infinity : -Infinity);
   }
   apply(lo: number, hi: number, v: number): void {
-    if (hi - lo <= SHORT_RANGE) {
-      for (let p = lo; p < hi; p++) this.leaves[p] = this.with(this.leaves[p]!, v);
-      return;
-    }
-    this.inner ??= new Float64Array(this.size).fill(this.empty);
+    const t = this.tree;
     for (let l = lo + this.size, r = hi + this.size; l < r; l >>= 1, r >>= 1) {
-      if (l & 1) this.put(l++, v);
-      if (r & 1) this.put(--r, v);
+      if (l & 1) this.put(t, l++, v);
+      if (r & 1) this.put(t, --r, v);
     }
   }
-  /** Combines v into tree node `node`: a leaf at size.., an inner node below. */
-  private put(node: number, v: number): void {
-    const n = this.size;
-    if (node >= n) this.leaves[node - n] = this.with(this.leaves[node - n]!, v);
-    else this.inner![node] = this.with(this.inner![node]!, v);
+  private put(t: Float64Array, node: number, v: number): void {
+    if (this.combine === 'sum') t[node]! += v;
+    else if (this.combine === 'min') t[node] = Math.min(t[node]!, v);
+    else t[node] = Math.max(t[node]!, v);
   }
-  private with(old: number, v: number): number {
-    return this.combine === 'sum' ? old + v : this.combine === 'min' ? Math.min(old, v) : Math.max(old, v);
-  }
-  /** Pushes every inner node's value down to the leaves (parents before children); leaves then hold the answers. */
+  /** Pushes every node's value down to the leaves (parents before children); leaves then hold the answers. */
   finish(): Float64Array {
-    const inner = this.inner;
-    if (inner) {
-      for (let i = 2; i < 2 * this.size; i++) this.put(i, inner[i >> 1]!);
-      this.inner = undefined;
-    }
-    return this.leaves;
+    const t = this.tree;
+    for (let i = 2; i < 2 * this.size; i++) this.put(t, i, t[i >> 1]!);
+    return t.subarray(this.size);
   }
 }
 

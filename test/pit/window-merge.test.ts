@@ -70,28 +70,4 @@ describe('WindowMerge', () => {
       'group g, feature top: "frozen" in column events.v is not a float, the feature\'s declared type (spellbook validate checks the column types)',
     );
   });
-
-  it('gives the same answers for a row that counts for many labels (the tree) as for a few (straight to the labels)', () => {
-    // One key with labels at 0h, 1h, …, 7h (label number = hour); an 8h window.
-    const index = new LabelIndex(new Int32Array(8), Float64Array.from({ length: 8 }, (_, h) => h * H), 1);
-    const features = [feature('s', 'sum', 8, 'float'), feature('lo', 'min', 8, 'float'), feature('hi', 'max', 8, 'float')];
-    const merge = new WindowMerge(index, group(features), features, { knownAt: false });
-    const rows: [number, number][] = [
-      [0, 2], // counts for all 8 labels
-      [5 * H, -1], // for 5h, 6h, 7h
-      [1 * H, 10], // for 1h … 7h
-    ];
-    for (const [event, v] of rows) merge.offer(0, event, -Infinity, () => v);
-    const columns = merge.finish();
-    const slot = new Int32Array(8);
-    index.order.forEach((label, position) => (slot[label] = position));
-    const at = (label: number) => columns.map((c) => c.get(slot[label]!));
-    expect([0, 1, 4, 5, 7].map(at)).toEqual([
-      [2, 2, 2],
-      [12, 2, 10],
-      [12, 2, 10],
-      [11, -1, 10],
-      [11, -1, 10],
-    ]);
-  });
 });
