@@ -7,6 +7,8 @@ interface DriverError {
   code?: unknown;
   errno?: unknown;
   name?: unknown;
+  /** Trino's error name (trino-driver.ts TrinoQueryError). */
+  errorName?: unknown;
 }
 
 /**
@@ -16,8 +18,9 @@ interface DriverError {
  */
 function hint(err: unknown, message: string): string | undefined {
   const e = (err ?? {}) as DriverError;
-  // PostgreSQL query_canceled raised by statement_timeout; MariaDB ER_STATEMENT_TIMEOUT; MySQL ER_QUERY_TIMEOUT.
-  if ((e.code === '57014' && /statement timeout/.test(message)) || e.errno === 1969 || e.errno === 3024) {
+  // PostgreSQL query_canceled raised by statement_timeout; MariaDB ER_STATEMENT_TIMEOUT; MySQL ER_QUERY_TIMEOUT;
+  // Trino's query_max_run_time.
+  if ((e.code === '57014' && /statement timeout/.test(message)) || e.errno === 1969 || e.errno === 3024 || e.errorName === 'EXCEEDED_TIME_LIMIT') {
     return 'the statement ran longer than --statement-timeout';
   }
   if (

@@ -212,3 +212,22 @@ describeEngines(
   },
   { engines: ['postgres', 'mysql'] },
 );
+
+describeEngines(
+  'failures mid-run',
+  (ctx) => {
+    // Trino has no sleep(): 100M generated rows grouped keep the worker busy for seconds.
+    const SLOW_TRINO =
+      "SELECT CAST(x.i AS bigint) AS user_id, TIMESTAMP '2024-01-01 00:00:00' AS updated_at, CAST(count(*) AS double) AS balance, 'a' AS status " +
+      'FROM UNNEST(sequence(1, 10000)) x(i) CROSS JOIN UNNEST(sequence(1, 10000)) y(j) GROUP BY x.i';
+
+    it('a statement over --statement-timeout is killed by the cluster (query_max_run_time)', async () => {
+      const md = writeMetadata(tempDir(), metadataFor(ctx().connection, { query: SLOW_TRINO }));
+      await failsCleanly(
+        ['export', '-m', md, '-f', 'account.balance', '--statement-timeout', '1s'],
+        /^Error: database error: Query exceeded maximum time limit of 1000\.00ms \(the statement ran longer than --statement-timeout\)$/m,
+      );
+    });
+  },
+  { engines: ['trino'] },
+);
