@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { openSpellbook, type Row } from '../../src/index.js';
-import { describeEngines, propertyRuns, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, propertyRuns, type EngineContext, WITH_TRINO, JOIN_RUNS } from '../support/engines.js';
 import { refAggregate, refCompareKeys, refCompareKeyValues, refWinners, type RefAggregate, type RefRow } from '../support/reference.js';
 import { createTable, naiveUtc } from '../support/tables.js';
 import { tempDir, writeFile, writeMetadata } from '../support/cli.js';
@@ -115,12 +115,6 @@ function fixedOrder(rows: { row: Row; label: Scenario['labels'][number] }[]) {
   );
 }
 
-
-const JOIN_RUNS = [
-  { strategy: 'merge', partitions: undefined, name: 'merge' },
-  { strategy: 'merge', partitions: 3, name: 'merge in 3 partitions' },
-  { strategy: 'database', partitions: undefined, name: 'database' },
-] as const;
 
 describeEngines('labels from a query give the training set of the same labels in a file', (ctx, engine) => {
   it('for random labels and rows, on both strategies, latest values and aggregates alike', async () => {

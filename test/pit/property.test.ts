@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { openSpellbook } from '../../src/index.js';
-import { describeEngines, propertyRuns, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, propertyRuns, type EngineContext, WITH_TRINO, JOIN_RUNS } from '../support/engines.js';
 import { refCompareKeys, refVisible, refWinners, type RefRow } from '../support/reference.js';
 import { createTable, naiveUtc } from '../support/tables.js';
 import { tempDir, writeFile, writeMetadata } from '../support/cli.js';
@@ -106,12 +106,6 @@ function expectOneOf(got: readonly unknown[], allowed: readonly RefRow[], where:
   const ok = allowed.some((r) => r.values.every((v, i) => Object.is(v, got[i]) || v === got[i]));
   if (!ok) expect(got, `${where}: expected one of ${JSON.stringify(allowed.map((r) => r.values))}`).toEqual(allowed[0]!.values);
 }
-
-const JOIN_RUNS = [
-  { strategy: 'merge', partitions: undefined, name: 'merge' },
-  { strategy: 'merge', partitions: 3, name: 'merge in 3 partitions' },
-  { strategy: 'database', partitions: undefined, name: 'database' },
-] as const;
 
 describeEngines('export and join agree with the SPEC §2 reference', (ctx, engine) => {
   it('for random rows and labels, on both join strategies and export', async () => {

@@ -15,7 +15,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { openSpellbook } from '../../src/index.js';
-import { describeEngines, propertyRuns, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, propertyRuns, type EngineContext, WITH_TRINO, JOIN_RUNS } from '../support/engines.js';
 import { refAggregate, refCompareKeys, refHasWindowRow, type RefAggregate, type RefRow } from '../support/reference.js';
 import { createTable, naiveUtc } from '../support/tables.js';
 import { tempDir, writeFile, writeMetadata } from '../support/cli.js';
@@ -118,12 +118,6 @@ async function load(ctx: EngineContext, s: Scenario): Promise<{ metadata: string
   const labels = writeFile(dir, 'labels.csv', ['n,k1,k2,event_timestamp', ...s.labels.map((l, i) => `${i},${l.k1},${csvField(l.k2)},${new Date(l.t).toISOString()}`)].join('\n') + '\n');
   return { metadata, labels };
 }
-
-const JOIN_RUNS = [
-  { strategy: 'merge', partitions: undefined, name: 'merge' },
-  { strategy: 'merge', partitions: 3, name: 'merge in 3 partitions' },
-  { strategy: 'database', partitions: undefined, name: 'database' },
-] as const;
 
 const refRows = (s: Scenario): RefRow[] => s.rows.map((r) => ({ key: [r.k1, r.k2], event: r.event, created: r.created, values: [r.v, r.s] }));
 

@@ -271,3 +271,14 @@ export function describeEngines(
     });
   }
 }
+
+/**
+ * The joins each property suite runs per case: both strategies, and the merge also over 3
+ * key-hash partitions, so most cases have labels in several partitions and some
+ * partitions with no labels or no rows.
+ */
+export const JOIN_RUNS = [
+  { strategy: 'merge', partitions: undefined, name: 'merge' },
+  { strategy: 'merge', partitions: 3, name: 'merge in 3 partitions' },
+  { strategy: 'database', partitions: undefined, name: 'database' },
+] as const;
