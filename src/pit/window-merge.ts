@@ -68,7 +68,7 @@ type Combine = 'sum' | 'min' | 'max';
  * segment tree (leaves at size..2·size-1, node i's children 2i and 2i+1), valid for any size.
  */
 class NumberTree {
-  private readonly tree: Float64Array;
+  private tree: Float64Array;
   constructor(
     private readonly size: number,
     private readonly combine: Combine,
@@ -91,7 +91,10 @@ class NumberTree {
   finish(): Float64Array {
     const t = this.tree;
     for (let i = 2; i < 2 * this.size; i++) this.put(t, i, t[i >> 1]!);
-    return t.subarray(this.size);
+    // A copy of the leaves, so the inner nodes (half the tree) are freed before the output pass.
+    const leaves = t.slice(this.size);
+    this.tree = new Float64Array(0);
+    return leaves;
   }
 }
 
