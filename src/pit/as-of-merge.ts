@@ -46,6 +46,16 @@ export class LabelIndex {
     this.blockStart = blockStart;
   }
 
+  /**
+   * Each label's position in the index: the slot a window merge answers it in (its
+   * results are kept by position, not by label).
+   */
+  positionOfLabel(): Int32Array {
+    const position = new Int32Array(this.order.length);
+    this.order.forEach((label, p) => (position[label] = p));
+    return position;
+  }
+
   /** The arrays, to hand the index to another thread. */
   state(): { order: Int32Array; sortedTimes: Float64Array; blockStart: Int32Array } {
     return { order: this.order, sortedTimes: this.sortedTimes, blockStart: this.blockStart };

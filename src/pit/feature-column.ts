@@ -19,6 +19,11 @@ export interface FeatureColumnState {
   readonly values?: Value[];
 }
 
+/** A column for each feature of a group's read, `size` slots each. */
+export function featureColumns(read: { readonly group: Group; readonly features: readonly { readonly feature: Feature }[] }, size: number): FeatureColumn[] {
+  return read.features.map((f) => new FeatureColumn(f.feature.type, size, { group: read.group, feature: f.feature }));
+}
+
 export class FeatureColumn {
   private numbers: Float64Array | undefined;
   private isNull: Uint8Array | undefined;

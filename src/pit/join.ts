@@ -18,7 +18,7 @@ import { FEATURE_ALIAS } from '../sql/group-columns.js';
 import type { OutputRow } from '../core/rows.js';
 import { featureValue, type Value } from '../core/values.js';
 import type { Feature, Group } from '../metadata/types.js';
-import { FeatureColumn } from './feature-column.js';
+import { featureColumns } from './feature-column.js';
 import type { KeyDictionary } from '../core/key-dictionary.js';
 import { mergeGroups, type EntityIndex, type LatestWinners, type Winners } from './parallel-merge.js';
 import { WindowMerge } from './window-merge.js';
@@ -203,10 +203,6 @@ async function* queryJoin<P>(db: Database, plan: JoinPlan, source: QueryLabelSou
   }
 }
 
-function featureColumns(g: GroupPlan, size: number): FeatureColumn[] {
-  return g.features.map((f) => new FeatureColumn(f.feature.type, size, { group: g.group, feature: f.feature }));
-}
-
 /** One group's winners by the streaming merge: one scan of its rows against the labels' index. */
 export async function mergeGroup(db: Database, g: GroupPlan, dictionary: KeyDictionary, index: LabelIndex, labelCount: number): Promise<LatestWinners> {
   const merge = new AsOfMerge(index, g.rules);
@@ -265,10 +261,7 @@ async function mergeWindows(
       }
     }
   }
-  // The merge answers by label position in the index; a label's slot is its position.
-  const slotOfLabel = new Int32Array(labelCount);
-  index.order.forEach((label, position) => (slotOfLabel[label] = position));
-  return { windows: { slotOfLabel, columns: merge.finish() }, ...(asOf ? { latest: { slotOfLabel: asOf.resolve(), columns } } : {}) };
+  return { windows: { slotOfLabel: index.positionOfLabel(), columns: merge.finish() }, ...(asOf ? { latest: { slotOfLabel: asOf.resolve(), columns } } : {}) };
 }
 
 async function databaseGroup(db: Database, g: GroupPlan, labels: Labels<unknown>): Promise<Winners> {

@@ -25,7 +25,7 @@ import type { Value } from '../core/values.js';
 import { growableInt32 } from '../util/growable.js';
 import { AsOfMerge, LabelIndex } from './as-of-merge.js';
 import { ArrayRowDecoder } from './decode.js';
-import { FeatureColumn } from './feature-column.js';
+import { featureColumns } from './feature-column.js';
 import { WindowMerge } from './window-merge.js';
 import { SpillFolder, spillColumn, spilledValue, type SpillFile, type SpilledColumn } from './spill.js';
 
@@ -254,12 +254,10 @@ async function mergePartition(g: GroupPlan, index: LabelIndex, rows: SpillFile, 
       for (; r < chunk.n; r++) merge.offer((chunk.keys[r]! / partitions) | 0, chunk.events[r]!, chunk.created[r]!, value);
       await turn();
     }
-    const slotOfLabel = new Int32Array(n);
-    index.order.forEach((label, position) => (slotOfLabel[label] = position));
-    return { slotOfLabel, columns: merge.finish() };
+    return { slotOfLabel: index.positionOfLabel(), columns: merge.finish() };
   }
   const merge = new AsOfMerge(index, g.rules);
-  const columns = g.features.map((f) => new FeatureColumn(f.feature.type, n, { group: g.group, feature: f.feature }));
+  const columns = featureColumns(g, n);
   for (const chunk of rows.chunks<RowChunk>()) {
     for (let r = 0; r < chunk.n; r++) {
       const slot = merge.offer((chunk.keys[r]! / partitions) | 0, chunk.events[r]!, chunk.created[r]!);
