@@ -183,6 +183,8 @@ async function* queryJoin<P>(db: Database, plan: JoinPlan, source: QueryLabelSou
   const features = new Array<{ alias: string; group: Group; feature: Feature; read: number }>(plan.features.length);
   plan.groups.forEach((g, gi) => g.features.forEach((f, fi) => (features[g.outputs[fi]!] = { alias: JOINED_FEATURE(gi, fi), group: g.group, feature: f.feature, read: gi })));
   const stats = hooks.stats;
+  // Which groups matched the row at hand: one array for the run, not a Set per row.
+  const seen = new Uint8Array(plan.groups.length);
   hooks.onPhase?.('writing');
   for await (const batch of queryLabelRows(db, source, statement)) {
     for (const { record, row } of batch) {
@@ -194,9 +196,9 @@ async function* queryJoin<P>(db: Database, plan: JoinPlan, source: QueryLabelSou
         // One statement answers every group: a label counts as matched by a group when one
         // of its features has a value (a winning row whose features are all NULL is not told apart).
         stats.rows++;
-        const seen = new Set<number>();
-        for (let f = 0; f < features.length; f++) if (values[f] !== null) seen.add(features[f]!.read);
-        for (const r of seen) stats.groups[r]!.matched++;
+        seen.fill(0);
+        for (let f = 0; f < features.length; f++) if (values[f] !== null) seen[features[f]!.read] = 1;
+        for (let r = 0; r < seen.length; r++) stats.groups[r]!.matched += seen[r]!;
       }
       yield { prefix: hooks.encodePrefix(record.fields), values };
     }
