@@ -8,11 +8,12 @@ const N = 20_000;
 
 describeEngines('driver', (ctx, engine) => {
   async function fillNumbers(): Promise<void> {
-    const { engine, admin } = ctx();
+    // Written where the engine reads it: Trino's tables live in PostgreSQL.
+    const { storage, admin } = ctx();
     await admin.schema.createTable('nums', (t) => t.integer('n').primary());
-    if (engine === 'postgres') {
+    if (storage === 'postgres') {
       await admin.raw(`INSERT INTO nums SELECT g FROM generate_series(1, ${N}) AS g`);
-    } else if (engine === 'mysql') {
+    } else if (storage === 'mysql') {
       // MariaDB caps recursive CTEs (max_recursive_iterations, 1000 here): cross-join digits.
       const d = '(SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)';
       await admin.raw(
@@ -94,6 +95,10 @@ describeEngines('driver', (ctx, engine) => {
       } else if (engine === 'mysql') {
         const sql = `SELECT CAST('2024-03-01 12:00:00.5' AS DATETIME(3)) AS ts, CAST('2024-03-01' AS DATE) AS d, @@session.time_zone AS zone`;
         expect(await db.driver.all({ sql, parameters: [] })).toEqual([{ ts: '2024-03-01 12:00:00.500', d: '2024-03-01', zone: '+00:00' }]);
+      } else if (engine === 'trino') {
+        // As the protocol writes them: a zoned time keeps its offset, a naive one its precision.
+        const sql = `SELECT TIMESTAMP '2024-03-01 12:00:00.5 +02:00' AS tz, TIMESTAMP '2024-03-01 12:00:00' AS ts, DATE '2024-03-01' AS d, DECIMAL '1.10' AS dec`;
+        expect(await db.driver.all({ sql, parameters: [] })).toEqual([{ tz: '2024-03-01 12:00:00.500 +02:00', ts: '2024-03-01 12:00:00.000', d: '2024-03-01', dec: '1.10' }]);
       } else {
         expect(await db.driver.all({ sql: `SELECT '2024-03-01 12:00:00' AS ts`, parameters: [] })).toEqual([{ ts: '2024-03-01 12:00:00' }]);
       }

@@ -30,7 +30,7 @@ describeEngines('jsonRows and exactKey', (ctx) => {
 
   it('matches string keys byte for byte whatever the collation', async () => {
     const { engine, admin } = ctx();
-    const type = perEngine(engine, { sqlite: 'TEXT COLLATE NOCASE', postgres: 'text', mysql: 'VARCHAR(20)' });
+    const type = perEngine(engine, { sqlite: 'TEXT COLLATE NOCASE', postgres: 'text', mysql: 'VARCHAR(20)', trino: 'text' });
     await admin.raw(`CREATE TABLE k (s ${type})`);
     await admin('k').insert([{ s: 'abc' }, { s: 'ABC' }, { s: 'abc ' }, { s: 'äbc' }]);
     await withDatabase(ctx(), { readOnly: true }, async (db) => {

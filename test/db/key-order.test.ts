@@ -18,6 +18,12 @@ const CODE_POINT_ORDER = [
   '', '01', '1', '10', '9', 'A', 'B', 'Z', 'Zz', 'a', 'a\t', 'a ', 'aB', 'ab', 'b', 'e', 'e\u0301', 'f', 'ss', 'zz',
   'Ä', 'ß', 'ä', 'é', 'Ω', '中', '\uFB00', '\uFFFD', '😀', '😁',
 ];
+/**
+ * Whether the engine's own ORDER BY of the test column is code-point order already. Where
+ * it is not, keyOrder must change it; Trino compares varchar by code point whatever the
+ * collation of the table behind the connector, so its keyOrder is the column itself.
+ */
+const OWN_ORDER_IS_CODE_POINT = { sqlite: false, postgres: false, mysql: false, trino: true } as const;
 const INTS = [10, -3, 2, 100, 0, 9, -20];
 const INTS_IN_ORDER = [-20, -3, 0, 2, 9, 10, 100];
 
@@ -31,8 +37,8 @@ describe('the test reference key order', () => {
 describeEngines('keyOrder', (ctx) => {
   it('sorts string keys in code-point order whatever the column collation', async () => {
     const { engine, admin } = ctx();
-    let type = perEngine(engine, { sqlite: 'TEXT COLLATE NOCASE', postgres: 'text', mysql: 'VARCHAR(40)' });
-    if (engine === 'postgres') {
+    let type = perEngine(engine, { sqlite: 'TEXT COLLATE NOCASE', postgres: 'text', mysql: 'VARCHAR(40)', trino: 'text' });
+    if (ctx().storage === 'postgres') {
       // The CI database is C.UTF-8, already code-point order; a linguistic collation
       // (when ICU is built in) proves keyOrder overrides the column's own.
       const icu = await admin.raw(`SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu'`);
@@ -46,9 +52,9 @@ describeEngines('keyOrder', (ctx) => {
         parameters: [],
       });
       expect(rows.map((r) => r.s)).toEqual(CODE_POINT_ORDER);
-      // The column's own order must differ, or this test proves nothing.
+      // Where the column's own order is not code-point order, it must differ, or this test proves nothing.
       const plain = await db.driver.all({ sql: 'SELECT s FROM k ORDER BY s, id', parameters: [] });
-      expect(plain.map((r) => r.s)).not.toEqual(CODE_POINT_ORDER);
+      expect(plain.map((r) => r.s).join('|') === CODE_POINT_ORDER.join('|')).toBe(perEngine(engine, OWN_ORDER_IS_CODE_POINT));
     });
   });
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { databaseError, redact } from '../../src/db/database-error.js';
 import { engineOf, openDatabase } from '../../src/db/open.js';
-import type { ConnectionSpec } from '../../src/db/connection.js';
-import { describeEngines } from '../support/engines.js';
+import { tmpdir } from 'node:os';
+import { connectionFromUrl, type ConnectionSpec } from '../../src/db/connection.js';
+import { describeEngines, perEngine, type PerEngine } from '../support/engines.js';
 
 const spec = (client: string): ConnectionSpec => ({ config: { client, connection: {} }, readOnly: false, secrets: [] });
 
@@ -30,37 +31,52 @@ describe('database errors', () => {
   });
 });
 
+/** The session's time zone, as the engine names UTC (SQLite has no session zone). */
+const ZONE: PerEngine<{ sql: string; utc: string } | null> = {
+  sqlite: null,
+  postgres: { sql: `current_setting('TimeZone')`, utc: 'UTC' },
+  mysql: { sql: '@@session.time_zone', utc: '+00:00' },
+  trino: { sql: 'current_timezone()', utc: 'UTC' },
+};
+
+/** A server that refuses connections, with a password that must not show. */
+const REFUSING: PerEngine<string | null> = {
+  sqlite: null,
+  postgres: 'postgres://nobody:topsecret@127.0.0.1:1/x',
+  mysql: 'mysql://nobody:topsecret@127.0.0.1:1/x',
+  trino: 'trino://nobody:topsecret@127.0.0.1:1/memory/default',
+};
+
+/** The spec `--db URL` gives, as the CLI gets it. */
+function fromUrl(url: string): ConnectionSpec {
+  const spec = connectionFromUrl(url, tmpdir());
+  if (typeof spec === 'string') throw new Error(spec);
+  return spec;
+}
+
 describeEngines('openDatabase from a URL', (ctx, engine) => {
-  // SQLite has no connection URL here: the metadata loader turns sqlite:PATH into a filename.
-  it.skipIf(engine === 'sqlite')('reaches the test place through the --db URL form', async () => {
+  it('reaches the test place through the --db URL form, in a UTC session', async () => {
     const { admin, url } = ctx();
     await admin.schema.createTable('here', (t) => t.integer('a'));
     await admin('here').insert({ a: 7 });
-    const db = await openDatabase(
-      { config: { client: engine === 'postgres' ? 'postgres' : 'mysql', connection: url }, readOnly: false, secrets: [] },
-      { readOnly: true },
-    );
+    const db = await openDatabase(fromUrl(url), { readOnly: true });
     try {
       expect(await db.driver.all({ sql: 'SELECT a FROM here', parameters: [] })).toEqual([{ a: 7 }]);
-      const zone = engine === 'postgres' ? `current_setting('TimeZone')` : '@@session.time_zone';
-      expect(await db.driver.all({ sql: `SELECT ${zone} AS z`, parameters: [] })).toEqual([
-        { z: engine === 'postgres' ? 'UTC' : '+00:00' },
-      ]);
+      const zone = perEngine(engine, ZONE);
+      if (zone !== null) expect(await db.driver.all({ sql: `SELECT ${zone.sql} AS z`, parameters: [] })).toEqual([{ z: zone.utc }]);
     } finally {
       await db.close();
     }
   });
 
+  // A file has no server to refuse it.
   it.skipIf(engine === 'sqlite')('fails to connect with a clean DATABASE error that hides the password', async () => {
-    const url = engine === 'postgres' ? 'postgres://nobody:topsecret@127.0.0.1:1/x' : 'mysql://nobody:topsecret@127.0.0.1:1/x';
-    const db = await openDatabase(
-      { config: { client: engine === 'postgres' ? 'pg' : 'mysql2', connection: url, acquireConnectionTimeout: 3000 }, readOnly: false, secrets: ['topsecret'] },
-      { readOnly: true },
-    );
+    const spec = fromUrl(perEngine(engine, REFUSING)!);
+    const db = await openDatabase({ ...spec, config: { ...spec.config, acquireConnectionTimeout: 3000 } }, { readOnly: true });
     try {
       const err = await db.driver.all({ sql: 'SELECT 1', parameters: [] }).then(() => undefined, (e: unknown) => e);
       expect(err).toMatchObject({ code: 'DATABASE' });
-      expect((err as Error).message).toMatch(/^database error: /);
+      expect((err as Error).message).toMatch(/^database error: connect ECONNREFUSED 127\.0\.0\.1:1$/);
       expect((err as Error).message).not.toContain('topsecret');
     } finally {
       await db.close();

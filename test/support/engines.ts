@@ -15,8 +15,9 @@ import knexFactory, { type Knex } from 'knex';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
+import { ENGINES, type EngineName } from '../../src/db/registry.js';
 
-export type EngineName = 'sqlite' | 'postgres' | 'mysql' | 'trino';
+export type { EngineName };
 /** The engines whose servers hold fixture tables; Trino reads them from PostgreSQL. */
 export type StorageName = Exclude<EngineName, 'trino'>;
 
@@ -36,9 +37,12 @@ export interface EngineContext {
   admin: Knex;
 }
 
-export const ALL_ENGINES: readonly EngineName[] = ['sqlite', 'postgres', 'mysql'];
-/** The suites that run on Trino too (`npm run trino:start` first). */
-export const WITH_TRINO: EngineName[] = [...ALL_ENGINES, 'trino'];
+/**
+ * Every engine of the registry, in its order: a suite runs on each unless it names its
+ * engines. An engine added to the registry runs here once `createPlace` knows where its
+ * test places live (the `PLACES` table below fails to type-check until it does).
+ */
+export const ALL_ENGINES: readonly EngineName[] = ENGINES.map((plugin) => plugin.name);
 
 /** Per-engine expectations in a suite; an engine may be missing until the suite runs on it. */
 export type PerEngine<T> = { readonly [E in EngineName]?: T };
@@ -87,50 +91,34 @@ const MYSQL = server(MYSQL_URL, 3306);
 const probes = new Map<EngineName, Promise<string | undefined>>();
 const reported = new Set<EngineName>();
 
-async function probeServer(engine: EngineName): Promise<string | undefined> {
-  try {
-    if (engine === 'postgres') {
-      const client = new pg.Client({ ...PG, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-      client.on('error', () => undefined);
-      await client.connect();
-      await client.end();
-    } else if (engine === 'mysql') {
-      const conn = await mysql.createConnection({ ...MYSQL, connectTimeout: CONNECT_TIMEOUT_MS });
-      await conn.end();
-    } else if (engine === 'trino') {
-      const postgres = await probeServer('postgres');
-      if (postgres !== undefined) return `its tables live in PostgreSQL: ${postgres}`;
-      const response = await fetch(`${TRINO_SERVER}/v1/info`, { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) });
-      const info = (await response.json()) as { starting?: boolean };
-      if (info.starting !== false) return `the cluster at ${TRINO_SERVER} is still starting`;
-    }
-    return undefined;
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
-    const why = (err instanceof Error ? err.message : String(err)).split('\n')[0] || 'unreachable';
-    return engine === 'trino' ? `no cluster at ${TRINO_SERVER} (${cause ?? why}); run npm run trino:start` : why;
-  }
-}
-
-function probe(engine: EngineName): Promise<string | undefined> {
-  let p = probes.get(engine);
-  if (!p) probes.set(engine, (p = probeServer(engine)));
-  return p;
-}
-
 /** Per-engine, per-file state: one server connection for CREATE/DROP of test places. */
 interface FileState {
   root?: Knex;
   tmpDir?: string;
 }
 
-function rootKnex(engine: EngineName, state: FileState): Knex {
-  if (!state.root) {
-    state.root =
-      engine !== 'mysql'
-        ? knexFactory({ client: 'pg', connection: { ...PG }, pool: { min: 0, max: 1 } })
-        : knexFactory({ client: 'mysql2', connection: { ...MYSQL }, pool: { min: 0, max: 1 } });
-  }
+interface Place {
+  ctx: EngineContext;
+  drop(): Promise<void>;
+}
+
+/** How the fixture reaches one engine's test server. */
+interface TestServer {
+  /** Why the engine cannot run here (server down, still starting), or undefined. */
+  probe(): Promise<string | undefined>;
+  /** A fresh place of the test's own, named `name`, with a writable admin on it. */
+  place(name: string, state: FileState): Promise<Place>;
+}
+
+function why(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] || 'unreachable';
+}
+
+function rootKnex(storage: 'postgres' | 'mysql', state: FileState): Knex {
+  state.root ??=
+    storage === 'postgres'
+      ? knexFactory({ client: 'pg', connection: { ...PG }, pool: { min: 0, max: 1 } })
+      : knexFactory({ client: 'mysql2', connection: { ...MYSQL }, pool: { min: 0, max: 1 } });
   return state.root;
 }
 
@@ -147,79 +135,129 @@ function inUtc(sql: string) {
     conn.query(sql, (err) => done(err, conn));
 }
 
-interface Place {
-  ctx: EngineContext;
-  drop(): Promise<void>;
-}
-
-async function createPlace(engine: EngineName, state: FileState): Promise<Place> {
-  const name = uniqueName();
-  if (engine === 'sqlite') {
-    state.tmpDir ??= mkdtempSync(join(tmpdir(), 'spellbook-test-'));
-    const filename = join(state.tmpDir, `${name}.db`);
-    // An empty file is a valid empty database; read-only opens need it to exist.
-    writeFileSync(filename, '');
-    const connection = { client: 'better-sqlite3', connection: { filename } };
-    const admin = knexFactory({ ...connection, useNullAsDefault: true, pool: { min: 0, max: 1 } });
-    return {
-      ctx: { engine, storage: engine, connection, url: `sqlite:${filename}`, admin },
-      drop: async () => {
-        await admin.destroy();
-        for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(filename + suffix, { force: true });
-      },
-    };
-  }
-  const root = rootKnex(engine, state);
-  if (engine === 'trino') {
-    await root.raw(`CREATE SCHEMA "${name}"`);
-    const admin = knexFactory({
-      client: 'pg',
-      connection: { ...PG, options: `-c search_path=${name}` },
-      pool: { min: 0, max: 4, afterCreate: inUtc("SET TIME ZONE 'UTC'") },
-    });
-    const connection = { client: 'trino', connection: { server: TRINO_SERVER, user: TRINO_READER, catalog: 'postgresql', schema: name } };
-    const url = `trino://${TRINO_READER}@${new URL(TRINO_SERVER).host}/postgresql/${name}`;
-    return {
-      ctx: { engine, storage: 'postgres', connection, url, admin },
-      drop: async () => {
-        await admin.destroy();
-        await root.raw(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
-      },
-    };
-  }
-  if (engine === 'postgres') {
-    await root.raw(`CREATE SCHEMA "${name}"`);
-    const inner = { ...PG, options: `-c search_path=${name}` };
-    const connection = { client: 'pg', connection: inner };
-    const auth = PG.password ? `${encodeURIComponent(PG.user)}:${encodeURIComponent(PG.password)}` : encodeURIComponent(PG.user);
-    // pg-connection-string hands `options` to the server as startup options, so the
-    // read-only runtime opened from this URL resolves unqualified names in the schema.
-    const url =
-      `postgres://${auth}@${PG.host}:${PG.port}/${encodeURIComponent(PG.database)}` +
-      `?options=${encodeURIComponent(`-c search_path=${name}`)}`;
-    const admin = knexFactory({ ...connection, pool: { min: 0, max: 4, afterCreate: inUtc("SET TIME ZONE 'UTC'") } });
-    return {
-      ctx: { engine, storage: engine, connection, url, admin },
-      drop: async () => {
-        await admin.destroy();
-        await root.raw(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
-      },
-    };
-  }
-  // utf8mb4 so emoji keys fit; its default collation is case-insensitive, which is
-  // what keyOrder has to see through.
-  await root.raw(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
-  const connection = { client: 'mysql2', connection: { ...MYSQL, database: name } };
-  const auth = MYSQL.password ? `${encodeURIComponent(MYSQL.user)}:${encodeURIComponent(MYSQL.password)}` : encodeURIComponent(MYSQL.user);
-  const url = `mysql://${auth}@${MYSQL.host}:${MYSQL.port}/${name}`;
-  const admin = knexFactory({ ...connection, pool: { min: 0, max: 4, afterCreate: inUtc(`SET time_zone = '+00:00'`) } });
+/** A PostgreSQL schema of the test's own, with a writable admin whose unqualified names resolve in it. */
+async function postgresSchema(name: string, state: FileState): Promise<{ admin: Knex; drop(): Promise<void> }> {
+  const root = rootKnex('postgres', state);
+  await root.raw(`CREATE SCHEMA "${name}"`);
+  const admin = knexFactory({
+    client: 'pg',
+    connection: { ...PG, options: `-c search_path=${name}` },
+    pool: { min: 0, max: 4, afterCreate: inUtc("SET TIME ZONE 'UTC'") },
+  });
   return {
-    ctx: { engine, storage: 'mysql', connection, url, admin },
+    admin,
     drop: async () => {
       await admin.destroy();
-      await root.raw(`DROP DATABASE IF EXISTS \`${name}\``);
+      await root.raw(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
     },
   };
+}
+
+/**
+ * One entry per engine of the registry: typed over EngineName, so an engine added there
+ * fails to compile here until its tests have a server to run on.
+ */
+const SERVERS: { readonly [E in EngineName]: TestServer } = {
+  sqlite: {
+    probe: async () => undefined,
+    async place(name, state) {
+      state.tmpDir ??= mkdtempSync(join(tmpdir(), 'spellbook-test-'));
+      const filename = join(state.tmpDir, `${name}.db`);
+      // An empty file is a valid empty database; read-only opens need it to exist.
+      writeFileSync(filename, '');
+      const connection = { client: 'better-sqlite3', connection: { filename } };
+      const admin = knexFactory({ ...connection, useNullAsDefault: true, pool: { min: 0, max: 1 } });
+      return {
+        ctx: { engine: 'sqlite', storage: 'sqlite', connection, url: `sqlite:${filename}`, admin },
+        drop: async () => {
+          await admin.destroy();
+          for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(filename + suffix, { force: true });
+        },
+      };
+    },
+  },
+  postgres: {
+    async probe() {
+      try {
+        const client = new pg.Client({ ...PG, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+        client.on('error', () => undefined);
+        await client.connect();
+        await client.end();
+        return undefined;
+      } catch (err) {
+        return why(err);
+      }
+    },
+    async place(name, state) {
+      const { admin, drop } = await postgresSchema(name, state);
+      const connection = { client: 'pg', connection: { ...PG, options: `-c search_path=${name}` } };
+      const auth = PG.password ? `${encodeURIComponent(PG.user)}:${encodeURIComponent(PG.password)}` : encodeURIComponent(PG.user);
+      // pg-connection-string hands `options` to the server as startup options, so the
+      // read-only runtime opened from this URL resolves unqualified names in the schema.
+      const url =
+        `postgres://${auth}@${PG.host}:${PG.port}/${encodeURIComponent(PG.database)}` +
+        `?options=${encodeURIComponent(`-c search_path=${name}`)}`;
+      return { ctx: { engine: 'postgres', storage: 'postgres', connection, url, admin }, drop };
+    },
+  },
+  mysql: {
+    async probe() {
+      try {
+        const conn = await mysql.createConnection({ ...MYSQL, connectTimeout: CONNECT_TIMEOUT_MS });
+        await conn.end();
+        return undefined;
+      } catch (err) {
+        return why(err);
+      }
+    },
+    async place(name, state) {
+      const root = rootKnex('mysql', state);
+      // utf8mb4 so emoji keys fit; its default collation is case-insensitive, which is
+      // what keyOrder has to see through.
+      await root.raw(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+      const connection = { client: 'mysql2', connection: { ...MYSQL, database: name } };
+      const auth = MYSQL.password ? `${encodeURIComponent(MYSQL.user)}:${encodeURIComponent(MYSQL.password)}` : encodeURIComponent(MYSQL.user);
+      const url = `mysql://${auth}@${MYSQL.host}:${MYSQL.port}/${name}`;
+      const admin = knexFactory({ ...connection, pool: { min: 0, max: 4, afterCreate: inUtc(`SET time_zone = '+00:00'`) } });
+      return {
+        ctx: { engine: 'mysql', storage: 'mysql', connection, url, admin },
+        drop: async () => {
+          await admin.destroy();
+          await root.raw(`DROP DATABASE IF EXISTS \`${name}\``);
+        },
+      };
+    },
+  },
+  trino: {
+    async probe() {
+      const postgres = await probe('postgres');
+      if (postgres !== undefined) return `its tables live in PostgreSQL: ${postgres}`;
+      try {
+        const response = await fetch(`${TRINO_SERVER}/v1/info`, { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) });
+        const info = (await response.json()) as { starting?: boolean };
+        return info.starting === false ? undefined : `the cluster at ${TRINO_SERVER} is still starting`;
+      } catch (err) {
+        const cause = (err as { cause?: { code?: string } }).cause?.code;
+        return `no cluster at ${TRINO_SERVER} (${cause ?? why(err)}); run npm run trino:start`;
+      }
+    },
+    async place(name, state) {
+      const { admin, drop } = await postgresSchema(name, state);
+      const connection = { client: 'trino', connection: { server: TRINO_SERVER, user: TRINO_READER, catalog: 'postgresql', schema: name } };
+      const url = `trino://${TRINO_READER}@${new URL(TRINO_SERVER).host}/postgresql/${name}`;
+      return { ctx: { engine: 'trino', storage: 'postgres', connection, url, admin }, drop };
+    },
+  },
+};
+
+function probe(engine: EngineName): Promise<string | undefined> {
+  let p = probes.get(engine);
+  if (!p) probes.set(engine, (p = SERVERS[engine].probe()));
+  return p;
+}
+
+function createPlace(engine: EngineName, state: FileState): Promise<Place> {
+  return SERVERS[engine].place(uniqueName(), state);
 }
 
 export function describeEngines(

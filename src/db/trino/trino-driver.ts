@@ -81,9 +81,12 @@ export class TrinoDriver implements Driver {
     if (this.closing) throw new SpellbookError('DATABASE', 'database error: the connection is closed');
     let id: string | undefined;
     let completed = false;
+    let failed = false;
+    let inTransaction: Promise<string> | undefined;
     try {
       await this.reachable();
-      const transaction: Record<string, string> = this.readOnly ? { 'X-Trino-Transaction-Id': await this.readOnlyTransactionId() } : {};
+      inTransaction = this.readOnly ? this.readOnlyTransactionId() : undefined;
+      const transaction: Record<string, string> = inTransaction ? { 'X-Trino-Transaction-Id': await inTransaction } : {};
       const results = await this.client.query({
         query: withParameters(query.sql, query.parameters),
         user: this.config.user,
@@ -103,6 +106,7 @@ export class TrinoDriver implements Driver {
       }
       completed = true;
     } catch (err) {
+      failed = true;
       // A failed statement aborts Trino's transaction: the next query starts a new one.
       this.endTransaction();
       throw databaseError(err, this.secrets);
@@ -110,6 +114,8 @@ export class TrinoDriver implements Driver {
       if (id !== undefined) {
         this.running.delete(id);
         if (!completed) await this.cancelQuery(id);
+        // So does a query given up (a consumer's break): cancelled, it aborts the transaction too.
+        if (!completed && !failed && inTransaction !== undefined) this.endTransaction(inTransaction);
       }
     }
   }
@@ -141,11 +147,14 @@ export class TrinoDriver implements Driver {
     return started;
   }
 
-  /** Rolls the read-only transaction back (it wrote nothing), without waiting. */
-  private endTransaction(): Promise<void> {
+  /**
+   * Rolls the read-only transaction back (it wrote nothing), without waiting; given
+   * `only`, just that one, if a newer one has not replaced it already.
+   */
+  private endTransaction(only?: Promise<string>): Promise<void> {
     const started = this.readOnlyTransaction;
+    if (!started || (only !== undefined && started !== only)) return Promise.resolve();
     this.readOnlyTransaction = undefined;
-    if (!started) return Promise.resolve();
     return started.then(
       (id) => runControl(this.config, 'ROLLBACK', { 'x-trino-transaction-id': id }).then(() => undefined),
       () => undefined,
