@@ -16,7 +16,7 @@ import {
   type Row,
   type Spellbook,
 } from 'spellbook-feature-store';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { tempDir, writeFile, writeMetadata } from '../support/cli.js';
 import { readParquet } from '../parquet/read-back.js';
@@ -233,4 +233,4 @@ describeEngines('library API', (ctx) => {
       expect(refused).toMatchObject({ code: 'READ_ONLY', exitCode: 2 });
     });
   });
-}, { engines: WITH_TRINO });
+});

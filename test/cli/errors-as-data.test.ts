@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { BadInputError, MetadataError, openSpellbook, SpellbookError } from 'spellbook-feature-store';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 
 const BAD_METADATA = [
@@ -149,4 +149,4 @@ describeEngines('errors carry their place as properties', (ctx) => {
     }
   });
 
-}, { engines: WITH_TRINO });
+});

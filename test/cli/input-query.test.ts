@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
@@ -196,7 +196,7 @@ describeEngines('join --input-query', (ctx) => {
       }
     });
   }
-}, { engines: WITH_TRINO });
+});
 
 /** Writes, run as the full-privilege test user: only the read-only session stands between them and the data. */
 const WRITES: Record<string, { setup: string[]; query: string; code: number; error: RegExp }[]> = {
@@ -247,4 +247,4 @@ describeEngines('join --input-query that writes', (ctx) => {
       }
     }
   });
-}, { engines: WITH_TRINO });
+});

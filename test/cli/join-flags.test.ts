@@ -3,7 +3,7 @@
  * are found before any database is opened: those run once, against a server that is not there.
  */
 import { describe, expect, it } from 'vitest';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
@@ -78,7 +78,7 @@ describeEngines('join flags', (ctx) => {
     const full = await runCli(['join', '--input-file', 'labels.csv', '--feature', 'account.balance', '--entity-column', 'user=customer', '--full-names'], { cwd: dir });
     expect(full.stdout).toBe('customer,event_timestamp,balance,account.balance\n7,2024-01-02,1,70\n');
   });
-}, { engines: WITH_TRINO });
+});
 
 // Port 1 refuses every connection: a case that touched the database would end in a
 // database error (exit 1), not in the usage error it expects.

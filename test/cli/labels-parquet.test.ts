@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
@@ -88,4 +88,4 @@ describeEngines('join --input-file labels.parquet', (ctx) => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^Error: bad\.parquet: not a Parquet file spellbook can read \(.+\)\n$/);
   });
-}, { engines: WITH_TRINO });
+});

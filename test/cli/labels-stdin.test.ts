@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { ROOT, runCliProcess, tempDir, writeFile, writeMetadata, type CliResult } from '../support/cli.js';
 
@@ -82,4 +82,4 @@ describeEngines('labels on standard input', (ctx) => {
     const empty = await runCliProcess(['join', '-i', '-', '-f', 'account.balance'], { cwd: dir, input: '' });
     expect([empty.code, empty.stderr]).toEqual([2, 'Error: stdin:1: the file is empty: expected a header row\n']);
   });
-}, { engines: WITH_TRINO });
+});

@@ -8,7 +8,7 @@
 import { expect, it } from 'vitest';
 import { DatabaseError, openSpellbook, SpellbookError } from 'spellbook-feature-store';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 
 const HINT = '(the database no longer matches the metadata: spellbook validate lists every difference)';
@@ -95,4 +95,4 @@ describeEngines('a table or column missing at run time', (ctx) => {
       expect([what, r.code, r.stderr]).toEqual([what, 1, `Error: group txn_stats: table txns does not exist ${HINT}\n`]);
     }
   });
-}, { engines: WITH_TRINO });
+});

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { BIN, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
@@ -58,4 +58,4 @@ describeEngines('a closed pipe', (ctx) => {
     expect([lines.length, lines[1], lines[KEYS]]).toEqual([KEYS + 1, '1,0.5', `${KEYS},${KEYS - 0.5}`]);
     expect(readdirSync(dir).sort()).toEqual(['labels.csv', 'metadata.yml', 'out.csv', 'stderr.txt']);
   });
-}, { engines: WITH_TRINO });
+});

@@ -11,7 +11,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { describeEngines, WITH_TRINO, type EngineContext } from '../support/engines.js';
+import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { runCli, runCliProcess, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
@@ -216,4 +216,4 @@ describeEngines('join and export examples', (ctx) => {
     expect(e.stdout).toContain('snapshot: 2024-01-06T00:00:00.000Z');
     expect(e.stdout).toContain('ROW_NUMBER() OVER');
   });
-}, { engines: WITH_TRINO });
+});

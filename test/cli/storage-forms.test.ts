@@ -5,7 +5,7 @@
  * and composite key. Same rows, same labels: every form must give the same answers.
  */
 import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable, type ColumnKind } from '../support/tables.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
@@ -90,4 +90,4 @@ describeEngines('stored time forms', (ctx) => {
       expect([r.code, r.stderr, r.stdout]).toEqual([0, '', 'a,b,event_timestamp,total\n1,12,2024-01-01 08:30,5\n1,12,2024-01-01 09:00,12\n11,2,2024-01-01 07:00,\n11,2,2024-01-02,100\n']);
     }
   });
-}, { engines: WITH_TRINO });
+});

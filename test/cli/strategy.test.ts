@@ -1,7 +1,7 @@
 /** How `--strategy auto` chooses, as a rule and as each engine sees its own catalog. */
 import { describe, expect, it } from 'vitest';
 import { chooseStrategy } from '../../src/plan/plan.js';
-import { describeEngines, WITH_TRINO } from '../support/engines.js';
+import { describeEngines } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
@@ -62,4 +62,4 @@ describeEngines('join --strategy auto', (ctx) => {
   it('uses the merge beyond the label threshold', async () => {
     expect(await setup(true, threshold() + 1)).toBe('merge');
   });
-}, { engines: WITH_TRINO });
+});

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { openSpellbook } from 'spellbook-feature-store';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 
 async function world(ctx: EngineContext): Promise<{ dir: string; metadata: string; labels: string }> {
@@ -80,4 +80,4 @@ describeEngines('end-of-run summary', (ctx) => {
       await book.close();
     }
   });
-}, { engines: WITH_TRINO });
+});

@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 
 async function setup(ctx: EngineContext, status: string): Promise<{ dir: string; metadata: string; labels: string }> {
@@ -83,4 +83,4 @@ describeEngines('one type rule for all formats', (ctx) => {
       expect([args.join(' '), r.code, r.stdout, r.stderr]).toEqual([args.join(' '), 1, '', message]);
     }
   });
-}, { engines: WITH_TRINO });
+});

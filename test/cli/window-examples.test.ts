@@ -12,7 +12,7 @@
  * User 2 paid 7 on 2024-01-02. The group's ttl (1d) bounds last_amount only.
  */
 import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 
@@ -185,4 +185,4 @@ describeEngines('windowed aggregate examples (SPEC §7)', (ctx) => {
     expect(m.stdout.match(/^ {4}sql: /gm)).toHaveLength(1);
     expect(m.stdout).toContain('    operation: latest value\n    features:\n      - txn.last_amount\n    ttl: 1d\n    scan: "shared: the group\'s aggregates read computes these features from its scan"\n');
   });
-}, { engines: WITH_TRINO });
+});

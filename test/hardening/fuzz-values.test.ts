@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { describeEngines, WITH_TRINO } from '../support/engines.js';
+import { describeEngines } from '../support/engines.js';
 import { withDatabase } from '../db/helpers.js';
 
 const RUNS = Number(process.env['SPELLBOOK_PROPERTY_RUNS'] ?? 100);
@@ -38,4 +38,4 @@ describeEngines('fuzzing bound values', (ctx) => {
       );
     });
   });
-}, { engines: WITH_TRINO });
+});

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { describeEngines, WITH_TRINO } from '../support/engines.js';
+import { describeEngines } from '../support/engines.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 import { at, createTable } from '../support/tables.js';
 
@@ -64,4 +64,4 @@ describeEngines('injection', (ctx) => {
     }
     expect((await c.admin(TABLE).count({ n: '*' }))[0]!.n).toEqual(c.storage === 'postgres' ? '3' : 3);
   });
-}, { engines: WITH_TRINO });
+});

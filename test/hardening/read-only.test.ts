@@ -7,7 +7,7 @@
 import { chmodSync, copyFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { describeEngines, WITH_TRINO } from '../support/engines.js';
+import { describeEngines } from '../support/engines.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 import { accounts, LABELS, metadataFor, selectOnlyUser } from './helpers.js';
 
@@ -132,4 +132,4 @@ describeEngines('read-only: a query source that writes', (ctx) => {
       expect(await admin('audit').select('n')).toEqual([]);
     }
   });
-}, { engines: WITH_TRINO });
+});

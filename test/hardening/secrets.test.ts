@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { expect, it } from 'vitest';
-import { describeEngines, TRINO_READER, TRINO_SERVER, WITH_TRINO, type EngineContext } from '../support/engines.js';
+import { ALL_ENGINES, describeEngines, TRINO_READER, TRINO_SERVER, type EngineContext } from '../support/engines.js';
 import { runCli, runCliProcess, tempDir, writeFile, writeMetadata, type CliResult } from '../support/cli.js';
 import { trinoGateway } from '../support/trino-gateway.js';
 import { accounts, LABELS, metadataFor, selectOnlyUser, type ReadOnlyUser } from './helpers.js';
@@ -105,5 +105,5 @@ describeEngines(
       for (const secret of [user.password, encodeURIComponent(user.password)]) expect(all).not.toContain(secret);
     }, 120_000);
   },
-  { engines: WITH_TRINO.filter((e) => e !== 'sqlite') },
+  { engines: ALL_ENGINES.filter((e) => e !== 'sqlite') },
 );

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runCli, tempDir } from '../support/cli.js';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, type EngineContext } from '../support/engines.js';
 
 async function tables(ctx: EngineContext): Promise<void> {
   const { admin } = ctx;
@@ -136,4 +136,4 @@ describeEngines('spellbook init', (ctx) => {
     expect([r.code, r.stdout, r.stderr]).toEqual([2, '', 'Error: metadata.yml already exists: init never overwrites a file (remove it, or choose another --output)\n']);
     expect(readFileSync(join(dir, 'metadata.yml'), 'utf8')).toBe('mine\n');
   });
-}, { engines: WITH_TRINO });
+});

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { describeEngines, type EngineContext, WITH_TRINO } from '../support/engines.js';
+import { describeEngines, type EngineContext } from '../support/engines.js';
 import { at, createTable } from '../support/tables.js';
 import { runCli, tempDir, writeFile, writeMetadata } from '../support/cli.js';
 import { readCsv, readParquet } from './read-back.js';
@@ -73,4 +73,4 @@ describeEngines('parquet output', (ctx) => {
       expect(n).toBe(6);
     }
   });
-}, { engines: WITH_TRINO });
+});

@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { openSpellbook, type Row } from '../../src/index.js';
-import { describeEngines, propertyRuns, type EngineContext, WITH_TRINO, JOIN_RUNS } from '../support/engines.js';
+import { describeEngines, propertyRuns, type EngineContext, JOIN_RUNS } from '../support/engines.js';
 import { refAggregate, refCompareKeys, refCompareKeyValues, refWinners, type RefAggregate, type RefRow } from '../support/reference.js';
 import { createTable, naiveUtc } from '../support/tables.js';
 import { tempDir, writeFile, writeMetadata } from '../support/cli.js';
@@ -166,4 +166,4 @@ describeEngines('labels from a query give the training set of the same labels in
       { numRuns: propertyRuns(engine, RUNS) },
     );
   }, 300_000);
-}, { engines: WITH_TRINO });
+});

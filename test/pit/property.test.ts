@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { openSpellbook } from '../../src/index.js';
-import { describeEngines, propertyRuns, type EngineContext, WITH_TRINO, JOIN_RUNS } from '../support/engines.js';
+import { describeEngines, propertyRuns, type EngineContext, JOIN_RUNS } from '../support/engines.js';
 import { refCompareKeys, refVisible, refWinners, type RefRow } from '../support/reference.js';
 import { createTable, naiveUtc } from '../support/tables.js';
 import { tempDir, writeFile, writeMetadata } from '../support/cli.js';
@@ -144,4 +144,4 @@ describeEngines('export and join agree with the SPEC §2 reference', (ctx, engin
       { numRuns: propertyRuns(engine, RUNS) },
     );
   }, 240_000);
-}, { engines: WITH_TRINO });
+});

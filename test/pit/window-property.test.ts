@@ -15,7 +15,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { openSpellbook } from '../../src/index.js';
-import { describeEngines, propertyRuns, type EngineContext, WITH_TRINO, JOIN_RUNS } from '../support/engines.js';
+import { describeEngines, propertyRuns, type EngineContext, JOIN_RUNS } from '../support/engines.js';
 import { refAggregate, refCompareKeys, refHasWindowRow, type RefAggregate, type RefRow } from '../support/reference.js';
 import { createTable, naiveUtc } from '../support/tables.js';
 import { tempDir, writeFile, writeMetadata } from '../support/cli.js';
@@ -164,4 +164,4 @@ describeEngines('windowed aggregates agree with the SPEC §7 reference', (ctx, e
       { numRuns: propertyRuns(engine, RUNS) },
     );
   }, 300_000);
-}, { engines: WITH_TRINO });
+});

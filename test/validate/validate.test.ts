@@ -2,7 +2,7 @@
 import type { Knex } from 'knex';
 import { expect, it } from 'vitest';
 import { openSpellbook } from '../../src/spellbook.js';
-import { describeEngines, WITH_TRINO } from '../support/engines.js';
+import { describeEngines } from '../support/engines.js';
 import { cli, cliProcess, createAccounts, tempDir, testMetadata, writeMetadata } from '../import/helpers.js';
 
 async function createStatsAndProfiles(admin: Knex): Promise<void> {
@@ -142,4 +142,4 @@ describeEngines('validate', (ctx) => {
     expect(report).toMatchObject({ data: true, findings: 1, groups: [{ group: 'stats', source: 'table stats', findings: [{ kind: 'future-event-time', rows: 1, column: 'computed_at', examples: ['user_id=1 at 3000-01-01T00:00:00.000Z'] }] }] });
     expect(await cli(['validate', '-m', path, '--group', 'nope'], dir)).toEqual({ code: 2, stdout: '', stderr: 'Error: no group named "nope"\n' });
   });
-}, { engines: WITH_TRINO });
+});
