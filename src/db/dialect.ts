@@ -137,6 +137,12 @@ export interface EngineAdapter {
   readonly maxStatementBytes: number;
   /** Whether DDL inside a transaction rolls back with it (MySQL commits implicitly before DDL). */
   readonly transactionalDdl: boolean;
+  /**
+   * Why `import` does not write to this engine, where it cannot keep import's
+   * all-or-nothing promise (SPEC §9 prefers refusing to weakening it); absent where it can.
+   * Asked before connecting, so nothing is created, written or even checked.
+   */
+  readonly importRefusal?: string;
   /** The column type `import --create-table` gives a column holding values of `type`. */
   columnType(type: FeatureType): string;
   /**

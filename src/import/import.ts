@@ -5,7 +5,7 @@
  * dying, leaves the table as it was.
  */
 import type { CompiledQuery, Database, ImportValue, SqlDialect } from '../db/dialect.js';
-import { openDatabase } from '../db/open.js';
+import { dialectOf, openDatabase } from '../db/open.js';
 import { emptyFile } from '../io/csv-records.js';
 import { tableSql } from '../sql/builder.js';
 import { badInput, OptionError, SpellbookError, usage } from '../errors.js';
@@ -204,6 +204,8 @@ export async function importFile(md: Metadata, spec: ConnectionSpec, request: Im
   if (spec.readOnly) {
     throw new SpellbookError('READ_ONLY', `the connection in ${md.file} is marked read_only: import refuses to write to it`);
   }
+  const refusal = dialectOf(spec).importRefusal;
+  if (refusal !== undefined) throw usage(refusal);
   const table = group.source.table;
   const file = request.inputFile;
   const delimiter = parseDelimiter(request.delimiter);

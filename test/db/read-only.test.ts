@@ -8,6 +8,7 @@ import { describeEngines, perEngine, type PerEngine } from '../support/engines.j
 import type { Database } from '../../src/db/dialect.js';
 import type { EngineContext } from '../support/engines.js';
 import { specFor, withDatabase } from './helpers.js';
+import { IMPORT_REFUSAL } from '../import/helpers.js';
 
 const READ_ONLY_ERROR: PerEngine<RegExp> = {
   sqlite: /attempt to write a readonly database/,
@@ -25,17 +26,6 @@ const HIDDEN_WRITE: PerEngine<{ sql: string; error: RegExp } | null> = {
   mysql: null,
   // Nor has Trino: its grammar admits no INSERT in a WITH, so the statement never runs.
   trino: { sql: 'WITH w AS (INSERT INTO t (a) VALUES (3)) SELECT * FROM w', error: /^database error: line 1:\d+: mismatched input 'INSERT'/ },
-};
-
-/**
- * What `transaction()` (the import path) does on a writable Database: commits, or on
- * Trino refuses before anything is written (SPEC §9).
- */
-const TRANSACTION_REFUSAL: PerEngine<string | null> = {
-  sqlite: null,
-  postgres: null,
-  mysql: null,
-  trino: 'import does not write to Trino: no connector spellbook supports keeps a multi-row write all-or-nothing',
 };
 
 /**
@@ -110,7 +100,7 @@ describeEngines('read-only sessions', (ctx, engine) => {
   it('writes through a writable Database, and its transaction (the import path) commits or is refused', async () => {
     const { admin } = ctx();
     await admin.schema.createTable('t', (t) => t.integer('a'));
-    const refusal = perEngine(engine, TRANSACTION_REFUSAL);
+    const refusal = perEngine(engine, IMPORT_REFUSAL);
     await withWriter(ctx(), false, async (db) => {
       await db.driver.all({ sql: `INSERT INTO t (a) VALUES (${db.dialect.placeholder(1)})`, parameters: [5] });
       const committed = db.driver.transaction((execute) => execute({ sql: `INSERT INTO t (a) VALUES (${db.dialect.placeholder(1)})`, parameters: [6] }));

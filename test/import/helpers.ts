@@ -11,7 +11,19 @@ import type { Metadata } from '../../src/metadata/types.js';
 import { normaliseValue } from '../../src/core/values.js';
 import { resolveConnection } from '../../src/db/connection.js';
 import { BIN, cliEnv, runCli, runCliProcess, type CliResult } from '../support/cli.js';
-import type { EngineContext } from '../support/engines.js';
+import type { EngineContext, PerEngine } from '../support/engines.js';
+
+/**
+ * Why `import` refuses an engine (SPEC §9: one that cannot keep the all-or-nothing
+ * promise refuses rather than weaken it), or null where it writes. The write-path cases
+ * are skipped where it refuses; that refusal is tested instead.
+ */
+export const IMPORT_REFUSAL: PerEngine<string | null> = {
+  sqlite: null,
+  postgres: null,
+  mysql: null,
+  trino: 'import does not write to Trino: no connector spellbook supports keeps a multi-row write all-or-nothing',
+};
 
 /** The built CLI (`npm run build`), run in-process (test/support/cli.ts). */
 export function cli(args: readonly string[], cwd: string): Promise<CliResult> {

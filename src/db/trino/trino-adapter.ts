@@ -16,6 +16,9 @@ export const trinoAdapter: EngineAdapter = {
   maxParameters: 50_000,
   maxStatementBytes: 900_000,
   transactionalDdl: false,
+  // A write's atomicity is each connector's own affair, and none spellbook can rely on
+  // keeps a multi-row write all-or-nothing.
+  importRefusal: 'import does not write to Trino: no connector spellbook supports keeps a multi-row write all-or-nothing',
   columnType: trinoColumnType,
   // import (and so its index) is refused on Trino; the column as is.
   indexKey: (columnSql: string) => columnSql,

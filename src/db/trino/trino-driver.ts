@@ -10,6 +10,7 @@ import { flatten } from '../batches.js';
 import { databaseError } from '../database-error.js';
 import type { ColumnInfo, CompiledQuery, Driver, Row } from '../dialect.js';
 import { SpellbookError } from '../../errors.js';
+import { trinoAdapter } from './trino-adapter.js';
 import { reachCoordinator, runControl } from './trino-control.js';
 import { withParameters } from './trino-literals.js';
 
@@ -202,10 +203,9 @@ export class TrinoDriver implements Driver {
     return [];
   }
 
+  /** The second wall behind import's own refusal (trino-adapter.ts importRefusal). */
   transaction<T>(): Promise<T> {
-    return Promise.reject(
-      new SpellbookError('USAGE', 'import does not write to Trino: no connector spellbook supports keeps a multi-row write all-or-nothing'),
-    );
+    return Promise.reject(new SpellbookError('USAGE', trinoAdapter.importRefusal!));
   }
 
   /**
