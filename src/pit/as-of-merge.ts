@@ -13,7 +13,11 @@
  */
 import { beats, visibleFrom, type TimeRules } from '../core/visibility.js';
 
-/** Labels of one entity, sorted by (key, time) once and shared by all its groups. */
+/**
+ * Labels of one entity, sorted by (key, time) once and shared by all its groups, and by
+ * the merge's worker threads: its arrays live in shared memory, so a worker reads the
+ * same bytes instead of a copy of them.
+ */
 export class LabelIndex {
   /** Label numbers (input positions) in (key, time) order. */
   readonly order: Int32Array;
@@ -29,17 +33,17 @@ export class LabelIndex {
   constructor(keyOfLabel: Int32Array, timeOfLabel: Float64Array, keyCount: number) {
     const n = keyOfLabel.length;
     // Counting sort by key, then sort each block by time: O(n log n_k).
-    const blockStart = new Int32Array(keyCount + 1);
+    const blockStart = new Int32Array(new SharedArrayBuffer(4 * (keyCount + 1)));
     for (let i = 0; i < n; i++) blockStart[keyOfLabel[i]! + 1]!++;
     for (let k = 0; k < keyCount; k++) blockStart[k + 1]! += blockStart[k]!;
     const fill = blockStart.slice(0, keyCount);
-    const order = new Int32Array(n);
+    const order = new Int32Array(new SharedArrayBuffer(4 * n));
     for (let i = 0; i < n; i++) order[fill[keyOfLabel[i]!]!++] = i;
     for (let k = 0; k < keyCount; k++) {
       const lo = blockStart[k]!, hi = blockStart[k + 1]!;
       if (hi - lo > 1) order.subarray(lo, hi).sort((a, b) => timeOfLabel[a]! - timeOfLabel[b]! || a - b);
     }
-    const sortedTimes = new Float64Array(n);
+    const sortedTimes = new Float64Array(new SharedArrayBuffer(8 * n));
     for (let p = 0; p < n; p++) sortedTimes[p] = timeOfLabel[order[p]!]!;
     this.order = order;
     this.sortedTimes = sortedTimes;
@@ -56,7 +60,7 @@ export class LabelIndex {
     return position;
   }
 
-  /** The arrays, to hand the index to another thread. */
+  /** The arrays, to hand the index to another thread (shared, not copied). */
   state(): { order: Int32Array; sortedTimes: Float64Array; blockStart: Int32Array } {
     return { order: this.order, sortedTimes: this.sortedTimes, blockStart: this.blockStart };
   }
