@@ -105,6 +105,11 @@ export class ArrayRowDecoder {
     return e === null || e === undefined ? NaN : Number(e);
   }
 
+  /** Whether rows carry a created time (else created() is always NO_TIME). */
+  get hasCreated(): boolean {
+    return this.positions.created !== undefined;
+  }
+
   /** Created time in epoch ms; NO_TIME when there is none or it is NULL. */
   created(row: readonly unknown[]): number {
     const at = this.positions.created;

@@ -20,7 +20,8 @@ import { featureValue, type Value } from '../core/values.js';
 import type { Feature, Group } from '../metadata/types.js';
 import { featureColumns } from './feature-column.js';
 import type { KeyDictionary } from '../core/key-dictionary.js';
-import { mergeGroups, type EntityIndex, type LatestWinners, type Winners } from './parallel-merge.js';
+import { startMerge, type EntityIndex, type LatestWinners, type Winners } from './parallel-merge.js';
+import { mergeGroup } from './group-merge.js';
 import { WindowMerge } from './window-merge.js';
 import { GroupResults, mergePartitioned, partitionCount } from './partitioned-merge.js';
 import { SpillFolder } from './spill.js';
@@ -48,22 +49,33 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
     for await (const row of queryJoin(db, plan, plan.labels, plan.statement, hooks)) yield [row];
     return;
   }
-  const labels = await readLabels(await openLabels(plan.labels, db), {
-    timestampColumn: plan.timestampColumn,
-    timestampUnit: plan.timestampUnit,
-    entities: plan.entities,
-    encodePrefix: hooks.encodePrefix,
-    onRow: hooks.onLabel,
-  });
+  // A read another read's scan serves (plan.ts, mergeScans) gets its winners from that scan.
+  const scans = plan.groups.filter((g) => g.scannedBy === undefined);
+  // The merge's worker threads start now and scan while the labels are read.
+  const merging = plan.strategy === 'merge' ? startMerge(db, scans) : undefined;
+  let labels: Labels<P>;
+  try {
+    labels = await readLabels(await openLabels(plan.labels, db), {
+      timestampColumn: plan.timestampColumn,
+      timestampUnit: plan.timestampUnit,
+      entities: plan.entities,
+      encodePrefix: hooks.encodePrefix,
+      onRow: hooks.onLabel,
+    });
+  } catch (err) {
+    merging?.stop();
+    throw err;
+  }
 
   hooks.onPhase?.('scanning');
   const partitions = plan.strategy === 'merge' ? partitionCount(labels.count, plan.partitions) : 1;
   if (partitions > 1) {
+    merging?.stop();
     yield* partitionedJoin(db, plan, labels, partitions, hooks);
     return;
   }
   let winners: Winners[] = [];
-  if (plan.strategy === 'merge') {
+  if (merging) {
     const indexes = new Map<string, EntityIndex>();
     const entityOf = (g: GroupPlan): EntityIndex => {
       const name = g.group.entity.name;
@@ -75,10 +87,8 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
       }
       return entry;
     };
-    // A read another read's scan serves (plan.ts, mergeScans) gets its winners from that scan.
     const alongside = new Map<number, LatestWinners>();
-    const scans = plan.groups.filter((g) => g.scannedBy === undefined);
-    const scanned = await mergeGroups(db, scans, labels.count, entityOf, async (g) => {
+    const scanned = await merging.finish(labels.count, entityOf, async (g) => {
       const { dictionary, index } = entityOf(g);
       try {
         if (g.operation !== 'window') return await mergeGroup(db, g, dictionary, index, labels.count);
@@ -203,27 +213,6 @@ async function* queryJoin<P>(db: Database, plan: JoinPlan, source: QueryLabelSou
       yield { prefix: hooks.encodePrefix(record.fields), values };
     }
   }
-}
-
-/** One group's winners by the streaming merge: one scan of its rows against the labels' index. */
-export async function mergeGroup(db: Database, g: GroupPlan, dictionary: KeyDictionary, index: LabelIndex, labelCount: number): Promise<LatestWinners> {
-  const merge = new AsOfMerge(index, g.rules);
-  const decoder = new ArrayRowDecoder(g.group, g.features.length);
-  const columns = featureColumns(g, labelCount);
-  const positions = decoder.featurePositions;
-  for await (const batch of db.driver.arrayBatches(g.query)) {
-    for (const row of batch) {
-      const key = decoder.keyNumber(row, dictionary);
-      if (key < 0) continue;
-      const event = decoder.event(row);
-      // NaN (a NULL event time) is never visible; rows later than every label of their
-      // key win no slot.
-      if (event !== event) continue;
-      const slot = merge.offer(key, event, decoder.created(row));
-      if (slot >= 0) for (let f = 0; f < columns.length; f++) columns[f]!.set(slot, row[positions[f]!]);
-    }
-  }
-  return { slotOfLabel: merge.resolve(), columns };
 }
 
 /**

@@ -1,41 +1,56 @@
 /**
  * A worker thread of the merge join: scans and merges its share of the groups on its own
  * read-only connection while the main thread does the same with the rest, so a join uses
- * every core (see parallel-merge.ts). It gets the labels' key dictionary and index, sends
- * back each group's winners as typed arrays, and forwards a cancel (Ctrl-C) to its driver.
+ * every core (see parallel-merge.ts). Its scan starts at once; the labels' key dictionary
+ * and index come in a message once the main thread has read them. It sends back each
+ * group's winners as typed arrays, and forwards a cancel (Ctrl-C) to its driver.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/open.js';
 import { SpellbookError } from '../errors.js';
 import { KeyDictionary } from '../core/key-dictionary.js';
 import { LabelIndex } from './as-of-merge.js';
-import { mergeGroup } from './join.js';
-import type { WorkerInput, WorkerOutput } from './parallel-merge.js';
+import { mergeGroupEarly, type EntityLabels } from './group-merge.js';
+import type { LabelsMessage, WorkerInput, WorkerOutput } from './parallel-merge.js';
 
 const input = workerData as WorkerInput;
 const port = parentPort!;
 
 async function run(): Promise<WorkerOutput> {
-  const db = await openDatabase(input.spec, input.options);
+  let labelsCame: (labels: LabelsMessage) => void = () => {};
+  const labels = new Promise<LabelsMessage>((resolve) => (labelsCame = resolve));
+  const opened = openDatabase(input.spec, input.options);
   const onMessage = (message: unknown): void => {
-    if (message === 'cancel') void db.driver.cancel().finally(() => port.postMessage({ cancelled: true }));
+    if (message === 'cancel')
+      void opened
+        .then((db) => db.driver.cancel())
+        .catch(() => {})
+        .finally(() => port.postMessage({ cancelled: true }));
+    else if (typeof message === 'object' && message !== null && 'labels' in message) labelsCame(message.labels as LabelsMessage);
   };
   port.on('message', onMessage);
+  let db: Awaited<typeof opened> | undefined;
   try {
-    const entities = new Map(
-      Object.entries(input.entities).map(([name, e]) => [name, { dictionary: KeyDictionary.fromKeys(e.width, e.keys), index: LabelIndex.fromState(e.index) }]),
+    db = await opened;
+    const entities = labels.then(
+      (l) =>
+        new Map<string, EntityLabels>(
+          Object.entries(l.entities).map(([name, e]) => [
+            name,
+            { dictionary: KeyDictionary.fromKeys(e.width, e.keys), index: LabelIndex.fromState(e.index), labelCount: l.labelCount },
+          ]),
+        ),
     );
     const groups = [];
     for (const g of input.groups) {
-      const { dictionary, index } = entities.get(g.group.entity.name)!;
-      const winners = await mergeGroup(db, g, dictionary, index, input.labelCount);
+      const winners = await mergeGroupEarly(db, g, entities.then((m) => m.get(g.group.entity.name)!));
       groups.push({ slotOfLabel: winners.slotOfLabel, columns: winners.columns.map((c) => c.state()) });
     }
     return { groups };
   } finally {
     // Nothing may keep the thread alive once it has answered: it then ends on its own.
     port.off('message', onMessage);
-    await db.close();
+    await db?.close();
   }
 }
 

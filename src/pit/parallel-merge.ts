@@ -1,9 +1,10 @@
 /**
  * The merge join on every core: its groups are dealt into lanes, one per core; the main
  * thread runs lane 0 on the open database, and each other lane runs in a worker thread
- * (merge-worker.ts) on its own read-only connection. The scans, the expensive part, then
- * run side by side. Answers are the same whichever thread merges a group: each runs the
- * same mergeGroup on the same labels.
+ * (merge-worker.ts) on its own read-only connection. The workers start with the join and
+ * scan while the main thread reads the labels; then the scans, the expensive part, run
+ * side by side. Answers are the same whichever thread merges a group: each runs the
+ * same merge (group-merge.ts) on the same labels.
  *
  * Falls back to one thread where a worker cannot help or cannot run: one group, one
  * core, a database no second connection can see (in-memory SQLite), or code run from
@@ -27,9 +28,13 @@ import type { Value } from '../core/values.js';
 export interface WorkerInput {
   readonly spec: ConnectionSpec;
   readonly options: SessionOptions;
+  readonly groups: readonly GroupPlan[];
+}
+
+/** The labels, sent to a worker once they are read. */
+export interface LabelsMessage {
   readonly labelCount: number;
   readonly entities: Record<string, { width: number; keys: readonly KeyTuple[]; index: ReturnType<LabelIndex['state']> }>;
-  readonly groups: readonly GroupPlan[];
 }
 
 export interface WorkerOutput {
@@ -61,101 +66,134 @@ const WORKER = new URL('./merge-worker.js', import.meta.url);
 /** How long Ctrl-C waits for a worker to confirm it cancelled its statement. */
 const CANCEL_ANSWER_MS = 500;
 
+/** A merge whose workers are started: `finish` once the labels are read, or `stop`. */
+export interface StartedMerge {
+  /**
+   * Each group's winners, in plan order. `mergeHere` merges one group on the main thread
+   * (the caller's database); `entityOf` gives a group's key dictionary and label index.
+   */
+  finish(labelCount: number, entityOf: (g: GroupPlan) => EntityIndex, mergeHere: (g: GroupPlan) => Promise<Winners>): Promise<Winners[]>;
+  /** Ends the workers (the labels failed, or the join goes another way). */
+  stop(): void;
+}
+
 /**
- * Each group's winners, in plan order. `mergeHere` merges one group on the main thread
- * (the caller's database); `entityOf` gives a group's key dictionary and label index.
+ * Deals the groups into lanes and starts the workers at once, before the labels are
+ * read: each opens its connection and begins its scan while the main thread reads the
+ * labels, keeping the rows until the labels' index comes (group-merge.ts).
  */
-export async function mergeGroups(
-  db: Database,
-  groups: readonly GroupPlan[],
-  labelCount: number,
-  entityOf: (g: GroupPlan) => EntityIndex,
-  mergeHere: (g: GroupPlan) => Promise<Winners>,
-): Promise<Winners[]> {
+export function startMerge(db: Database, groups: readonly GroupPlan[]): StartedMerge {
   // Aggregate (window) reads stay on the main thread; latest-value reads can move.
   const movable = groups.filter((g) => g.operation !== 'window').length;
   const lanes = Math.min(movable, availableParallelism());
   if (lanes < 2 || db.reopen === undefined || !fileURLToPath(WORKER).endsWith('.js')) {
-    const out: Winners[] = [];
-    for (const g of groups) out.push(await mergeHere(g));
-    return out;
+    return {
+      finish: async (_labelCount, _entityOf, mergeHere) => {
+        const out: Winners[] = [];
+        for (const g of groups) out.push(await mergeHere(g));
+        return out;
+      },
+      stop: () => {},
+    };
   }
   // Movable groups are dealt to lanes in turn (lane 0 is the main thread); the others stay in lane 0.
   const lane: number[] = [];
   let dealt = 0;
   for (const g of groups) lane.push(g.operation === 'window' ? 0 : dealt++ % lanes);
   const laneOf = (i: number) => lane[i]!;
-  const results: Winners[] = new Array(groups.length);
-  const workers: Worker[] = [];
-  const inWorkers = Array.from({ length: lanes - 1 }, (_, w) => {
-    const mine = groups.map((g, i) => ({ g, i })).filter(({ i }) => laneOf(i) === w + 1);
-    return runWorker(db.reopen!, mine.map(({ g }) => g), labelCount, entityOf, workers).then((winners) => mine.forEach(({ i }, k) => (results[i] = winners[k]!)));
-  });
-  const here = (async () => {
-    for (let i = 0; i < groups.length; i++) if (laneOf(i) === 0) results[i] = await mergeHere(groups[i]!);
-  })();
-  // The first failure stops the other lanes' workers (their connections close with the
-  // thread), and is reported once every lane has ended, so no scan runs on behind it.
-  let firstFailure: { error: unknown } | undefined;
-  const lanesDone = [here, ...inWorkers].map((lane) =>
-    lane.catch((error: unknown) => {
-      if (firstFailure) return;
-      firstFailure = { error };
-      for (const w of workers) void w.terminate();
-    }),
-  );
-  await Promise.all(lanesDone);
-  if (firstFailure) throw firstFailure.error;
-  return results;
+  const shares = Array.from({ length: lanes - 1 }, (_, w) => groups.map((g, i) => ({ g, i })).filter(({ i }) => laneOf(i) === w + 1));
+  const workers = shares.map((mine) => new MergeWorker(db.reopen!, mine.map(({ g }) => g)));
+  const stop = () => workers.forEach((w) => w.stop());
+  return {
+    stop,
+    finish: async (labelCount, entityOf, mergeHere) => {
+      const results: Winners[] = new Array(groups.length);
+      const inWorkers = workers.map((worker, w) => {
+        worker.send(labelCount, entityOf);
+        return worker.answer.then((winners) => shares[w]!.forEach(({ i }, k) => (results[i] = winners[k]!)));
+      });
+      const here = (async () => {
+        for (let i = 0; i < groups.length; i++) if (laneOf(i) === 0) results[i] = await mergeHere(groups[i]!);
+      })();
+      // The first failure stops the other lanes' workers (their connections close with the
+      // thread), and is reported once every lane has ended, so no scan runs on behind it.
+      let firstFailure: { error: unknown } | undefined;
+      const lanesDone = [here, ...inWorkers].map((lane) =>
+        lane.catch((error: unknown) => {
+          if (firstFailure) return;
+          firstFailure = { error };
+          stop();
+        }),
+      );
+      await Promise.all(lanesDone);
+      if (firstFailure) throw firstFailure.error;
+      return results;
+    },
+  };
 }
 
-function runWorker(
-  reopen: NonNullable<Database['reopen']>,
-  groups: readonly GroupPlan[],
-  labelCount: number,
-  entityOf: (g: GroupPlan) => EntityIndex,
-  started: Worker[],
-): Promise<LatestWinners[]> {
-  const entities: WorkerInput['entities'] = {};
-  for (const g of groups) {
-    const { dictionary, index } = entityOf(g);
-    entities[g.group.entity.name] ??= { width: g.group.entity.keyTypes.length, keys: dictionary.keys, index: index.state() };
+/** One worker thread and its share of the groups, from its start to its answer. */
+class MergeWorker {
+  readonly answer: Promise<LatestWinners[]>;
+  private readonly worker: Worker;
+  private untrack: () => void = () => {};
+
+  constructor(
+    reopen: NonNullable<Database['reopen']>,
+    private readonly groups: readonly GroupPlan[],
+  ) {
+    const input: WorkerInput = { spec: reopen.spec, options: reopen.options, groups };
+    const worker = (this.worker = new Worker(WORKER, { workerData: input }));
+    this.answer = new Promise((resolve, reject) => {
+      // Ctrl-C cancels the worker's statement on the server as it does the main thread's.
+      // A worker stepping SQLite synchronously reads no message until its batch ends, and
+      // has no server to cancel: the exit is then not held up for it.
+      let cancelled: (() => void) | undefined;
+      this.untrack = trackDriver({
+        cancel: () =>
+          new Promise<void>((done) => {
+            cancelled = done;
+            worker.postMessage('cancel');
+            setTimeout(done, CANCEL_ANSWER_MS).unref();
+          }),
+      });
+      let answered = false;
+      worker.on('message', (message: WorkerOutput & { cancelled?: boolean }) => {
+        if (message.cancelled) return cancelled?.();
+        answered = true;
+        this.untrack();
+        if (message.error) {
+          const { code, message: text, details } = message.error;
+          reject(code ? new SpellbookError(code, text, { details }) : new Error(text));
+        } else {
+          resolve(message.groups!.map((g) => ({ slotOfLabel: g.slotOfLabel, columns: g.columns.map((c) => FeatureColumn.fromState(c)) })));
+        }
+      });
+      worker.on('error', (err) => {
+        this.untrack();
+        reject(err);
+      });
+      worker.on('exit', (code) => {
+        this.untrack();
+        if (!answered) reject(new SpellbookError('INTERNAL', `a merge worker thread stopped (exit code ${code}) before it answered`));
+      });
+    });
+    // A worker that fails while the labels are still read is heard of when they are done.
+    this.answer.catch(() => {});
   }
-  const input: WorkerInput = { spec: reopen.spec, options: reopen.options, labelCount, entities, groups };
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { workerData: input });
-    started.push(worker);
-    // Ctrl-C cancels the worker's statement on the server as it does the main thread's.
-    // A worker stepping SQLite synchronously reads no message until its scan ends, and
-    // has no server to cancel: the exit is then not held up for it.
-    let cancelled: (() => void) | undefined;
-    const untrack = trackDriver({
-      cancel: () =>
-        new Promise<void>((done) => {
-          cancelled = done;
-          worker.postMessage('cancel');
-          setTimeout(done, CANCEL_ANSWER_MS).unref();
-        }),
-    });
-    let answered = false;
-    worker.on('message', (message: WorkerOutput & { cancelled?: boolean }) => {
-      if (message.cancelled) return cancelled?.();
-      answered = true;
-      untrack();
-      if (message.error) {
-        const { code, message: text, details } = message.error;
-        reject(code ? new SpellbookError(code, text, { details }) : new Error(text));
-      } else {
-        resolve(message.groups!.map((g) => ({ slotOfLabel: g.slotOfLabel, columns: g.columns.map((c) => FeatureColumn.fromState(c)) })));
-      }
-    });
-    worker.on('error', (err) => {
-      untrack();
-      reject(err);
-    });
-    worker.on('exit', (code) => {
-      untrack();
-      if (!answered) reject(new SpellbookError('INTERNAL', `a merge worker thread stopped (exit code ${code}) before it answered`));
-    });
-  });
+
+  /** The labels, once read: the index's arrays are shared, not copied. */
+  send(labelCount: number, entityOf: (g: GroupPlan) => EntityIndex): void {
+    const entities: LabelsMessage['entities'] = {};
+    for (const g of this.groups) {
+      const { dictionary, index } = entityOf(g);
+      entities[g.group.entity.name] ??= { width: g.group.entity.keyTypes.length, keys: dictionary.keys, index: index.state() };
+    }
+    this.worker.postMessage({ labels: { labelCount, entities } } satisfies { labels: LabelsMessage });
+  }
+
+  stop(): void {
+    this.untrack();
+    void this.worker.terminate();
+  }
 }
