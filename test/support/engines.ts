@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { Trino } from 'trino-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import { ENGINES, type EngineName } from '../../src/db/registry.js';
 
@@ -71,6 +72,32 @@ export function propertyRuns(engine: EngineName, runs: number): number {
 export const TRINO_SERVER = process.env.SPELLBOOK_TEST_TRINO ?? 'http://127.0.0.1:8080';
 /** The cluster's SELECT-only user (scripts/trino/cluster.sh): every Trino test reads as it. */
 export const TRINO_READER = 'spellbook_reader';
+/** Any other user may do anything on the test cluster: the tests' administrator. */
+const TRINO_ADMIN = 'spellbook_test_admin';
+
+/**
+ * The rows of a statement run on the test cluster as its administrator, not through
+ * spellbook: what a test reads of the cluster's own state (system.runtime.queries).
+ */
+export async function trinoRows(sql: string): Promise<unknown[][]> {
+  const client = Trino.create({ server: TRINO_SERVER, source: 'spellbook-tests', extraHeaders: { 'X-Trino-User': TRINO_ADMIN } });
+  const rows: unknown[][] = [];
+  for await (const page of await client.query({ query: sql, user: TRINO_ADMIN })) {
+    if (page.error) throw new Error(`${page.error.errorName}: ${page.error.message}`);
+    rows.push(...(page.data ?? []));
+  }
+  return rows;
+}
+
+/** Kills a query on the test cluster as its administrator would (the web UI's kill), with a message. */
+export async function killTrinoQuery(queryId: string, message: string): Promise<void> {
+  const response = await fetch(`${TRINO_SERVER}/v1/query/${encodeURIComponent(queryId)}/killed`, {
+    method: 'PUT',
+    headers: { 'X-Trino-User': TRINO_ADMIN, 'content-type': 'application/json' },
+    body: JSON.stringify(message),
+  });
+  if (!response.ok) throw new Error(`killing ${queryId}: HTTP ${response.status} ${await response.text()}`);
+}
 
 const PG_URL = new URL(process.env.SPELLBOOK_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test');
 const MYSQL_URL = new URL(process.env.SPELLBOOK_TEST_MYSQL ?? 'mysql://root@127.0.0.1:3306');
