@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { knex } from 'knex';
 import { databaseError, redact } from '../../src/db/database-error.js';
+import { knexDatabaseError } from '../../src/db/knex/knex-errors.js';
 import { engineOf, openDatabase } from '../../src/db/open.js';
 import { tmpdir } from 'node:os';
 import { connectionFromUrl, type ConnectionSpec } from '../../src/db/connection.js';
@@ -28,6 +30,15 @@ describe('database errors', () => {
     expect(err.message).toBe('database error: password authentication failed for "***" at postgres://bob:***@db/x');
     expect(err.cause).toBe(cause);
     expect(redact('mysql://root:pw@h:3306/db', [])).toBe('mysql://root:***@h:3306/db');
+  });
+
+  it("name Knex's pool timeout as the connect limit, in the engines built on Knex only", () => {
+    const timeout = new knex.KnexTimeoutError('Knex: Timeout acquiring a connection. The pool is probably full.');
+    expect(knexDatabaseError(timeout, []).message).toBe(
+      'database error: Knex: Timeout acquiring a connection. The pool is probably full. (no connection within --connect-timeout)',
+    );
+    // The generic layer knows no Knex.
+    expect(databaseError(timeout, []).message).toBe('database error: Knex: Timeout acquiring a connection. The pool is probably full.');
   });
 });
 

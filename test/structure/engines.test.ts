@@ -20,8 +20,13 @@ const ALLOWED: Readonly<Record<string, string>> = {
   'commands/init.ts': "init's examples and usage message show URLs a user types",
 };
 
-/** Words that name an engine or its driver, as code (string or identifier) would. */
+/**
+ * Words that name an engine or its driver, as code (string or identifier) would: alone,
+ * or leading a camel-case identifier (`KnexTimeoutError`, `trinoDialect`).
+ */
 const ENGINE_WORD = /\b(sqlite3?|better-sqlite3|postgres(?:ql)?|pg|mysql2?|mariadb|trino|knex)\b/i;
+const ENGINE_PREFIX = /\b(?:[Ss]qlite|[Pp]ostgres|[Pp]g|[Mm]ysql|[Mm]ariadb|[Tt]rino|[Kk]nex)(?=[A-Z])/;
+const namesEngine = (line: string): boolean => ENGINE_WORD.test(line) || ENGINE_PREFIX.test(line);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -55,7 +60,7 @@ function importsOf(file: string): string[] {
 function namings(file: string): string[] {
   return code(file)
     .split('\n')
-    .flatMap((line, i) => (ENGINE_WORD.test(line) ? [`${rel(file)}:${i + 1}: ${line.trim()}`] : []));
+    .flatMap((line, i) => (namesEngine(line) ? [`${rel(file)}:${i + 1}: ${line.trim()}`] : []));
 }
 
 const FILES = sourceFiles(SRC);
@@ -66,6 +71,8 @@ describe('engines as plugins', () => {
     expect(importsOf(join(SRC, REGISTRY))).toContain('db/trino/trino-plugin.ts');
     expect(importsOf(join(SRC, 'db/trino/trino-plugin.ts'))).toContain('db/trino/trino-engine.ts');
     expect(namings(join(SRC, 'db/open.ts'))).toEqual([]);
+    expect(["e.name === 'KnexTimeoutError'", 'trinoDialect.x', 'pg.Client'].map(namesEngine)).toEqual([true, true, true]);
+    expect(['pages', 'trinomial', 'knexus'].map(namesEngine)).toEqual([false, false, false]);
   });
 
   it('has a folder for every engine of the registry', () => {

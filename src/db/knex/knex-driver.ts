@@ -9,7 +9,7 @@
  */
 import type { Knex } from 'knex';
 import { inBatches } from '../batches.js';
-import { databaseError } from '../database-error.js';
+import { knexDatabaseError } from './knex-errors.js';
 import type { CompiledQuery, Driver, Row } from '../dialect.js';
 import { acquire, once, release } from './pool.js';
 
@@ -63,7 +63,7 @@ export abstract class KnexDriver implements Driver {
         }
       });
     } catch (err) {
-      throw databaseError(err, this.secrets);
+      throw knexDatabaseError(err, this.secrets);
     }
   }
 
@@ -108,7 +108,7 @@ export abstract class KnexDriver implements Driver {
     try {
       return await fn(connection);
     } catch (err) {
-      throw databaseError(err, this.secrets);
+      throw knexDatabaseError(err, this.secrets);
     } finally {
       await this.release(connection);
     }
@@ -127,7 +127,7 @@ export abstract class KnexDriver implements Driver {
       try {
         for await (const row of result.rows) yield row as R;
       } catch (err) {
-        throw databaseError(err, this.secrets);
+        throw knexDatabaseError(err, this.secrets);
       }
       completed = true;
     } finally {

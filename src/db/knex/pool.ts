@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { databaseError } from '../database-error.js';
+import { knexDatabaseError } from './knex-errors.js';
 
 /**
  * Raw connections from Knex's pool. Queries run on the driver's own connection object
@@ -10,7 +10,7 @@ export async function acquire<C>(knex: Knex, secrets: readonly string[]): Promis
   try {
     return (await knex.client.acquireConnection()) as C;
   } catch (err) {
-    throw databaseError(err, secrets);
+    throw knexDatabaseError(err, secrets);
   }
 }
 
@@ -35,7 +35,7 @@ export async function withConnection<C, T>(
   try {
     return await fn(connection);
   } catch (err) {
-    throw databaseError(err, secrets);
+    throw knexDatabaseError(err, secrets);
   } finally {
     await release(knex, connection);
   }
