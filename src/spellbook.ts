@@ -27,7 +27,7 @@ import { countRecordsUpTo } from './io/csv-records.js';
 import { snapshotOf, ttlOf, type TimeInput, type TtlInput } from './plan/options.js';
 import { OptionError, SpellbookError, usage } from './errors.js';
 import { runExport } from './pit/export.js';
-import type { OutputRow } from './core/rows.js';
+import type { OutputRow, RowBatch } from './core/rows.js';
 import { runJoin, runJoinBatches, type JoinHooks } from './pit/join.js';
 import { RunStats } from './pit/stats.js';
 import { keyValueType, type Value } from './core/values.js';
@@ -253,7 +253,7 @@ export class Spellbook {
   }
 
   /** joinRows a batch at a time (what writeJoin reads). */
-  private async *joinBatches<P>(plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>[]> {
+  private async *joinBatches<P>(plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<RowBatch<P> | OutputRow<P>> {
     yield* runJoinBatches(await this.db(), plan, hooks);
   }
 

@@ -8,3 +8,33 @@ export interface OutputRow<P> {
   readonly prefix: P;
   readonly values: readonly Value[];
 }
+
+/**
+ * Output rows a batch at a time, read in place: row r's prefix, and the value of its
+ * feature f from wherever the join keeps it (its winners' columns, a partition's results).
+ * Writing a million rows then makes no row object and no array of values per row: that
+ * garbage, alive across young-generation collections while a batch was encoded, was
+ * promoted and set the join's peak memory.
+ */
+export interface RowBatch<P> {
+  /** Rows in the batch. */
+  readonly length: number;
+  /** Values in each row. */
+  readonly width: number;
+  prefix(row: number): P;
+  value(row: number, feature: number): Value;
+}
+
+/** A row as a batch of one, so that one code writes a row and a batch. */
+export function oneRow<P>(prefix: P, values: readonly Value[]): RowBatch<P> {
+  return { length: 1, width: values.length, prefix: () => prefix, value: (_, f) => values[f]! };
+}
+
+/** The rows of a batch as objects, for callers that take rows one by one. */
+export function* rowsOfBatch<P>(batch: RowBatch<P>): Generator<OutputRow<P>> {
+  for (let r = 0; r < batch.length; r++) {
+    const values: Value[] = new Array(batch.width);
+    for (let f = 0; f < batch.width; f++) values[f] = batch.value(r, f);
+    yield { prefix: batch.prefix(r), values };
+  }
+}

@@ -7,6 +7,7 @@
  * The CSV quoting is written out here rather than taken from csv-stringify because it
  * runs for every value of every output row and RFC 4180 quoting is three lines.
  */
+import { oneRow, type RowBatch } from '../core/rows.js';
 import type { Value } from '../core/values.js';
 
 export type OutputFormat = 'csv' | 'jsonl' | 'parquet';
@@ -19,6 +20,8 @@ export interface RowEncoder {
   prefix(fields: readonly string[]): string;
   /** One output line: the prefix then the values, newline-terminated. */
   row(prefix: string, values: readonly Value[]): string;
+  /** The lines of a batch of rows, as one text. */
+  lines(batch: RowBatch<string>): string;
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -49,27 +52,43 @@ function jsonValue(v: Value): string {
  */
 export function createEncoder(format: OutputFormat, prefixColumns: readonly string[], valueColumns: readonly string[]): RowEncoder {
   if (format === 'csv') {
+    const first = prefixColumns.length === 0 ? '' : ',';
+    const lines = (batch: RowBatch<string>): string => {
+      const width = batch.width;
+      let text = '';
+      for (let r = 0; r < batch.length; r++) {
+        text += batch.prefix(r);
+        for (let f = 0; f < width; f++) text += (f === 0 ? first : ',') + csvValue(batch.value(r, f));
+        text += '\n';
+      }
+      return text;
+    };
     return {
       header: () => [...prefixColumns, ...valueColumns].map(csvField).join(',') + '\n',
       prefix: (fields) => fields.map(csvField).join(','),
-      row(prefix, values) {
-        let line = prefix;
-        for (let i = 0; i < values.length; i++) line += (i === 0 && prefixColumns.length === 0 ? '' : ',') + csvValue(values[i]!);
-        return line + '\n';
-      },
+      row: (prefix, values) => lines(oneRow(prefix, values)),
+      lines,
     };
   }
   if (format === 'jsonl') {
     const prefixNames = prefixColumns.map((c) => JSON.stringify(c) + ':');
     const valueNames = valueColumns.map((c) => JSON.stringify(c) + ':');
+    const first = prefixNames.length === 0 ? '' : ',';
+    const lines = (batch: RowBatch<string>): string => {
+      const width = batch.width;
+      let text = '';
+      for (let r = 0; r < batch.length; r++) {
+        text += '{' + batch.prefix(r);
+        for (let f = 0; f < width; f++) text += (f === 0 ? first : ',') + valueNames[f] + jsonValue(batch.value(r, f));
+        text += '}\n';
+      }
+      return text;
+    };
     return {
       header: () => '',
       prefix: (fields) => fields.map((f, i) => prefixNames[i] + JSON.stringify(f)).join(','),
-      row(prefix, values) {
-        let line = '{' + prefix;
-        for (let i = 0; i < values.length; i++) line += (i === 0 && prefixNames.length === 0 ? '' : ',') + valueNames[i] + jsonValue(values[i]!);
-        return line + '}\n';
-      },
+      row: (prefix, values) => lines(oneRow(prefix, values)),
+      lines,
     };
   }
   throw new Error(`no row encoder for ${format}`);

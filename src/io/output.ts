@@ -5,7 +5,7 @@
  */
 import { extname } from 'node:path';
 import { usage } from '../errors.js';
-import type { OutputRow } from '../core/rows.js';
+import type { OutputRow, RowBatch } from '../core/rows.js';
 import { createEncoder, type OutputFormat } from './encoders.js';
 import { ParquetRowWriter, type OutputColumn } from './parquet.js';
 import { Progress } from './progress.js';
@@ -41,7 +41,7 @@ export interface PrefixEncoder {
  * progress to tick) in `prefixColumns` then `valueColumns`; returns the number of rows.
  */
 export async function writeOutput(
-  rows: (encoder: PrefixEncoder, progress: Progress) => AsyncIterable<OutputRow<unknown> | readonly OutputRow<unknown>[]>,
+  rows: (encoder: PrefixEncoder, progress: Progress) => AsyncIterable<OutputRow<unknown> | RowBatch<unknown>>,
   prefixColumns: readonly OutputColumn[],
   valueColumns: readonly OutputColumn[],
   options: WriteOptions,

@@ -11,6 +11,7 @@ import { ByteWriter, ParquetWriter, type SchemaElement } from 'hyparquet-writer'
 import { SpellbookError } from '../errors.js';
 import type { FeatureType } from '../metadata/types.js';
 import { shownValue, withArticle, type Value } from '../core/values.js';
+import { oneRow, type RowBatch } from '../core/rows.js';
 import type { Sink } from './sink.js';
 import type { RowWriter } from './write.js';
 
@@ -134,10 +135,23 @@ export class ParquetRowWriter implements RowWriter<readonly string[]> {
   }
 
   row(prefix: readonly string[], values: readonly Value[]): Promise<void> | undefined {
+    return this.rowBatch(oneRow(prefix, values));
+  }
+
+  rowBatch(batch: RowBatch<readonly string[]>): Promise<void> | undefined {
+    return this.addRows(batch, 0);
+  }
+
+  /** Adds the batch's rows from `from` on; a full row group is written before the rest are added. */
+  private addRows(batch: RowBatch<readonly string[]>, from: number): Promise<void> | undefined {
     const p = this.prefixColumns.length;
-    for (let i = 0; i < p; i++) this.data[i]!.push(toCell(prefix[i] ?? null, this.columns[i]!));
-    for (let i = 0; i < values.length; i++) this.data[p + i]!.push(toCell(values[i]!, this.columns[p + i]!));
-    return ++this.rows === this.rowGroupRows ? this.flushGroup() : undefined;
+    for (let r = from; r < batch.length; r++) {
+      const prefix = batch.prefix(r);
+      for (let i = 0; i < p; i++) this.data[i]!.push(toCell(prefix[i] ?? null, this.columns[i]!));
+      for (let f = 0; f < batch.width; f++) this.data[p + f]!.push(toCell(batch.value(r, f), this.columns[p + f]!));
+      if (++this.rows === this.rowGroupRows) return this.flushGroup().then(() => this.addRows(batch, r + 1));
+    }
+    return undefined;
   }
 
   private async flushGroup(): Promise<void> {

@@ -2,7 +2,7 @@
  * Streams output rows into a RowWriter (text through an encoder, or parquet); the sink
  * behind it is committed only if every row made it.
  */
-import type { OutputRow } from '../core/rows.js';
+import { rowsOfBatch, type OutputRow, type RowBatch } from '../core/rows.js';
 import type { Value } from '../core/values.js';
 import type { RowEncoder } from './encoders.js';
 import type { Progress } from './progress.js';
@@ -16,7 +16,7 @@ export interface RowWriter<P> {
   /** Adds one row; returns a promise only when it had to flush (await it then: backpressure). */
   row(prefix: P, values: readonly Value[]): Promise<void> | undefined;
   /** Adds a batch of rows, as `row` does each (a text writer encodes them into one chunk). */
-  rowBatch?(batch: readonly OutputRow<P>[]): Promise<void> | undefined;
+  rowBatch?(batch: RowBatch<P>): Promise<void> | undefined;
   /** Writes what is still buffered and any trailer, then commits the sink. */
   finish(): Promise<void>;
   /** Discards the output. */
@@ -31,21 +31,17 @@ export function textRowWriter(encoder: RowEncoder, sink: Sink): RowWriter<string
     },
     prefix: (fields) => encoder.prefix(fields),
     row: (prefix, values) => sink.write(encoder.row(prefix, values)),
-    rowBatch(batch) {
-      let text = '';
-      for (let i = 0; i < batch.length; i++) text += encoder.row(batch[i]!.prefix, batch[i]!.values);
-      return sink.write(text);
-    },
+    rowBatch: (batch) => sink.write(encoder.lines(batch)),
     finish: () => sink.commit(),
     abort: () => sink.abort(),
   };
 }
 
 /**
- * Writes rows as `rows` yields them: one at a time, or in batches (arrays), which cost one
- * step of the async iteration and one write each however many rows they hold.
+ * Writes rows as `rows` yields them: one at a time, or in batches, which cost one step of
+ * the async iteration and one write each however many rows they hold.
  */
-export async function writeRows<P>(rows: AsyncIterable<OutputRow<P> | readonly OutputRow<P>[]>, writer: RowWriter<P>, progress?: Progress): Promise<number> {
+export async function writeRows<P>(rows: AsyncIterable<OutputRow<P> | RowBatch<P>>, writer: RowWriter<P>, progress?: Progress): Promise<number> {
   let count = 0;
   try {
     await writer.start();
@@ -55,7 +51,7 @@ export async function writeRows<P>(rows: AsyncIterable<OutputRow<P> | readonly O
           const flushing = writer.rowBatch(item);
           if (flushing) await flushing;
         } else {
-          for (const row of item) {
+          for (const row of rowsOfBatch(item)) {
             const flushing = writer.row(row.prefix, row.values);
             if (flushing) await flushing;
           }
@@ -79,6 +75,6 @@ export async function writeRows<P>(rows: AsyncIterable<OutputRow<P> | readonly O
   return count;
 }
 
-function isBatch<P>(item: OutputRow<P> | readonly OutputRow<P>[]): item is readonly OutputRow<P>[] {
-  return Array.isArray(item);
+function isBatch<P>(item: OutputRow<P> | RowBatch<P>): item is RowBatch<P> {
+  return typeof (item as RowBatch<P>).value === 'function';
 }

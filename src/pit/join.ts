@@ -15,7 +15,7 @@ import { ArrayRowDecoder } from './decode.js';
 import { inGroupWords } from './missing-object.js';
 import type { RunStats } from './stats.js';
 import { FEATURE_ALIAS } from '../sql/group-columns.js';
-import type { OutputRow } from '../core/rows.js';
+import { rowsOfBatch, type OutputRow, type RowBatch } from '../core/rows.js';
 import { featureValue, type Value } from '../core/values.js';
 import type { Feature, Group } from '../metadata/types.js';
 import { featureColumns } from './feature-column.js';
@@ -23,7 +23,7 @@ import type { KeyDictionary } from '../core/key-dictionary.js';
 import { startMerge, type EntityIndex, type LatestWinners, type Winners } from './parallel-merge.js';
 import { mergeGroup } from './group-merge.js';
 import { WindowMerge } from './window-merge.js';
-import { GroupResults, mergePartitioned, partitionCount } from './partitioned-merge.js';
+import { mergePartitioned, partitionCount } from './partitioned-merge.js';
 import { SpillFolder } from './spill.js';
 
 export interface JoinHooks<P> {
@@ -37,16 +37,20 @@ export interface JoinHooks<P> {
 
 
 export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
-  for await (const batch of runJoinBatches(db, plan, hooks)) yield* batch;
+  for await (const item of runJoinBatches(db, plan, hooks)) {
+    if ('values' in item) yield item;
+    else yield* rowsOfBatch(item);
+  }
 }
 
 /**
- * The join's rows a batch at a time, in label order: what writing a file reads, since a
- * million rows one by one through async generators cost about as much as encoding them.
+ * The join's rows in label order, a batch at a time where the labels were read first:
+ * what writing a file reads, since a million rows one by one through async generators
+ * cost about as much as encoding them.
  */
-export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>[]> {
+export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<RowBatch<P> | OutputRow<P>> {
   if (plan.statement !== undefined && plan.labels.kind === 'query') {
-    for await (const row of queryJoin(db, plan, plan.labels, plan.statement, hooks)) yield [row];
+    yield* queryJoin(db, plan, plan.labels, plan.statement, hooks);
     return;
   }
   // A read another read's scan serves (plan.ts, mergeScans) gets its winners from that scan.
@@ -116,29 +120,41 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
     winners.forEach((w, gi) => (hooks.stats!.groups[gi]!.matched = countMatched(w.slotOfLabel)));
   }
   hooks.onPhase?.('writing');
-  let i = 0;
   // In the order of the requested features, whichever read computes each.
-  const columns = new Array<{ column: Winners['columns'][number]; slotOfLabel: Int32Array }>(plan.features.length);
-  winners.forEach((w, r) => w.columns.forEach((column, f) => (columns[plan.groups[r]!.outputs[f]!] = { column, slotOfLabel: w.slotOfLabel })));
+  const values = new Array<FeatureValues>(plan.features.length);
+  winners.forEach((w, r) =>
+    w.columns.forEach((column, f) => {
+      const slotOfLabel = w.slotOfLabel;
+      values[plan.groups[r]!.outputs[f]!] = (label) => {
+        const slot = slotOfLabel[label]!;
+        return slot < 0 ? null : column.get(slot);
+      };
+    }),
+  );
+  yield* labelBatches(labels, values, hooks);
+}
+
+/** Label i's value of one requested feature (for any label of the batch being written). */
+type FeatureValues = (label: number) => Value;
+
+/**
+ * The output rows, a batch of labels at a time in input order: each label's prefix, and
+ * its features' values read where the merge left them. `load` readies the values of the
+ * batch's labels before it is written (the partitioned merge reads them from its files).
+ */
+async function* labelBatches<P>(labels: Labels<P>, values: readonly FeatureValues[], hooks: JoinHooks<P>, load?: (first: number, n: number) => void): AsyncGenerator<RowBatch<P>> {
+  let first = 0;
   for await (const prefixes of labels.prefixBatches()) {
-    const batch: OutputRow<P>[] = new Array(prefixes.length);
-    for (let r = 0; r < prefixes.length; r++) {
-      const values: Value[] = new Array(columns.length);
-      for (let c = 0; c < columns.length; c++) {
-        const { column, slotOfLabel } = columns[c]!;
-        const slot = slotOfLabel[i]!;
-        values[c] = slot < 0 ? null : column.get(slot);
-      }
-      batch[r] = { prefix: prefixes[r]!, values };
-      i++;
-    }
-    if (hooks.stats) hooks.stats.rows += batch.length;
-    yield batch;
+    const at = first;
+    load?.(at, prefixes.length);
+    if (hooks.stats) hooks.stats.rows += prefixes.length;
+    yield { length: prefixes.length, width: values.length, prefix: (r) => prefixes[r]!, value: (r, f) => values[f]!(at + r) };
+    first += prefixes.length;
   }
 }
 
 /** The merge over key-hash partitions (partitioned-merge.ts): for label sets too large for one pass. */
-async function* partitionedJoin<P>(db: Database, plan: JoinPlan, labels: Labels<P>, partitions: number, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>[]> {
+async function* partitionedJoin<P>(db: Database, plan: JoinPlan, labels: Labels<P>, partitions: number, hooks: JoinHooks<P>): AsyncGenerator<RowBatch<P>> {
   const folder = new SpillFolder();
   try {
     const inGroup = async <T>(g: GroupPlan, work: () => Promise<T>): Promise<T> => {
@@ -152,24 +168,9 @@ async function* partitionedJoin<P>(db: Database, plan: JoinPlan, labels: Labels<
     if (hooks.stats) matched.forEach((m, gi) => (hooks.stats!.groups[gi]!.matched = m));
     hooks.onPhase?.('writing');
     // Where each group's features go among the requested ones.
-    const outputs = plan.groups.map((g) => g.outputs);
-    let i = 0;
-    for await (const prefixes of labels.prefixBatches()) {
-      const batch: OutputRow<P>[] = new Array(prefixes.length);
-      for (let p = 0; p < prefixes.length; p++) {
-        const values: Value[] = new Array(plan.features.length);
-        for (let r = 0; r < results.length; r++) {
-          const group: GroupResults = results[r]!;
-          group.advance(i);
-          const out = outputs[r]!;
-          for (let f = 0; f < out.length; f++) values[out[f]!] = group.value(f);
-        }
-        batch[p] = { prefix: prefixes[p]!, values };
-        i++;
-      }
-      if (hooks.stats) hooks.stats.rows += batch.length;
-      yield batch;
-    }
+    const values = new Array<FeatureValues>(plan.features.length);
+    results.forEach((group, r) => plan.groups[r]!.outputs.forEach((out, f) => (values[out] = (label) => group.value(label, f))));
+    yield* labelBatches(labels, values, hooks, (first, n) => results.forEach((group) => group.load(first, n)));
   } finally {
     folder.remove();
   }

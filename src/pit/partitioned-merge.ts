@@ -59,12 +59,16 @@ interface RowChunk {
 type ResultChunk = readonly SpilledColumn[];
 
 /**
- * One group's answers, read back label by label in input order. `advance(label)` moves to
- * the label's values; `value(f)` is then its value of the group's feature f.
+ * One group's answers, read back in input order a batch of labels at a time: `load(first,
+ * n)` reads the values of labels first..first+n-1, then `value(label, f)` is the value of
+ * the group's feature f for any of them.
  */
 export class GroupResults {
   private readonly cursors: ResultCursor[];
-  private current!: ResultCursor;
+  private first = 0;
+  /** For each label of the batch: the chunk holding its values, and its place there. */
+  private readonly chunkOf: ResultChunk[] = [];
+  private placeOf = new Int32Array(0);
 
   constructor(
     files: readonly SpillFile[],
@@ -73,21 +77,30 @@ export class GroupResults {
     this.cursors = files.map((f) => new ResultCursor(f));
   }
 
-  advance(label: number): void {
-    this.current = this.cursors[this.keyOfLabel[label]! % this.cursors.length]!;
-    this.current.advance();
+  load(first: number, n: number): void {
+    if (this.placeOf.length < n) this.placeOf = new Int32Array(n);
+    this.chunkOf.length = n;
+    for (let j = 0; j < n; j++) {
+      const cursor = this.cursors[this.keyOfLabel[first + j]! % this.cursors.length]!;
+      cursor.advance();
+      this.chunkOf[j] = cursor.chunk;
+      this.placeOf[j] = cursor.at;
+    }
+    this.first = first;
   }
 
-  value(f: number): Value {
-    return this.current.value(f);
+  value(label: number, f: number): Value {
+    const j = label - this.first;
+    return spilledValue(this.chunkOf[j]![f]!, this.placeOf[j]!) as Value;
   }
 }
 
+/** One partition's result file, read a label at a time: `chunk` holds the label's values at `at`. */
 class ResultCursor {
   private readonly chunks: Generator<ResultChunk>;
-  private chunk: ResultChunk = [];
+  chunk: ResultChunk = [];
+  at = 0;
   private size = 0;
-  private at = 0;
 
   constructor(file: SpillFile) {
     this.chunks = file.chunks<ResultChunk>();
@@ -100,10 +113,6 @@ class ResultCursor {
     this.chunk = next.value;
     this.size = chunkLength(this.chunk[0]!);
     this.at = 0;
-  }
-
-  value(f: number): Value {
-    return spilledValue(this.chunk[f]!, this.at) as Value;
   }
 }
 
