@@ -43,6 +43,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Engine tests each make their own schema, but two cores are all a machine has.
     maxWorkers: 2,
+    // The bundled CLI (dist/bundle/, see test/support/cli.ts) runs as Node runs it: vite's
+    // transform would reroute oclif's own import() of each command through vite's loader.
+    server: { deps: { external: [/\/dist\/bundle\//] } },
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT } },
       { extends: true, test: { name: 'cli', include: CLI } },

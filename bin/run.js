@@ -3,6 +3,8 @@
 // loads all of semver (52 files, ~6% of `spellbook --help`'s CPU); npm already checks
 // ours (>=20) at install. Set before oclif loads, hence the dynamic import.
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true';
-const { execute } = await import('@oclif/core');
+// oclif bundled (src/cli/main.ts, scripts/bundle-cli.js): a few files to load instead of
+// some 160 for `--help`.
+const { execute } = await import('../dist/bundle/cli.js');
 
 await execute({ dir: import.meta.url });

@@ -17,7 +17,10 @@ let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   if (compiled) return compiled;
   const schema = JSON.parse(readFileSync(METADATA_SCHEMA_URL, 'utf8')) as object;
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+  // validateSchema: false skips checking our own, fixed schema against JSON Schema's
+  // meta-schema, which compiled a second, larger validator on every start (most of `get
+  // meta`'s CPU); test/metadata/load.test.ts ("the schema file") checks it once.
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, validateSchema: false });
   // Annotations for people: our messages read x-expected, editors show patternErrorMessage.
   ajv.addVocabulary(['x-expected', 'patternErrorMessage']);
   compiled = ajv.compile(schema);

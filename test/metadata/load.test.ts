@@ -348,4 +348,16 @@ describe('the schema file', () => {
     expect(schema['additionalProperties']).toBe(false);
     for (const def of ['entity', 'group', 'feature']) expect(schema['definitions'][def].additionalProperties).toBe(false);
   });
+
+  it('is valid against the draft-07 meta-schema (the CLI does not check that at each start)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { default: AjvModule } = await import('ajv');
+    const schema = JSON.parse(await readFile(resolve(GOOD, '../../../../metadata.schema.json'), 'utf8')) as object;
+    const ajv = new AjvModule.default({ strict: true });
+    ajv.addVocabulary(['x-expected', 'patternErrorMessage']);
+    expect(ajv.validateSchema(schema)).toBe(true);
+    expect(ajv.errors ?? null).toBeNull();
+    // A schema that breaks the meta-schema is caught here: the check can fail.
+    expect(ajv.validateSchema({ ...schema, type: 'mapping' })).toBe(false);
+  });
 });

@@ -18,11 +18,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { Config, flush, handle, run } from '@oclif/core';
+import { pathToFileURL } from 'node:url';
+import type * as Oclif from '@oclif/core';
 import { stringify } from 'yaml';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'run.js');
+
+// oclif as bin/run.js takes it: the copy bundled with the commands (src/cli/main.ts), so
+// the commands run under the oclif they were built against, not a second copy.
+const { Config, flush, handle, run } = (await import(pathToFileURL(join(ROOT, 'dist', 'bundle', 'cli.js')).href)) as typeof Oclif;
 
 export interface CliResult {
   code: number;
@@ -72,7 +77,7 @@ class Capture extends Writable {
 }
 
 /** Loaded once per test file: reading package.json and the command manifest is most of a start-up. */
-let config: Promise<Config> | undefined;
+let config: Promise<Oclif.Config> | undefined;
 /** One in-process run at a time: they share the process's stdout, env and cwd. */
 let queue: Promise<unknown> = Promise.resolve();
 
