@@ -2,30 +2,19 @@
  * Structural validation against metadata.schema.json (the same file editors use), with
  * ajv's errors rewritten as `PATH: expected …, got …` sentences at the right place.
  */
-import { readFileSync } from 'node:fs';
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { childPointer, describeValue, suggestion, type Problems } from './problems.js';
-
-// ajv is CommonJS with `exports.default`; under NodeNext the default import is the module object.
-const Ajv = AjvModule.default;
+import compiledValidator from './schema-validator.js';
 
 /** The JSON Schema of the metadata format; from src/metadata and dist/metadata alike it is two folders up. */
 export const METADATA_SCHEMA_URL = new URL('../../metadata.schema.json', import.meta.url);
 
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (compiled) return compiled;
-  const schema = JSON.parse(readFileSync(METADATA_SCHEMA_URL, 'utf8')) as object;
-  // validateSchema: false skips checking our own, fixed schema against JSON Schema's
-  // meta-schema, which compiled a second, larger validator on every start (most of `get
-  // meta`'s CPU); test/metadata/load.test.ts ("the schema file") checks it once.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, validateSchema: false });
-  // Annotations for people: our messages read x-expected, editors show patternErrorMessage.
-  ajv.addVocabulary(['x-expected', 'patternErrorMessage']);
-  compiled = ajv.compile(schema);
-  return compiled;
-}
+/**
+ * The schema compiled ahead of time by scripts/metadata-validator.js (ajv's standalone
+ * code, with every error and its schema and data): compiling it at each start was most
+ * of `get meta`'s CPU.
+ */
+const validate = compiledValidator as unknown as ValidateFunction;
 
 type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
 
@@ -85,7 +74,6 @@ function collapseAnyOf(errors: ErrorObject[]): ErrorObject[] {
 
 /** Validates `data` against the schema; every violation becomes a problem. Returns true when valid. */
 export function checkSchema(data: unknown, problems: Problems): boolean {
-  const validate = validator();
   if (validate(data)) return true;
   for (const e of collapseAnyOf(validate.errors ?? [])) report(e, problems);
   return false;

@@ -349,7 +349,7 @@ describe('the schema file', () => {
     for (const def of ['entity', 'group', 'feature']) expect(schema['definitions'][def].additionalProperties).toBe(false);
   });
 
-  it('is valid against the draft-07 meta-schema (the CLI does not check that at each start)', async () => {
+  it('is valid against the draft-07 meta-schema', async () => {
     const { readFile } = await import('node:fs/promises');
     const { default: AjvModule } = await import('ajv');
     const schema = JSON.parse(await readFile(resolve(GOOD, '../../../../metadata.schema.json'), 'utf8')) as object;
@@ -359,5 +359,12 @@ describe('the schema file', () => {
     expect(ajv.errors ?? null).toBeNull();
     // A schema that breaks the meta-schema is caught here: the check can fail.
     expect(ajv.validateSchema({ ...schema, type: 'mapping' })).toBe(false);
+  });
+
+  it('is what src/metadata/schema-validator.ts was compiled from (scripts/metadata-validator.js --check)', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const script = resolve(GOOD, '../../../../scripts/metadata-validator.js');
+    await expect(promisify(execFile)(process.execPath, [script, '--check'])).resolves.toMatchObject({ stderr: '' });
   });
 });
