@@ -3,8 +3,8 @@
  * return async iterables of rows so a caller can stream; the CLI commands are thin
  * wrappers over this class.
  */
-import type { ColumnInfo, Database, SqlDialect } from './db/dialect.js';
-import { dialectOf, openDatabase } from './db/open.js';
+import type { ColumnInfo, Database, EngineSql } from './db/dialect.js';
+import { engineSqlOf, openDatabase } from './db/open.js';
 import { listMetadata, type ListOptions, type MetaListing } from './catalog/list.js';
 import { connectionFromSource, resolveConnection, type ConnectionSpec } from './db/connection.js';
 import { loadMetadata, resolveMetadataPath, type LoadMetadataOptions } from './metadata/index.js';
@@ -149,8 +149,8 @@ export class Spellbook {
     return listMetadata(this.metadata, options);
   }
 
-  private dialect(): SqlDialect {
-    return dialectOf(this.connection());
+  private engineSql(): EngineSql {
+    return engineSqlOf(this.connection());
   }
 
   /** The read-only database, opened on first use. */
@@ -161,14 +161,14 @@ export class Spellbook {
   }
 
   planExport(request: ExportRequest): ExportPlan {
-    return planExport(this.metadata, this.dialect(), request);
+    return planExport(this.metadata, this.engineSql().compiler, request);
   }
 
   async planJoin(request: JoinRequest): Promise<JoinPlan> {
     const input = await this.labelInput(request);
-    const plan = planJoin(this.metadata, this.dialect(), request, input);
+    const plan = planJoin(this.metadata, this.engineSql().compiler, request, input);
     if ((request.strategy ?? 'auto') !== 'auto') return plan;
-    return planJoin(this.metadata, this.dialect(), request, input, await this.strategyFacts(plan));
+    return planJoin(this.metadata, this.engineSql().compiler, request, input, await this.strategyFacts(plan));
   }
 
   /** The labels' columns: a file's header, or what the database says a labels query returns. */
@@ -197,7 +197,7 @@ export class Spellbook {
     try {
       return await db.introspector.queryColumns(sql);
     } catch (err) {
-      if (err instanceof SpellbookError && err.code === 'DATABASE' && db.dialect.rejectsText(err.cause)) {
+      if (err instanceof SpellbookError && err.code === 'DATABASE' && db.adapter.rejectsText(err.cause)) {
         throw new SpellbookError('BAD_INPUT', `--input-query: ${err.message.replace(/^database error: /, '')}`, { cause: err.cause });
       }
       throw err;
@@ -207,11 +207,11 @@ export class Spellbook {
   /** What `auto` needs to know; the catalog is only asked when the labels are few. */
   private async strategyFacts(plan: JoinPlan): Promise<StrategyFacts> {
     const { labels } = plan;
-    const dialect = this.dialect();
-    const maxLabels = dialect.databaseJoinMaxLabels;
+    const { adapter } = this.engineSql();
+    const maxLabels = adapter.databaseJoinMaxLabels;
     const labelCount =
       labels.kind === 'csv' ? await countRecordsUpTo(labels.file, maxLabels) : labels.kind === 'parquet' ? await parquetRowCount(labels.file) : undefined;
-    if (labelCount === undefined || labelCount > maxLabels || dialect.hashJoins) return { labelCount, hashJoins: dialect.hashJoins, maxLabels, indexed: [] };
+    if (labelCount === undefined || labelCount > maxLabels || adapter.hashJoins) return { labelCount, hashJoins: adapter.hashJoins, maxLabels, indexed: [] };
     const { introspector } = await this.db();
     const indexed = await Promise.all(
       plan.groups.map(({ group }) =>

@@ -180,8 +180,15 @@ export interface EngineAdapter {
   rejectsText(err: unknown): boolean;
 }
 
-/** An engine's query compiler and adapter together, as the planning and import code take them. */
-export interface SqlDialect extends QueryCompiler, EngineAdapter {}
+/**
+ * An engine's SQL side by its two parts, for the code that needs both (import's DDL and
+ * rows: a column's type from the adapter, its quoted name from the compiler). Every
+ * caller names the part it uses; an open Database and a registry entry both have them.
+ */
+export interface EngineSql {
+  readonly compiler: QueryCompiler;
+  readonly adapter: EngineAdapter;
+}
 
 /** See EngineAdapter.valueForm. */
 export type ValueForm = 'timestamp' | 'date' | 'decimal' | 'plain';
@@ -246,8 +253,7 @@ export interface Introspector {
 }
 
 /** An open database: the three roles together. */
-export interface Database {
-  readonly dialect: SqlDialect;
+export interface Database extends EngineSql {
   readonly driver: Driver;
   readonly introspector: Introspector;
   readonly readOnly: boolean;

@@ -1,8 +1,8 @@
 import { SpellbookError } from '../errors.js';
 import type { ConnectionSpec } from './connection.js';
-import type { Database, Driver, Introspector, SqlDialect } from './dialect.js';
+import type { Database, Driver, EngineSql, Introspector } from './dialect.js';
 import { trackDriver } from './interrupt.js';
-import { dialectNamed, ENGINES, type EngineName, pluginForClient, pluginNamed } from './registry.js';
+import { ENGINES, type EngineName, pluginForClient, pluginNamed } from './registry.js';
 
 /**
  * How a database is opened. Timeouts are in milliseconds; 0 or absent means none
@@ -48,9 +48,13 @@ export function engineOf(spec: ConnectionSpec): EngineName {
   return plugin.name;
 }
 
-/** The dialect of a connection, for SQL generation without opening anything (`--dry-run`). */
-export function dialectOf(spec: ConnectionSpec): SqlDialect {
-  return dialectNamed(engineOf(spec));
+/**
+ * A connection's query compiler and adapter, without opening anything (`--dry-run`, the
+ * `auto` strategy's facts, import's refusal): callers take the part they need.
+ */
+export function engineSqlOf(spec: ConnectionSpec): EngineSql {
+  const { compiler, adapter } = pluginNamed(engineOf(spec));
+  return { compiler, adapter };
 }
 
 /**
@@ -71,7 +75,8 @@ export async function openDatabase(spec: ConnectionSpec, options: SessionOptions
   const { driver, introspector } = await open(spec, session);
   const untrack = trackDriver(driver);
   return {
-    dialect: dialectNamed(plugin.name),
+    compiler: plugin.compiler,
+    adapter: plugin.adapter,
     driver,
     introspector,
     readOnly,

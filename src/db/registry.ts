@@ -4,7 +4,6 @@
  * (test/db/engine-list.test.ts), and adding an engine means a folder of its own plus one
  * line here.
  */
-import type { SqlDialect } from './dialect.js';
 import type { EnginePlugin } from './engine-plugin.js';
 import { mysqlPlugin } from './mysql/mysql-plugin.js';
 import { postgresPlugin } from './postgres/postgres-plugin.js';
@@ -36,11 +35,4 @@ export function pluginForScheme(scheme: string): RegisteredEngine | undefined {
 
 export function pluginNamed(name: EngineName): RegisteredEngine {
   return ENGINES.find((plugin) => plugin.name === name)!;
-}
-
-const DIALECTS = new Map<EngineName, SqlDialect>(ENGINES.map((plugin) => [plugin.name, { ...plugin.compiler, ...plugin.adapter }]));
-
-/** An engine's query compiler and adapter together, as the planning and import code take them. */
-export function dialectNamed(name: EngineName): SqlDialect {
-  return DIALECTS.get(name)!;
 }

@@ -4,8 +4,8 @@
  * written in multi-row INSERTs as large as the engine takes. Any failure, or the process
  * dying, leaves the table as it was.
  */
-import type { CompiledQuery, Database, ImportValue, SqlDialect } from '../db/dialect.js';
-import { dialectOf, openDatabase } from '../db/open.js';
+import type { CompiledQuery, Database, EngineSql, ImportValue } from '../db/dialect.js';
+import { engineSqlOf, openDatabase } from '../db/open.js';
 import { emptyFile } from '../io/csv-records.js';
 import { tableSql } from '../sql/builder.js';
 import { badInput, OptionError, SpellbookError, usage } from '../errors.js';
@@ -55,11 +55,11 @@ function findGroup(md: Metadata, name: string): Group {
   throw new SpellbookError('NOT_FOUND', `no group named "${name}"${suggest(name, names)}`);
 }
 
-export function createTableSql(dialect: SqlDialect, table: string, columns: readonly ImportColumn[]): string {
+export function createTableSql({ compiler, adapter }: EngineSql, table: string, columns: readonly ImportColumn[]): string {
   const list = columns.map(
-    (c) => `${dialect.quoteIdentifier(c.name)} ${dialect.columnType(storedType(c))}${c.required ? ' NOT NULL' : ''}`,
+    (c) => `${compiler.quoteIdentifier(c.name)} ${adapter.columnType(storedType(c))}${c.required ? ' NOT NULL' : ''}`,
   );
-  return `CREATE TABLE ${tableSql(dialect, table)} (${list.join(', ')})`;
+  return `CREATE TABLE ${tableSql(compiler, table)} (${list.join(', ')})`;
 }
 
 export interface KeyTimeIndex {
@@ -77,11 +77,11 @@ export interface KeyTimeIndex {
  * of scanning the table once per label, so `join --strategy auto` can choose the database
  * on SQLite and MariaDB (see plan.ts).
  */
-export function keyTimeIndex(dialect: SqlDialect, table: string, columns: readonly ImportColumn[]): KeyTimeIndex {
+export function keyTimeIndex({ compiler, adapter }: EngineSql, table: string, columns: readonly ImportColumn[]): KeyTimeIndex {
   const keys = columns.filter((c) => c.role === 'key' || c.role === 'event_time');
   const name = `${(table.split('.').pop() ?? table).slice(0, 50)}_key_time`;
-  const list = keys.map((c) => dialect.indexKey(dialect.quoteIdentifier(c.name), storedType(c)));
-  return { name, columns: keys.map((c) => c.name), sql: `CREATE INDEX ${dialect.quoteIdentifier(name)} ON ${tableSql(dialect, table)} (${list.join(', ')})` };
+  const list = keys.map((c) => adapter.indexKey(compiler.quoteIdentifier(c.name), storedType(c)));
+  return { name, columns: keys.map((c) => c.name), sql: `CREATE INDEX ${compiler.quoteIdentifier(name)} ON ${tableSql(compiler, table)} (${list.join(', ')})` };
 }
 
 /** Rows per INSERT: as many as the engine's parameter and statement-size limits allow. */
@@ -93,21 +93,25 @@ class Batcher {
   private readonly prefix: string;
   private readonly statements = new Map<number, string>();
 
+  private readonly compiler: EngineSql['compiler'];
+  private readonly adapter: EngineSql['adapter'];
+
   constructor(
-    private readonly dialect: SqlDialect,
+    engine: EngineSql,
     table: string,
     private readonly columns: readonly ImportColumn[],
   ) {
-    this.maxRows = Math.max(1, Math.floor(dialect.maxParameters / columns.length));
-    this.prefix = `INSERT INTO ${tableSql(dialect, table)} (${columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ')}) VALUES `;
+    ({ compiler: this.compiler, adapter: this.adapter } = engine);
+    this.maxRows = Math.max(1, Math.floor(this.adapter.maxParameters / columns.length));
+    this.prefix = `INSERT INTO ${tableSql(this.compiler, table)} (${columns.map((c) => this.compiler.quoteIdentifier(c.name)).join(', ')}) VALUES `;
   }
 
   /** Adds a row; returns a full statement when the batch cannot take more. */
   add(row: readonly ImportValue[], textBytes: number): CompiledQuery | undefined {
     // Inlined values may double in size when escaped, plus a separator per field.
     const rowBytes = 2 * textBytes + 4 * this.columns.length + 4;
-    const flushed = this.rows > 0 && this.bytes + rowBytes > this.dialect.maxStatementBytes - this.prefix.length ? this.flush() : undefined;
-    for (let i = 0; i < row.length; i++) this.values.push(this.dialect.bindValue(row[i]!, storedType(this.columns[i]!)));
+    const flushed = this.rows > 0 && this.bytes + rowBytes > this.adapter.maxStatementBytes - this.prefix.length ? this.flush() : undefined;
+    for (let i = 0; i < row.length; i++) this.values.push(this.adapter.bindValue(row[i]!, storedType(this.columns[i]!)));
     this.rows++;
     this.bytes += rowBytes;
     if (flushed) return flushed;
@@ -131,7 +135,7 @@ class Batcher {
     const tuples = new Array<string>(rows);
     for (let r = 0; r < rows; r++) {
       const ph = new Array<string>(n);
-      for (let c = 0; c < n; c++) ph[c] = this.dialect.placeholder(r * n + c + 1);
+      for (let c = 0; c < n; c++) ph[c] = this.compiler.placeholder(r * n + c + 1);
       tuples[r] = `(${ph.join(', ')})`;
     }
     sql = this.prefix + tuples.join(', ');
@@ -185,7 +189,7 @@ async function tableState(db: Database, group: Group, table: string, columns: re
   const existing = await db.introspector.tableColumns(table);
   if (existing === undefined) {
     if (!createTable) throw new OptionError('createTable', 'USAGE', `table "${table}" of group ${group.name} does not exist (add {option} to create it)`);
-    return createTableSql(db.dialect, table, columns);
+    return createTableSql(db, table, columns);
   }
   const names = new Set(existing.map((c) => c.name));
   const missing = columns.filter((c) => !names.has(c.name));
@@ -204,7 +208,7 @@ export async function importFile(md: Metadata, spec: ConnectionSpec, request: Im
   if (spec.readOnly) {
     throw new SpellbookError('READ_ONLY', `the connection in ${md.file} is marked read_only: import refuses to write to it`);
   }
-  const refusal = dialectOf(spec).importRefusal;
+  const refusal = engineSqlOf(spec).adapter.importRefusal;
   if (refusal !== undefined) throw usage(refusal);
   const table = group.source.table;
   const file = request.inputFile;
@@ -218,13 +222,13 @@ export async function importFile(md: Metadata, spec: ConnectionSpec, request: Im
   try {
     const ddl = await tableState(db, group, table, columns, request.createTable === true);
     const total = await checkFile(file, delimiter, group, columns, request.onProgress);
-    const index = ddl ? keyTimeIndex(db.dialect, table, columns) : undefined;
+    const index = ddl ? keyTimeIndex(db, table, columns) : undefined;
     const result = { group: group.name, table, file, rows: total, dryRun, ...(ddl ? { createTable: ddl, createIndex: index } : {}) };
     if (dryRun) return result;
 
     const statement = (sql: string): CompiledQuery => ({ sql, parameters: [] });
     let created = false;
-    if (ddl && index && !db.dialect.transactionalDdl) {
+    if (ddl && index && !db.adapter.transactionalDdl) {
       // MariaDB commits DDL at once: the table and its (still cheap) index come first.
       await db.driver.all(statement(ddl));
       created = true;
@@ -232,14 +236,14 @@ export async function importFile(md: Metadata, spec: ConnectionSpec, request: Im
     }
     try {
       await db.driver.transaction(async (execute) => {
-        if (ddl && db.dialect.transactionalDdl) await execute(statement(ddl));
-        await writeRows(execute, { dialect: db.dialect, group, table, file, delimiter, columns, total, onProgress: request.onProgress });
+        if (ddl && db.adapter.transactionalDdl) await execute(statement(ddl));
+        await writeRows(execute, { engine: db, group, table, file, delimiter, columns, total, onProgress: request.onProgress });
         // Built once over the loaded rows: faster than maintaining it row by row.
-        if (index && db.dialect.transactionalDdl) await execute(statement(index.sql));
+        if (index && db.adapter.transactionalDdl) await execute(statement(index.sql));
       });
     } catch (err) {
       // This engine committed the CREATE TABLE on its own; an empty table we made goes too.
-      if (created) await db.driver.all({ sql: `DROP TABLE ${tableSql(db.dialect, table)}`, parameters: [] }).catch(() => undefined);
+      if (created) await db.driver.all({ sql: `DROP TABLE ${tableSql(db.compiler, table)}`, parameters: [] }).catch(() => undefined);
       throw err;
     }
     return result;
@@ -249,7 +253,7 @@ export async function importFile(md: Metadata, spec: ConnectionSpec, request: Im
 }
 
 interface WritePlan {
-  readonly dialect: SqlDialect;
+  readonly engine: EngineSql;
   readonly group: Group;
   readonly table: string;
   readonly file: string;
@@ -261,8 +265,8 @@ interface WritePlan {
 }
 
 async function writeRows(execute: (query: CompiledQuery) => Promise<void>, plan: WritePlan): Promise<void> {
-  const { dialect, group, table, file, delimiter, columns, total, onProgress } = plan;
-  const batcher = new Batcher(dialect, table, columns);
+  const { engine, group, table, file, delimiter, columns, total, onProgress } = plan;
+  const batcher = new Batcher(engine, table, columns);
   let converter: RowConverter | undefined;
   let rows = 0;
   let written = 0;

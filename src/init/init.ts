@@ -62,7 +62,7 @@ export async function initMetadata(request: InitRequest): Promise<InitResult> {
       catalogs.push({ name, columns, primaryKey: await introspector.primaryKey(name) });
     }
     if (catalogs.length === 0) throw usage(`no tables in ${describeConnection(spec)}: nothing to describe`);
-    scaffold = guessScaffold(catalogs, (column, declared) => db.dialect.typeFits(column, declared));
+    scaffold = guessScaffold(catalogs, (column, declared) => db.adapter.typeFits(column, declared));
   } finally {
     await db.close();
   }

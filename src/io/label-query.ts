@@ -30,7 +30,7 @@ interface Rendered {
  */
 export async function* queryLabelRows(db: Database, source: QueryLabelSource, statement: CompiledQuery): AsyncGenerator<QueryLabelRow[]> {
   const names = source.columns.map((c) => c.name);
-  const text = source.columns.map((c) => labelValueText(db.dialect.valueForm(c)));
+  const text = source.columns.map((c) => labelValueText(db.adapter.valueForm(c)));
   const keys = source.keyColumns.map((k) => names.indexOf(k));
   const ties = new TieOrder<Rendered>(
     (a, b) => a.time === b.time && keys.every((k) => a.fields[k] === b.fields[k]),

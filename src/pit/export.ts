@@ -53,7 +53,7 @@ export async function* runExport(db: Database, plan: ExportPlan, stats?: RunStat
   const cursors: Cursor[] = plan.groups.map((g) => ({
     iterator: db.driver.stream(g.query)[Symbol.asyncIterator](),
     decoder: new RowDecoder(g.group, g.features.length),
-    explain: (err: unknown) => inGroupWords(err, db.dialect, g),
+    explain: (err: unknown) => inGroupWords(err, db.adapter, g),
   }));
   const keyTypes = plan.entity.keyTypes.map(keyValueType);
   let emitted = 0;

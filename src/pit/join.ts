@@ -102,7 +102,7 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
       } catch (err) {
         // A shared scan's failure is told in the words of both reads' features.
         const read = g.alongside === undefined ? g : { ...g, features: [...g.features, ...plan.groups[g.alongside]!.features] };
-        throw inGroupWords(err, db.dialect, read);
+        throw inGroupWords(err, db.adapter, read);
       }
     });
     winners = plan.groups.map((g) => (g.scannedBy === undefined ? scanned[scans.indexOf(g)]! : alongside.get(plan.groups.indexOf(g))!));
@@ -111,7 +111,7 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
       try {
         winners.push(await databaseGroup(db, g, labels));
       } catch (err) {
-        throw inGroupWords(err, db.dialect, g);
+        throw inGroupWords(err, db.adapter, g);
       }
     }
   }
@@ -161,7 +161,7 @@ async function* partitionedJoin<P>(db: Database, plan: JoinPlan, labels: Labels<
       try {
         return await work();
       } catch (err) {
-        throw inGroupWords(err, db.dialect, g);
+        throw inGroupWords(err, db.adapter, g);
       }
     };
     const { results, matched } = await mergePartitioned(db, plan.groups, labels, partitions, folder, inGroup);
@@ -265,7 +265,7 @@ async function databaseGroup(db: Database, g: GroupPlan, labels: Labels<unknown>
   const aliases = g.features.map((_, i) => FEATURE_ALIAS(i));
   const query = { ...g.query, labels: g.labels! };
   const labelRow = (i: number) => [i, labels.times[i], ...dictionary.keys[keyOfLabel[i]!]!];
-  for (const statement of labelStatements(query, db.dialect.maxStatementBytes, labels.count, labelRow)) {
+  for (const statement of labelStatements(query, db.adapter.maxStatementBytes, labels.count, labelRow)) {
     for await (const row of db.driver.stream(statement)) {
       const label = Number(row['__i']);
       slotOfLabel[label] = label;

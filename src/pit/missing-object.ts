@@ -4,7 +4,7 @@
  * internal alias, no group). This puts it back in the metadata's words — group, feature,
  * table, column — and points at `spellbook validate`, which compares the two.
  */
-import type { MissingObject, SqlDialect } from '../db/dialect.js';
+import type { EngineAdapter, MissingObject } from '../db/dialect.js';
 import { SpellbookError } from '../errors.js';
 import type { Feature, Group } from '../metadata/types.js';
 import type { GroupPlan } from '../plan/plan.js';
@@ -50,15 +50,15 @@ function describe(missing: MissingObject, group: Group, features: readonly Featu
  * The error to report for a failure of `group`'s query: a missing table or column in the
  * metadata's words, with the place as properties; any other error unchanged.
  */
-export function inMetadataWords(err: unknown, dialect: SqlDialect, group: Group, features: readonly Feature[]): unknown {
+export function inMetadataWords(err: unknown, adapter: EngineAdapter, group: Group, features: readonly Feature[]): unknown {
   if (!(err instanceof SpellbookError) || err.code !== 'DATABASE' || err.cause === undefined) return err;
-  const missing = dialect.missingObject(err.cause);
+  const missing = adapter.missingObject(err.cause);
   if (!missing) return err;
   const { text, ...place } = describe(missing, group, features);
   return new SpellbookError('DATABASE', `${text} (${VALIDATE_HINT})`, { cause: err.cause, group: group.name, ...place });
 }
 
 /** inMetadataWords for a failure of one planned read, named by its group and features. */
-export function inGroupWords(err: unknown, dialect: SqlDialect, read: GroupPlan): unknown {
-  return inMetadataWords(err, dialect, read.group, read.features.map((f) => f.feature));
+export function inGroupWords(err: unknown, adapter: EngineAdapter, read: GroupPlan): unknown {
+  return inMetadataWords(err, adapter, read.group, read.features.map((f) => f.feature));
 }

@@ -3,7 +3,7 @@
  * features, the per-group time rules, the strategy and the SQL each group will run.
  * `--dry-run` prints it; the executors in src/pit/ run it.
  */
-import type { ColumnInfo, CompiledQuery, SqlDialect } from '../db/dialect.js';
+import type { ColumnInfo, CompiledQuery, QueryCompiler } from '../db/dialect.js';
 import { OptionError, SpellbookError } from '../errors.js';
 import type { Entity, Feature, Group, Metadata } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
@@ -146,7 +146,7 @@ function checkTtlOverrides(md: Metadata, request: CommonRequest): void {
   }
 }
 
-export function planExport(md: Metadata, dialect: SqlDialect, request: ExportRequest): ExportPlan {
+export function planExport(md: Metadata, compiler: QueryCompiler, request: ExportRequest): ExportPlan {
   checkTtlOverrides(md, request);
   const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true });
   const entities = [...new Set(features.map((f) => f.group.entity))];
@@ -167,8 +167,8 @@ export function planExport(md: Metadata, dialect: SqlDialect, request: ExportReq
     const feats = fs.map((f) => f.feature);
     const query =
       operation === 'window'
-        ? windowExportQuery(dialect, group, feats, snapshot, rules.knownAt, keys)
-        : latestQuery(dialect, group, feats, snapshot, rules, keys);
+        ? windowExportQuery(compiler, group, feats, snapshot, rules.knownAt, keys)
+        : latestQuery(compiler, group, feats, snapshot, rules, keys);
     return { group, operation, features: fs, outputs, rules, query };
   });
   return { kind: 'export', entity, snapshot, knownAt: request.knownAt === true, keys, limit: request.limit, features, groups, columns };
@@ -186,7 +186,7 @@ function parseKey(entity: Entity, parts: readonly string[]): KeyTuple {
   });
 }
 
-export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest, input: LabelInput, facts?: StrategyFacts): JoinPlan {
+export function planJoin(md: Metadata, compiler: QueryCompiler, request: JoinRequest, input: LabelInput, facts?: StrategyFacts): JoinPlan {
   checkTtlOverrides(md, request);
   const inputColumns = input.kind === 'query' ? input.columns.map((c) => c.name) : input.header;
   const features = resolveFeatures(md, request.features, { fullNames: request.fullNames === true, reservedColumns: inputColumns });
@@ -215,11 +215,11 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
     partitions: request.partitions,
   };
   if (input.kind !== 'query') {
-    if (strategy.strategy === 'merge') return { ...common, labels: { kind: input.kind, file: input.file, delimiter: input.delimiter }, groups: mergeScans(dialect, groups) };
+    if (strategy.strategy === 'merge') return { ...common, labels: { kind: input.kind, file: input.file, delimiter: input.delimiter }, groups: mergeScans(compiler, groups) };
     const planned = groups.map((g): GroupPlan => {
       const feats = g.features.map((f) => f.feature);
       const { labels, ...query } =
-        g.operation === 'window' ? windowJoinChunkQuery(dialect, g.group, feats, g.rules.knownAt) : joinChunkQuery(dialect, g.group, feats, g.rules);
+        g.operation === 'window' ? windowJoinChunkQuery(compiler, g.group, feats, g.rules.knownAt) : joinChunkQuery(compiler, g.group, feats, g.rules);
       return { ...g, query, labels };
     });
     return { ...common, labels: { kind: input.kind, file: input.file, delimiter: input.delimiter }, groups: planned };
@@ -232,10 +232,10 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
     timestampUnit: request.timestampUnit,
     keys: entities.flatMap(({ entity, columns }) => columns.map((column, i) => ({ column, type: entity.keyTypes[i]! }))),
   };
-  const labels = { kind: 'query' as const, sql: input.sql, columns: input.columns, keyColumns: spec.keys.map((k) => k.column), statement: labelsQuery(dialect, spec) };
-  if (strategy.strategy === 'merge') return { ...common, labels, groups: mergeScans(dialect, groups) };
+  const labels = { kind: 'query' as const, sql: input.sql, columns: input.columns, keyColumns: spec.keys.map((k) => k.column), statement: labelsQuery(compiler, spec) };
+  if (strategy.strategy === 'merge') return { ...common, labels, groups: mergeScans(compiler, groups) };
   const statement = labelsJoinQuery(
-    dialect,
+    compiler,
     spec,
     groups.map((g) => ({
       group: g.group,
@@ -254,8 +254,8 @@ export function planJoin(md: Metadata, dialect: SqlDialect, request: JoinRequest
  * the same: every row of the group), its window read selecting its own features first,
  * then the latest read's.
  */
-function mergeScans(dialect: SqlDialect, reads: readonly Omit<GroupPlan, 'query'>[]): GroupPlan[] {
-  const planned: GroupPlan[] = reads.map((g) => ({ ...g, query: scanQuery(dialect, g.group, g.features.map((f) => f.feature)) }));
+function mergeScans(compiler: QueryCompiler, reads: readonly Omit<GroupPlan, 'query'>[]): GroupPlan[] {
+  const planned: GroupPlan[] = reads.map((g) => ({ ...g, query: scanQuery(compiler, g.group, g.features.map((f) => f.feature)) }));
   planned.forEach((w, wi) => {
     if (w.operation !== 'window') return;
     // Each distinct value column once: a count of rows reads the constant, a timestamp its epoch ms.
@@ -269,7 +269,7 @@ function mergeScans(dialect: SqlDialect, reads: readonly Omit<GroupPlan, 'query'
     });
     const li = planned.findIndex((l) => l.group === w.group && l.operation === 'latest');
     const latest = li < 0 ? [] : planned[li]!.features.map((f) => f.feature);
-    const query = scanQuery(dialect, w.group, [...columns, ...latest]);
+    const query = scanQuery(compiler, w.group, [...columns, ...latest]);
     const width = columns.length + latest.length;
     planned[wi] = { ...w, query, scan: { width, positions }, ...(li < 0 ? {} : { alongside: li }) };
     if (li >= 0) planned[li] = { ...planned[li]!, query, scannedBy: wi, scan: { width, positions: latest.map((_, f) => columns.length + f) } };
@@ -281,9 +281,9 @@ function mergeScans(dialect: SqlDialect, reads: readonly Omit<GroupPlan, 'query'
 export interface StrategyFacts {
   /** Label rows (at most an over-estimate: blank lines and multi-line fields count); undefined for a labels query, never run to count it. */
   readonly labelCount?: number;
-  /** The engine joins unindexed tables by hash (SqlDialect.hashJoins). */
+  /** The engine joins unindexed tables by hash (EngineAdapter.hashJoins). */
   readonly hashJoins: boolean;
-  /** SqlDialect.databaseJoinMaxLabels. */
+  /** EngineAdapter.databaseJoinMaxLabels. */
   readonly maxLabels: number;
   /** Per group: its table has an index led by the group's first key column (false for query sources). */
   readonly indexed: readonly boolean[];

@@ -10,7 +10,7 @@
  * milliseconds (the same floor the merge sees), so `e > t - w` is `e >= t - w + 1ms`.
  * Rows with a NULL event time fail every comparison and never count.
  */
-import type { CompiledQuery, SqlDialect, TimeComparison } from '../db/dialect.js';
+import type { CompiledQuery, QueryCompiler, TimeComparison } from '../db/dialect.js';
 import type { Feature, Group } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
 import { SqlBuilder, sourceSql } from './builder.js';
@@ -28,7 +28,7 @@ export function longestWindow(features: readonly Feature[]): number {
  * than the statement's. NULLs are ignored by every SQL aggregate, as SPEC §7 says, and a
  * count of rows counts a constant that is never NULL.
  */
-function aggregateSql(dialect: SqlDialect, f: Feature, value: string, inWindow: string | undefined): string {
+function aggregateSql(compiler: QueryCompiler, f: Feature, value: string, inWindow: string | undefined): string {
   const v = inWindow === undefined ? value : `CASE WHEN ${inWindow} THEN ${value} END`;
   switch (f.aggregate!.fn) {
     case 'count':
@@ -43,18 +43,18 @@ function aggregateSql(dialect: SqlDialect, f: Feature, value: string, inWindow: 
     case 'max': {
       // Strings compare byte for byte (code-point order), as the merge compares them,
       // whatever the column's collation.
-      const x = f.type === 'string' ? dialect.keyOrder(v, 'string') : v;
+      const x = f.type === 'string' ? compiler.keyOrder(v, 'string') : v;
       return `${f.aggregate!.fn.toUpperCase()}(${x})`;
     }
   }
 }
 
 /** `SELECT …aggregates AS __f0…`: each feature narrowed to its own window when shorter than `longest`. */
-function aggregateList(dialect: SqlDialect, features: readonly Feature[], col: (alias: string) => string, longest: number, startOf: (windowMs: number) => string): string[] {
+function aggregateList(compiler: QueryCompiler, features: readonly Feature[], col: (alias: string) => string, longest: number, startOf: (windowMs: number) => string): string[] {
   return features.map((f, i) => {
     const w = f.aggregate!.windowMs;
     const inWindow = w === longest ? undefined : `${col(EVENT_ALIAS)} >= ${startOf(w)}`;
-    return `${aggregateSql(dialect, f, col(FEATURE_ALIAS(i)), inWindow)} AS ${dialect.quoteIdentifier(FEATURE_ALIAS(i))}`;
+    return `${aggregateSql(compiler, f, col(FEATURE_ALIAS(i)), inWindow)} AS ${compiler.quoteIdentifier(FEATURE_ALIAS(i))}`;
   });
 }
 
@@ -64,23 +64,23 @@ function aggregateList(dialect: SqlDialect, features: readonly Feature[], col: (
  * window), ordered by key as latestQuery's rows are, so export can merge them by key.
  */
 export function windowExportQuery(
-  dialect: SqlDialect,
+  compiler: QueryCompiler,
   group: Group,
   features: readonly Feature[],
   at: number,
   knownAt: boolean,
   keys?: readonly KeyTuple[],
 ): CompiledQuery {
-  const b = new SqlBuilder(dialect);
-  const cols = new GroupColumns(dialect, group, features, SRC);
+  const b = new SqlBuilder(compiler);
+  const cols = new GroupColumns(compiler, group, features, SRC);
   const longest = longestWindow(features);
   const e = cols.eventComparison()!;
   const c = cols.createdComparison();
   const instant = (cmp: TimeComparison, ms: number) => cmp.instant(b.bind(cmp.instantValue(ms)));
-  const w = new AliasedColumns(dialect, group, 'w');
+  const w = new AliasedColumns(compiler, group, 'w');
   const types = group.entity.keyTypes;
   // Built first: `?` placeholders bind in text order, and the SELECT list comes before WHERE.
-  const aggregates = aggregateList(dialect, features, (a) => w.col(a), longest, (windowMs) => b.bind(at - windowMs + 1));
+  const aggregates = aggregateList(compiler, features, (a) => w.col(a), longest, (windowMs) => b.bind(at - windowMs + 1));
   // The source's own columns in WHERE, compared natively, so an index on them can serve.
   const where = cols.sourceKeys().map((k) => `${k} IS NOT NULL`);
   where.push(`${e.column} < ${instant(e, at + 1)}`, `${e.column} >= ${instant(e, at - longest + 1)}`);
@@ -88,13 +88,13 @@ export function windowExportQuery(
   if (keys !== undefined) where.push(keyFilter(b, cols, keys));
   // Grouped by the exact (byte) form too, so a case-insensitive collation cannot merge 'a' and 'A'.
   const groupBy = w.keys().flatMap((k, i) => {
-    const exact = dialect.exactKey(k, types[i]!);
+    const exact = compiler.exactKey(k, types[i]!);
     return exact === k ? [k] : [k, exact];
   });
-  const keyOrder = types.map((type, i) => dialect.keyOrder(w.col(KEY_ALIAS(i)), type));
+  const keyOrder = types.map((type, i) => compiler.keyOrder(w.col(KEY_ALIAS(i)), type));
   return b.compile(
     `SELECT ${w.keys().map((k, i) => `${k} AS ${b.id(KEY_ALIAS(i))}`).join(', ')}, ${aggregates.join(', ')}` +
-      ` FROM (SELECT ${cols.selectList()} FROM ${sourceSql(dialect, group.source, SRC)} WHERE ${where.join(' AND ')}) AS ${b.id('w')}` +
+      ` FROM (SELECT ${cols.selectList()} FROM ${sourceSql(compiler, group.source, SRC)} WHERE ${where.join(' AND ')}) AS ${b.id('w')}` +
       ` GROUP BY ${groupBy.join(', ')} ORDER BY ${keyOrder.join(', ')}`,
   );
 }
@@ -113,7 +113,7 @@ function windowRangeJoin(
   knownAt: boolean,
   labels: { readonly from: string; readonly time: string; readonly on: (t: AliasedColumns) => string[] },
 ): { from: string; aggregates: string[] } {
-  const t = new AliasedColumns(b.dialect, group, 't');
+  const t = new AliasedColumns(b.compiler, group, 't');
   const on = labels.on(t);
   const longest = longestWindow(features);
   // Window widths come from the metadata (whole milliseconds), never from a label.
@@ -121,8 +121,8 @@ function windowRangeJoin(
   on.push(`${t.col(EVENT_ALIAS)} <= ${labels.time}`, `${t.col(EVENT_ALIAS)} >= ${startOf(longest)}`);
   if (knownAt && group.createdTime !== undefined) on.push(`(${t.col(CREATED_ALIAS)} IS NULL OR ${t.col(CREATED_ALIAS)} <= ${labels.time})`);
   return {
-    from: `${labels.from} LEFT JOIN (${innerSelect(b.dialect, group, features)}) AS ${b.id('t')} ON ${on.join(' AND ')}`,
-    aggregates: aggregateList(b.dialect, features, (a) => t.col(a), longest, startOf),
+    from: `${labels.from} LEFT JOIN (${innerSelect(b.compiler, group, features)}) AS ${b.id('t')} ON ${on.join(' AND ')}`,
+    aggregates: aggregateList(b.compiler, features, (a) => t.col(a), longest, startOf),
   };
 }
 
@@ -130,9 +130,9 @@ function windowRangeJoin(
  * `join` of aggregate features in the database, for the labels of `labelChunk`: every
  * label's aggregates over the window ending at its time, grouped per label.
  */
-export function windowJoinChunkQuery(dialect: SqlDialect, group: Group, features: readonly Feature[], knownAt: boolean): ChunkQuery {
-  const b = new SqlBuilder(dialect);
-  const { from: labels, col: l, on, compile } = labelChunk(b, group, new AliasedColumns(dialect, group, 't'));
+export function windowJoinChunkQuery(compiler: QueryCompiler, group: Group, features: readonly Feature[], knownAt: boolean): ChunkQuery {
+  const b = new SqlBuilder(compiler);
+  const { from: labels, col: l, on, compile } = labelChunk(b, group, new AliasedColumns(compiler, group, 't'));
   const { from, aggregates } = windowRangeJoin(b, group, features, knownAt, { from: labels, time: l('__t'), on: () => on });
   return compile(`SELECT ${l('__i')} AS ${b.id('__i')}, ${aggregates.join(', ')} FROM ${from} GROUP BY ${l('__i')}`);
 }
@@ -154,26 +154,26 @@ export function windowLabelsQuery(
   keyAlias: (j: number) => string,
   timeAlias: string,
 ): string {
-  const dialect = b.dialect;
+  const compiler = b.compiler;
   const types = group.entity.keyTypes;
   const l = (name: string) => `${b.id('l')}.${b.id(name)}`;
   const d = (name: string) => `${b.id('d')}.${b.id(name)}`;
   const exact = (j: number) => `__lx${j}`;
   const distinct = [
     ...labels.keys.flatMap((c, j) => {
-      const x = dialect.exactKey(l(c), types[j]!);
+      const x = compiler.exactKey(l(c), types[j]!);
       return x === l(c) ? [`${l(c)} AS ${b.id(keyAlias(j))}`] : [`${l(c)} AS ${b.id(keyAlias(j))}`, `${x} AS ${b.id(exact(j))}`];
     }),
     `${l(labels.time)} AS ${b.id(timeAlias)}`,
   ];
   const grouped = [
-    ...labels.keys.flatMap((c, j) => (dialect.exactKey(l(c), types[j]!) === l(c) ? [d(keyAlias(j))] : [d(keyAlias(j)), d(exact(j))])),
+    ...labels.keys.flatMap((c, j) => (compiler.exactKey(l(c), types[j]!) === l(c) ? [d(keyAlias(j))] : [d(keyAlias(j)), d(exact(j))])),
     d(timeAlias),
   ];
   const { from, aggregates } = windowRangeJoin(b, group, features, knownAt, {
     from: `(SELECT DISTINCT ${distinct.join(', ')} FROM ${b.id(labels.cte)} AS ${b.id('l')}) AS ${b.id('d')}`,
     time: d(timeAlias),
-    on: (t) => t.keys().flatMap((k, j) => keyEquality(dialect, k, () => d(keyAlias(j)), types[j]!)),
+    on: (t) => t.keys().flatMap((k, j) => keyEquality(compiler, k, () => d(keyAlias(j)), types[j]!)),
   });
   return `SELECT ${[...labels.keys.map((_, j) => d(keyAlias(j))), d(timeAlias), ...aggregates].join(', ')} FROM ${from} GROUP BY ${grouped.join(', ')}`;
 }

@@ -1,12 +1,12 @@
 /**
- * SQL as text fragments that carry their own parameters, rendered per dialect at the end
+ * SQL as text fragments that carry their own parameters, rendered by the engine's query compiler at the end
  * (the model of drizzle's `sql` template and `sqlToQuery`). A value only ever enters a
  * statement as a parameter (SPEC §5), and binding cannot go wrong:
  *
  * - `param(value)` is a fragment: a marker holding the value itself, not a placeholder
  *   number. Fragments are composed as ordinary strings, in any order, passed through the
  *   dialects' expression builders, repeated or dropped;
- * - `render(dialect, text)` numbers the placeholders in the order the markers stand in
+ * - `render(compiler, text)` numbers the placeholders in the order the markers stand in
  *   the finished text and lists the values in that same order. A fragment used twice
  *   binds its value twice (`?` dialects need that); one never used binds nothing.
  *
@@ -14,7 +14,7 @@
  * (a labels chunk, a key with a NUL in it) cannot end a marker early; SQL text from
  * metadata cannot hold a NUL (sourceSql refuses it), so it cannot start one.
  */
-import type { CompiledQuery, SqlDialect } from '../db/dialect.js';
+import type { CompiledQuery, QueryCompiler } from '../db/dialect.js';
 import { SpellbookError } from '../errors.js';
 import type { Source } from '../metadata/types.js';
 
@@ -42,21 +42,21 @@ export function param(value: unknown): string {
 }
 
 /** The statement to run: placeholders numbered in text order, values listed in that order. */
-export function render(dialect: SqlDialect, text: string): CompiledQuery {
+export function render(compiler: QueryCompiler, text: string): CompiledQuery {
   const parts = text.split(MARK);
   if (parts.length % 2 === 0) throw new Error('SQL text with an unpaired parameter marker');
   const parameters: unknown[] = [];
   let sql = parts[0]!;
   for (let i = 1; i < parts.length; i += 2) {
     parameters.push(decode(parts[i]!));
-    sql += dialect.placeholder(parameters.length) + parts[i + 1]!;
+    sql += compiler.placeholder(parameters.length) + parts[i + 1]!;
   }
   return { sql, parameters };
 }
 
-/** Shorthands bound to one dialect, for the statement builders. */
+/** Shorthands bound to one compiler, for the statement builders. */
 export class SqlBuilder {
-  constructor(readonly dialect: SqlDialect) {}
+  constructor(readonly compiler: QueryCompiler) {}
 
   /** A fragment binding `value` (see `param`); where it ends up in the text decides its place. */
   bind(value: unknown): string {
@@ -64,26 +64,26 @@ export class SqlBuilder {
   }
 
   id(name: string): string {
-    return this.dialect.quoteIdentifier(name);
+    return this.compiler.quoteIdentifier(name);
   }
 
   compile(sql: string): CompiledQuery {
-    return render(this.dialect, sql);
+    return render(this.compiler, sql);
   }
 }
 
 /** `schema.table` (or `table`) with each part quoted. */
-export function tableSql(dialect: SqlDialect, table: string): string {
+export function tableSql(compiler: QueryCompiler, table: string): string {
   return table
     .split('.')
-    .map((part) => dialect.quoteIdentifier(part))
+    .map((part) => compiler.quoteIdentifier(part))
     .join('.');
 }
 
 /** A group's source as a FROM item named `alias`: a quoted table (schema.table allowed) or the query as a derived table. */
-export function sourceSql(dialect: SqlDialect, source: Source, alias: string): string {
-  const name = dialect.quoteIdentifier(alias);
-  if (source.kind === 'table') return `${tableSql(dialect, source.table)} AS ${name}`;
+export function sourceSql(compiler: QueryCompiler, source: Source, alias: string): string {
+  const name = compiler.quoteIdentifier(alias);
+  if (source.kind === 'table') return `${tableSql(compiler, source.table)} AS ${name}`;
   return `(${rawQuery(source.sql)}\n) AS ${name}`;
 }
 

@@ -3,7 +3,7 @@
  * as epoch ms, and the requested feature columns, under fixed aliases. Outer queries
  * filter, rank and join on those aliases only, so each time expression is written once.
  */
-import type { SqlDialect, TimeComparison } from '../db/dialect.js';
+import type { QueryCompiler, TimeComparison } from '../db/dialect.js';
 import { storedColumn, type Feature, type Group, type KeyType } from '../metadata/types.js';
 
 export const KEY_ALIAS = (i: number) => `__k${i}`;
@@ -34,14 +34,14 @@ export function selectPositions(group: Group, featureCount: number): SelectPosit
 /** Column references of one group inside a query where its source is aliased `table`. */
 export class GroupColumns {
   constructor(
-    private readonly dialect: SqlDialect,
+    private readonly compiler: QueryCompiler,
     readonly group: Group,
     readonly features: readonly Feature[],
     private readonly table: string,
   ) {}
 
   private ref(column: string): string {
-    return `${this.dialect.quoteIdentifier(this.table)}.${this.dialect.quoteIdentifier(column)}`;
+    return `${this.compiler.quoteIdentifier(this.table)}.${this.compiler.quoteIdentifier(column)}`;
   }
 
   /** The source's own key columns (what an index on the table would cover). */
@@ -51,7 +51,7 @@ export class GroupColumns {
 
   /** The source's key columns as they compare exactly (byte for byte on strings), whatever the collation. */
   exactKeys(): string[] {
-    return this.sourceKeys().map((k, i) => this.dialect.exactKey(k, this.group.entity.keyTypes[i]!));
+    return this.sourceKeys().map((k, i) => this.compiler.exactKey(k, this.group.entity.keyTypes[i]!));
   }
 
   /**
@@ -59,42 +59,42 @@ export class GroupColumns {
    * driver or TZ interprets them. `times: false` leaves out __e and __c.
    */
   selectList(options: { times?: boolean } = {}): string {
-    const q = (a: string) => this.dialect.quoteIdentifier(a);
+    const q = (a: string) => this.compiler.quoteIdentifier(a);
     const items = this.sourceKeys().map((k, i) => `${k} AS ${q(KEY_ALIAS(i))}`);
     const e = options.times === false ? undefined : this.group.eventTime;
-    if (e) items.push(`${this.dialect.epochMs(this.ref(e.column), e.unit)} AS ${q(EVENT_ALIAS)}`);
-    if (e && this.group.createdTime !== undefined) items.push(`${this.dialect.epochMs(this.ref(this.group.createdTime), e?.unit)} AS ${q(CREATED_ALIAS)}`);
+    if (e) items.push(`${this.compiler.epochMs(this.ref(e.column), e.unit)} AS ${q(EVENT_ALIAS)}`);
+    if (e && this.group.createdTime !== undefined) items.push(`${this.compiler.epochMs(this.ref(this.group.createdTime), e?.unit)} AS ${q(CREATED_ALIAS)}`);
     this.features.forEach((f, i) => {
       // A count of rows reads no column: a constant that is never NULL stands in for it.
       const stored = storedColumn(f);
       const col = stored ? this.ref(stored.column) : '1';
-      items.push(`${stored && f.type === 'timestamp' ? this.dialect.epochMs(col) : col} AS ${q(FEATURE_ALIAS(i))}`);
+      items.push(`${stored && f.type === 'timestamp' ? this.compiler.epochMs(col) : col} AS ${q(FEATURE_ALIAS(i))}`);
     });
     return items.join(', ');
   }
 
-  /** The event and created times as the dialect compares them natively (see SqlDialect.timeComparison). */
+  /** The event and created times as the compiler compares them natively (see QueryCompiler.timeComparison). */
   eventComparison(): TimeComparison | undefined {
     const e = this.group.eventTime;
-    return e && this.dialect.timeComparison(this.ref(e.column), e.unit);
+    return e && this.compiler.timeComparison(this.ref(e.column), e.unit);
   }
 
   createdComparison(): TimeComparison | undefined {
     const c = this.group.createdTime;
-    return c === undefined ? undefined : this.dialect.timeComparison(this.ref(c), this.group.eventTime?.unit);
+    return c === undefined ? undefined : this.compiler.timeComparison(this.ref(c), this.group.eventTime?.unit);
   }
 }
 
 /** References to the aliased columns of a GroupColumns select, seen through the derived table `alias`. */
 export class AliasedColumns {
   constructor(
-    private readonly dialect: SqlDialect,
+    private readonly compiler: QueryCompiler,
     readonly group: Group,
     private readonly alias: string,
   ) {}
 
   col(name: string): string {
-    return `${this.dialect.quoteIdentifier(this.alias)}.${this.dialect.quoteIdentifier(name)}`;
+    return `${this.compiler.quoteIdentifier(this.alias)}.${this.compiler.quoteIdentifier(name)}`;
   }
 
   keys(): string[] {
@@ -133,12 +133,12 @@ export class AliasedColumns {
 
 /**
  * `a = b` for a key column: the native comparison, which an index on the key can serve,
- * plus, where the dialect's exact form differs, the byte-for-byte one that rules out
+ * plus, where the compiler's exact form differs, the byte-for-byte one that rules out
  * collation matches such as 'abc' = 'ABC' on MariaDB. `b()` gives the other side: a
  * column, or a parameter fragment that binds its value wherever it is used.
  */
-export function keyEquality(dialect: SqlDialect, a: string, b: () => string, type: KeyType): string[] {
+export function keyEquality(compiler: QueryCompiler, a: string, b: () => string, type: KeyType): string[] {
   const native = `${a} = ${b()}`;
-  const exact = dialect.exactKey(a, type);
-  return exact === a ? [native] : [native, `${exact} = ${dialect.exactKey(b(), type)}`];
+  const exact = compiler.exactKey(a, type);
+  return exact === a ? [native] : [native, `${exact} = ${compiler.exactKey(b(), type)}`];
 }

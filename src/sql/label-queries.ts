@@ -1,5 +1,5 @@
 /**
- * Labels from a query on the features' database (SPEC §8), built per dialect. The user's
+ * Labels from a query on the features' database (SPEC §8), built by the engine's query compiler. The user's
  * SELECT is embedded as it is written, as a derived table (or the CTE of the database
  * join): it is SQL by design, run read-only like every statement. Nothing is materialised.
  *
@@ -9,7 +9,7 @@
  *   share both are put in order in Node (io/label-values.ts);
  * - join: the whole training set in one statement, in the same order.
  */
-import type { CompiledQuery, SqlDialect } from '../db/dialect.js';
+import type { CompiledQuery, QueryCompiler } from '../db/dialect.js';
 import type { EpochUnit, Feature, Group, KeyType } from '../metadata/types.js';
 import type { TimeRules } from '../core/visibility.js';
 import { SqlBuilder, sourceSql } from './builder.js';
@@ -42,24 +42,24 @@ export interface LabelJoinGroup {
 }
 
 /** `SELECT q.*, <time> AS __label_time FROM (<query>) AS q`. */
-function labelsSelect(dialect: SqlDialect, spec: LabelQuerySpec): string {
-  const q = (name: string) => dialect.quoteIdentifier(name);
-  const time = dialect.epochMs(`${q('q')}.${q(spec.timestampColumn)}`, spec.timestampUnit);
-  return `SELECT ${q('q')}.*, ${time} AS ${q(LABEL_TIME)} FROM ${sourceSql(dialect, { kind: 'query', sql: spec.sql }, 'q')}`;
+function labelsSelect(compiler: QueryCompiler, spec: LabelQuerySpec): string {
+  const q = (name: string) => compiler.quoteIdentifier(name);
+  const time = compiler.epochMs(`${q('q')}.${q(spec.timestampColumn)}`, spec.timestampUnit);
+  return `SELECT ${q('q')}.*, ${time} AS ${q(LABEL_TIME)} FROM ${sourceSql(compiler, { kind: 'query', sql: spec.sql }, 'q')}`;
 }
 
 /** ORDER BY of label rows seen as `alias`: NULL time or key first, then time, then keys in compareKeys order. */
-function labelsOrder(dialect: SqlDialect, spec: LabelQuerySpec, alias: string): string {
-  const col = (name: string) => `${dialect.quoteIdentifier(alias)}.${dialect.quoteIdentifier(name)}`;
+function labelsOrder(compiler: QueryCompiler, spec: LabelQuerySpec, alias: string): string {
+  const col = (name: string) => `${compiler.quoteIdentifier(alias)}.${compiler.quoteIdentifier(name)}`;
   const nullable = [col(LABEL_TIME), ...spec.keys.map((k) => col(k.column))];
   const flag = `CASE WHEN ${nullable.map((c) => `${c} IS NULL`).join(' OR ')} THEN 0 ELSE 1 END`;
-  return [flag, col(LABEL_TIME), ...spec.keys.map((k) => dialect.keyOrder(col(k.column), k.type))].join(', ');
+  return [flag, col(LABEL_TIME), ...spec.keys.map((k) => compiler.keyOrder(col(k.column), k.type))].join(', ');
 }
 
 /** The labels query's rows with their times, in order (what the merge reads). */
-export function labelsQuery(dialect: SqlDialect, spec: LabelQuerySpec): CompiledQuery {
-  const q = dialect.quoteIdentifier;
-  return new SqlBuilder(dialect).compile(`SELECT * FROM (${labelsSelect(dialect, spec)}) AS ${q('l')} ORDER BY ${labelsOrder(dialect, spec, 'l')}`);
+export function labelsQuery(compiler: QueryCompiler, spec: LabelQuerySpec): CompiledQuery {
+  const q = compiler.quoteIdentifier;
+  return new SqlBuilder(compiler).compile(`SELECT * FROM (${labelsSelect(compiler, spec)}) AS ${q('l')} ORDER BY ${labelsOrder(compiler, spec, 'l')}`);
 }
 
 /**
@@ -69,8 +69,8 @@ export function labelsQuery(dialect: SqlDialect, spec: LabelQuerySpec): Compiled
  * label's features depend on — and joined back to every label row with that key and
  * time, so duplicate labels stay duplicates.
  */
-export function labelsJoinQuery(dialect: SqlDialect, spec: LabelQuerySpec, groups: readonly LabelJoinGroup[]): CompiledQuery {
-  const b = new SqlBuilder(dialect);
+export function labelsJoinQuery(compiler: QueryCompiler, spec: LabelQuerySpec, groups: readonly LabelJoinGroup[]): CompiledQuery {
+  const b = new SqlBuilder(compiler);
   const q = (name: string) => b.id(name);
   const l = (name: string) => `${q('l')}.${q(name)}`;
   const time = l(LABEL_TIME);
@@ -79,8 +79,8 @@ export function labelsJoinQuery(dialect: SqlDialect, spec: LabelQuerySpec, group
   groups.forEach(({ group, operation, features, rules, labelKeys }, g) => {
     const types = group.entity.keyTypes;
     const w = (name: string) => `${q(`w${g}`)}.${q(name)}`;
-    const labelKey = labelKeys.map((c, j) => dialect.exactKey(l(c), types[j]!));
-    const back = [...labelKeys.map((_, j) => `${dialect.exactKey(w(`__lk${j}`), types[j]!)} = ${labelKey[j]}`), `${w('__lt')} = ${time}`];
+    const labelKey = labelKeys.map((c, j) => compiler.exactKey(l(c), types[j]!));
+    const back = [...labelKeys.map((_, j) => `${compiler.exactKey(w(`__lk${j}`), types[j]!)} = ${labelKey[j]}`), `${w('__lt')} = ${time}`];
     features.forEach((_, f) => selected.push(`${w(FEATURE_ALIAS(f))} AS ${q(JOINED_FEATURE(g, f))}`));
     if (operation === 'window') {
       const labels = { cte: '__labels', keys: labelKeys, time: LABEL_TIME };
@@ -88,8 +88,8 @@ export function labelsJoinQuery(dialect: SqlDialect, spec: LabelQuerySpec, group
       joins.push(` LEFT JOIN (${windows}) AS ${q(`w${g}`)} ON ${back.join(' AND ')}`);
       return;
     }
-    const t = new AliasedColumns(dialect, group, 't');
-    const on = t.keys().flatMap((k, j) => keyEquality(dialect, k, () => l(labelKeys[j]!), types[j]!));
+    const t = new AliasedColumns(compiler, group, 't');
+    const on = t.keys().flatMap((k, j) => keyEquality(compiler, k, () => l(labelKeys[j]!), types[j]!));
     const ttl = rules.ttlMs;
     const where = t.visibleAt(() => time, ttl === undefined ? undefined : () => `${time} - ${Math.trunc(ttl)}`, rules.knownAt);
     const order = t.priorityOrder();
@@ -102,14 +102,14 @@ export function labelsJoinQuery(dialect: SqlDialect, spec: LabelQuerySpec, group
     ];
     const winners =
       `SELECT * FROM (SELECT ${items.join(', ')} FROM ${q('__labels')} AS ${q('l')}` +
-      ` JOIN (${innerSelect(dialect, group, features)}) AS ${q('t')} ON ${on.join(' AND ')}` +
+      ` JOIN (${innerSelect(compiler, group, features)}) AS ${q('t')} ON ${on.join(' AND ')}` +
       (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
       `) AS ${q('x')} WHERE ${q('x')}.${q('__rn')} = 1`;
     joins.push(` LEFT JOIN (${winners}) AS ${q(`w${g}`)} ON ${back.join(' AND ')}`);
   });
   return b.compile(
-    `WITH ${q('__labels')} AS (${labelsSelect(dialect, spec)})` +
+    `WITH ${q('__labels')} AS (${labelsSelect(compiler, spec)})` +
       ` SELECT ${[`${q('l')}.*`, ...selected].join(', ')} FROM ${q('__labels')} AS ${q('l')}${joins.join('')}` +
-      ` ORDER BY ${labelsOrder(dialect, spec, 'l')}`,
+      ` ORDER BY ${labelsOrder(compiler, spec, 'l')}`,
   );
 }

@@ -1,5 +1,5 @@
 /**
- * The three statements point-in-time work needs, built per dialect. Pure: SQL text and
+ * The three statements point-in-time work needs, built by the engine's query compiler. Pure: SQL text and
  * parameters out, nothing executed here. Each starts from the same inner SELECT of the
  * group's source (group-columns.ts) and works on its aliases.
  *
@@ -7,7 +7,7 @@
  * - latest: the winning row per key at one instant (export), sorted by key;
  * - join: the winning row per label, for labels bound as arrays or one JSON text.
  */
-import type { CompiledQuery, JsonColumn, SqlDialect, TimeComparison } from '../db/dialect.js';
+import type { CompiledQuery, JsonColumn, QueryCompiler, TimeComparison } from '../db/dialect.js';
 import type { Feature, Group } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
 import { SqlBuilder, sourceSql } from './builder.js';
@@ -21,10 +21,10 @@ export interface TimeParams {
 export const SRC = 'src';
 
 /** A group's rows under the fixed aliases of GroupColumns, from its source aliased `src`. */
-export function innerSelect(dialect: SqlDialect, group: Group, features: readonly Feature[], where: readonly string[] = []): string {
-  const cols = new GroupColumns(dialect, group, features, SRC);
+export function innerSelect(compiler: QueryCompiler, group: Group, features: readonly Feature[], where: readonly string[] = []): string {
+  const cols = new GroupColumns(compiler, group, features, SRC);
   const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
-  return `SELECT ${cols.selectList()} FROM ${sourceSql(dialect, group.source, SRC)}${filter}`;
+  return `SELECT ${cols.selectList()} FROM ${sourceSql(compiler, group.source, SRC)}${filter}`;
 }
 
 /**
@@ -32,25 +32,25 @@ export function innerSelect(dialect: SqlDialect, group: Group, features: readonl
  * label of their key itself, and a filter here would make engines compute the time
  * expression twice per row.
  */
-export function scanQuery(dialect: SqlDialect, group: Group, features: readonly Feature[]): CompiledQuery {
-  return new SqlBuilder(dialect).compile(innerSelect(dialect, group, features));
+export function scanQuery(compiler: QueryCompiler, group: Group, features: readonly Feature[]): CompiledQuery {
+  return new SqlBuilder(compiler).compile(innerSelect(compiler, group, features));
 }
 
 /**
  * The latest visible row of every key at `at`, ordered by key (SPEC §2, §3 export).
- * Times are compared the engine's own way (SqlDialect.timeComparison): instants are whole
+ * Times are compared the engine's own way (QueryCompiler.timeComparison): instants are whole
  * milliseconds, so `e <= t` is written `e < t + 1ms`, exact also for stored microseconds.
  */
 export function latestQuery(
-  dialect: SqlDialect,
+  compiler: QueryCompiler,
   group: Group,
   features: readonly Feature[],
   at: number,
   time: TimeParams,
   keys?: readonly KeyTuple[],
 ): CompiledQuery {
-  const b = new SqlBuilder(dialect);
-  const cols = new GroupColumns(dialect, group, features, SRC);
+  const b = new SqlBuilder(compiler);
+  const cols = new GroupColumns(compiler, group, features, SRC);
   const where = cols.sourceKeys().map((k) => `${k} IS NOT NULL`);
   const e = cols.eventComparison();
   const c = cols.createdComparison();
@@ -63,11 +63,11 @@ export function latestQuery(
   if (keys !== undefined) where.push(keyFilter(b, cols, keys));
   const order = !e ? '' : c ? `${e.column} DESC, CASE WHEN ${c.column} IS NULL THEN 1 ELSE 0 END, ${c.column} DESC` : `${e.column} DESC`;
   const window = `ROW_NUMBER() OVER (PARTITION BY ${cols.exactKeys().join(', ')}${order ? ` ORDER BY ${order}` : ''})`;
-  const w = new AliasedColumns(dialect, group, 'w');
-  const keyOrder = group.entity.keyTypes.map((type, i) => dialect.keyOrder(w.col(KEY_ALIAS(i)), type));
+  const w = new AliasedColumns(compiler, group, 'w');
+  const keyOrder = group.entity.keyTypes.map((type, i) => compiler.keyOrder(w.col(KEY_ALIAS(i)), type));
   return b.compile(
     `SELECT * FROM (SELECT ${cols.selectList({ times: false })}, ${window} AS ${b.id('__rn')}` +
-      ` FROM ${sourceSql(dialect, group.source, SRC)} WHERE ${where.join(' AND ')}) AS ${b.id('w')}` +
+      ` FROM ${sourceSql(compiler, group.source, SRC)} WHERE ${where.join(' AND ')}) AS ${b.id('w')}` +
       ` WHERE ${w.col('__rn')} = 1 ORDER BY ${keyOrder.join(', ')}`,
   );
 }
@@ -79,7 +79,7 @@ export function keyFilter(b: SqlBuilder, cols: GroupColumns, keys: readonly KeyT
   const one = (key: KeyTuple) =>
     cols
       .sourceKeys()
-      .flatMap((k, i) => keyEquality(b.dialect, k, () => b.bind(key[i]), types[i]!))
+      .flatMap((k, i) => keyEquality(b.compiler, k, () => b.bind(key[i]), types[i]!))
       .join(' AND ');
   return `(${keys.map((k) => `(${one(k)})`).join(' OR ')})`;
 }
@@ -90,19 +90,19 @@ export function keyFilter(b: SqlBuilder, cols: GroupColumns, keys: readonly KeyT
  * from the result. The database picks the join: a hash join of the labels to the table,
  * or a nested loop over an index on the key when labels are few.
  */
-export function joinChunkQuery(dialect: SqlDialect, group: Group, features: readonly Feature[], time: TimeParams): ChunkQuery {
-  const b = new SqlBuilder(dialect);
-  const t = new AliasedColumns(dialect, group, 't');
+export function joinChunkQuery(compiler: QueryCompiler, group: Group, features: readonly Feature[], time: TimeParams): ChunkQuery {
+  const b = new SqlBuilder(compiler);
+  const t = new AliasedColumns(compiler, group, 't');
   const { from: labels, col: l, on, compile } = labelChunk(b, group, t);
   const ttl = time.ttlMs;
   const notBefore = ttl === undefined ? undefined : () => `${l('__t')} - ${Math.trunc(ttl)}`;
   const where = t.visibleAt(() => l('__t'), notBefore, time.knownAt);
   const order = t.priorityOrder();
   const window = `ROW_NUMBER() OVER (PARTITION BY ${l('__i')}${order ? ` ORDER BY ${order}` : ''})`;
-  const w = new AliasedColumns(dialect, group, 'w');
+  const w = new AliasedColumns(compiler, group, 'w');
   return compile(
     `SELECT * FROM (SELECT ${l('__i')} AS ${b.id('__i')}, ${b.id('t')}.*, ${window} AS ${b.id('__rn')}` +
-      ` FROM ${labels} JOIN (${innerSelect(dialect, group, features)}) AS ${b.id('t')} ON ${on.join(' AND ')}` +
+      ` FROM ${labels} JOIN (${innerSelect(compiler, group, features)}) AS ${b.id('t')} ON ${on.join(' AND ')}` +
       (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
       `) AS ${b.id('w')} WHERE ${w.col('__rn')} = 1`,
   );
@@ -110,7 +110,7 @@ export function joinChunkQuery(dialect: SqlDialect, group: Group, features: read
 
 /**
  * The labels as the FROM item `l` (columns __i label number, __t time in epoch ms, __k0…
- * keys), bound as one array per column where the dialect takes arrays (`arrayRows`), else
+ * keys), bound as one array per column where the compiler takes arrays (`arrayRows`), else
  * as one JSON text (`[[labelNumber, timeMs, key0, …], …]`, `jsonRows`); its column
  * references; the key equalities that join it to the group's rows seen as `t`; and
  * `compile`, which finishes the statement and notes where the labels' parameters went.
@@ -126,19 +126,19 @@ export function labelChunk(
     { name: '__t', type: 'float' },
     ...group.entity.keyTypes.map((type, i) => ({ name: KEY_ALIAS(i), type })),
   ];
-  const dialect = b.dialect;
+  const compiler = b.compiler;
   // Stand-ins bound now and swapped for the labels per run (labelStatements); distinct, so each one's position can be found.
   const slot = (i: number) => `${LABELS_SLOT}${i}`;
-  const form: LabelParameters['form'] = dialect.arrayRows ? 'arrays' : 'json';
+  const form: LabelParameters['form'] = compiler.arrayRows ? 'arrays' : 'json';
   const from =
     form === 'arrays'
-      ? dialect.arrayRows!(
+      ? compiler.arrayRows!(
           columns.map((_, i) => b.bind(slot(i))),
           'l',
           columns,
         )
-      : dialect.jsonRows(b.bind(slot(0)), 'l', columns);
-  const on = t.keys().flatMap((k, i) => keyEquality(dialect, k, () => col(KEY_ALIAS(i)), group.entity.keyTypes[i]!));
+      : compiler.jsonRows(b.bind(slot(0)), 'l', columns);
+  const on = t.keys().flatMap((k, i) => keyEquality(compiler, k, () => col(KEY_ALIAS(i)), group.entity.keyTypes[i]!));
   const compile = (sql: string): ChunkQuery => {
     const query = b.compile(sql);
     const positions = (form === 'arrays' ? columns : columns.slice(0, 1)).map((_, i) => query.parameters.indexOf(slot(i)));

@@ -1,9 +1,9 @@
 /**
- * The SQL of `validate --data`, built from the dialect's own pieces (exactKey for keys,
+ * The SQL of `validate --data`, built from the compiler's own pieces (exactKey for keys,
  * epochMs for times), so a duplicate means the same key bytes and the same instant on
  * every engine, whatever the collation or the text form of the times. Pure.
  */
-import type { CompiledQuery, SqlDialect } from '../db/dialect.js';
+import type { CompiledQuery, QueryCompiler } from '../db/dialect.js';
 import type { Group } from '../metadata/types.js';
 import { SqlBuilder, sourceSql } from '../sql/builder.js';
 
@@ -12,21 +12,21 @@ export const EXAMPLES = 3;
 
 const S = 's';
 
-function ref(dialect: SqlDialect, column: string): string {
-  return `${dialect.quoteIdentifier(S)}.${dialect.quoteIdentifier(column)}`;
+function ref(compiler: QueryCompiler, column: string): string {
+  return `${compiler.quoteIdentifier(S)}.${compiler.quoteIdentifier(column)}`;
 }
 
 function keyAlias(i: number): string {
   return `k${i}`;
 }
 
-function parts(dialect: SqlDialect, group: Group) {
-  const from = sourceSql(dialect, group.source, S);
-  const keys = group.entityColumns.map((c, i) => dialect.exactKey(ref(dialect, c), group.entity.keyTypes[i]!));
-  const keyList = keys.map((k, i) => `${k} AS ${dialect.quoteIdentifier(keyAlias(i))}`).join(', ');
-  const keyOrder = group.entityColumns.map((_, i) => dialect.quoteIdentifier(keyAlias(i))).join(', ');
-  const keysPresent = group.entityColumns.map((c) => `${ref(dialect, c)} IS NOT NULL`);
-  const event = group.eventTime && dialect.epochMs(ref(dialect, group.eventTime.column), group.eventTime.unit);
+function parts(compiler: QueryCompiler, group: Group) {
+  const from = sourceSql(compiler, group.source, S);
+  const keys = group.entityColumns.map((c, i) => compiler.exactKey(ref(compiler, c), group.entity.keyTypes[i]!));
+  const keyList = keys.map((k, i) => `${k} AS ${compiler.quoteIdentifier(keyAlias(i))}`).join(', ');
+  const keyOrder = group.entityColumns.map((_, i) => compiler.quoteIdentifier(keyAlias(i))).join(', ');
+  const keysPresent = group.entityColumns.map((c) => `${ref(compiler, c)} IS NOT NULL`);
+  const event = group.eventTime && compiler.epochMs(ref(compiler, group.eventTime.column), group.eventTime.unit);
   return { from, keys, keyList, keyOrder, keysPresent, event };
 }
 
@@ -50,18 +50,18 @@ export interface DataQueries {
  * declares one (equal event times with distinct created times are tie-broken, not
  * duplicates). A static group's duplicates are repeated keys.
  */
-export function dataQueries(dialect: SqlDialect, group: Group, now: number): DataQueries {
-  const q = (name: string) => dialect.quoteIdentifier(name);
-  const { from, keys, keyList, keyOrder, keysPresent, event } = parts(dialect, group);
+export function dataQueries(compiler: QueryCompiler, group: Group, now: number): DataQueries {
+  const q = (name: string) => compiler.quoteIdentifier(name);
+  const { from, keys, keyList, keyOrder, keysPresent, event } = parts(compiler, group);
   const grouping = [...keys];
   const where = [...keysPresent];
   let select = keyList;
   if (event) {
     grouping.push(event);
-    where.push(`${ref(dialect, group.eventTime!.column)} IS NOT NULL`);
+    where.push(`${ref(compiler, group.eventTime!.column)} IS NOT NULL`);
     select += `, ${event} AS ${q('t')}`;
   }
-  if (group.createdTime !== undefined) grouping.push(dialect.epochMs(ref(dialect, group.createdTime), group.eventTime?.unit));
+  if (group.createdTime !== undefined) grouping.push(compiler.epochMs(ref(compiler, group.createdTime), group.eventTime?.unit));
   const duplicates =
     `SELECT ${select}, COUNT(*) AS ${q('n')} FROM ${from} WHERE ${where.join(' AND ')}` +
     ` GROUP BY ${grouping.join(', ')} HAVING COUNT(*) > 1`;
@@ -74,9 +74,9 @@ export function dataQueries(dialect: SqlDialect, group: Group, now: number): Dat
     nullKeys: plain(`SELECT COUNT(*) AS ${q('n')} FROM ${from} WHERE ${keysPresent.map((k) => `NOT (${k})`).join(' OR ')}`),
   };
   if (!event) return queries;
-  const column = ref(dialect, group.eventTime!.column);
+  const column = ref(compiler, group.eventTime!.column);
   const future = (sqlOf: (after: string) => string): CompiledQuery => {
-    const b = new SqlBuilder(dialect);
+    const b = new SqlBuilder(compiler);
     return b.compile(sqlOf(b.bind(now)));
   };
   return {

@@ -1,5 +1,5 @@
 /** The schema half of `validate`: declared columns against the catalog's. Pure. */
-import type { ColumnInfo, DeclaredType, SqlDialect } from '../db/dialect.js';
+import type { ColumnInfo, DeclaredType, EngineAdapter } from '../db/dialect.js';
 import { storedColumn, type Group } from '../metadata/types.js';
 import { declaredPhrase, finding, type Finding } from './findings.js';
 
@@ -36,7 +36,7 @@ export function sourceName(group: Group): string {
 }
 
 /** Missing columns and columns whose catalog type does not fit the declared type. */
-export function schemaFindings(group: Group, dialect: SqlDialect, columns: readonly ColumnInfo[]): Finding[] {
+export function schemaFindings(group: Group, adapter: EngineAdapter, columns: readonly ColumnInfo[]): Finding[] {
   const byName = new Map(columns.map((c) => [c.name, c]));
   const findings: Finding[] = [];
   for (const d of declaredColumns(group)) {
@@ -47,7 +47,7 @@ export function schemaFindings(group: Group, dialect: SqlDialect, columns: reado
       }
       continue;
     }
-    if (d.declared !== undefined && !dialect.typeFits(info, d.declared)) {
+    if (d.declared !== undefined && !adapter.typeFits(info, d.declared)) {
       findings.push(finding.typeMismatch(d.column, info.dbType, declaredPhrase(d.declared, group.eventTime?.unit)));
     }
   }

@@ -49,7 +49,7 @@ function exampleKeys(group: Group, rows: Row[]): string[] {
 }
 
 async function dataFindings(db: Database, group: Group, now: number): Promise<Finding[]> {
-  const q = dataQueries(db.dialect, group, now);
+  const q = dataQueries(db.compiler, group, now);
   const all = (query: typeof q.nullKeys) => db.driver.all(query);
   const findings: Finding[] = [];
   const dupColumns = [...group.entityColumns, ...(group.eventTime ? [group.eventTime.column] : []), ...(group.createdTime !== undefined ? [group.createdTime] : [])];
@@ -72,7 +72,7 @@ async function validateGroup(db: Database, group: Group, options: ValidateOption
   const report = (findings: Finding[]): GroupReport => ({ group: group.name, source: sourceName(group), findings });
   const columns = await sourceColumns(db, group);
   if (!Array.isArray(columns)) return report([columns]);
-  const findings = schemaFindings(group, db.dialect, columns);
+  const findings = schemaFindings(group, db.adapter, columns);
   // Data checks read the key and time columns; if those are missing or of the wrong
   // kind, their SQL would only fail, and the schema finding already says why.
   const timeOrKey = new Set(declaredColumns(group).filter((d) => d.role !== 'feature').map((d) => d.column));

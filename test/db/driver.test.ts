@@ -30,7 +30,7 @@ describeEngines('driver', (ctx, engine) => {
   it('streams every row in order, with bound parameters', async () => {
     await fillNumbers();
     await withDatabase(ctx(), { readOnly: true }, async (db) => {
-      const d = db.dialect;
+      const d = db.compiler;
       const seen: number[] = [];
       for await (const row of db.driver.stream({
         sql: `SELECT n AS ${d.quoteIdentifier('the n')} FROM nums WHERE n > ${d.placeholder(1)} ORDER BY n`,
@@ -161,7 +161,7 @@ describeEngines('driver', (ctx, engine) => {
       for await (const row of db.driver.stream({ sql, parameters: [] })) streamed.push(['id', 's', 'f', 'b', 'd', 'ok', 'ts'].map((c) => row[c]));
       expect(got).toEqual(streamed);
       // With a bound parameter: the same values.
-      expect(await arrays(db, `${sql.replace(' ORDER', ` WHERE id >= ${db.dialect.placeholder(1)} ORDER`)}`, [0])).toEqual(streamed);
+      expect(await arrays(db, `${sql.replace(' ORDER', ` WHERE id >= ${db.compiler.placeholder(1)} ORDER`)}`, [0])).toEqual(streamed);
     });
   });
 

@@ -63,7 +63,7 @@ describeEngines('epochMs', (ctx, engine) => {
     }
     await admin('t').insert(cases.map((c, i) => ({ id: i, [column]: c.v })));
     await withDatabase(ctx(), { readOnly: true }, async (db) => {
-      const expr = db.dialect.epochMs(db.dialect.quoteIdentifier(column));
+      const expr = db.compiler.epochMs(db.compiler.quoteIdentifier(column));
       const rows = await db.driver.all({ sql: `SELECT id, ${expr} AS ms FROM t ORDER BY id`, parameters: [] });
       expect(rows.map((r) => r.ms)).toEqual(cases.map((c) => c.expected));
       for (const r of rows) if (r.ms !== null) expect(typeof r.ms).toBe('number');
@@ -84,7 +84,7 @@ describeEngines('epochMs', (ctx, engine) => {
     ];
     await admin('e').insert(rows);
     await withDatabase(ctx(), { readOnly: true }, async (db) => {
-      const d = db.dialect;
+      const d = db.compiler;
       const got = await db.driver.all({
         sql: `SELECT ${d.epochMs('s', 's')} AS s, ${d.epochMs('ms', 'ms')} AS ms FROM e ORDER BY id`,
         parameters: [],
@@ -116,7 +116,7 @@ describeEngines('epochMs', (ctx, engine) => {
       );
     });
     await withDatabase(ctx(), { readOnly: true }, async (db) => {
-      const e = (c: string) => db.dialect.epochMs(db.dialect.quoteIdentifier(c));
+      const e = (c: string) => db.compiler.epochMs(db.compiler.quoteIdentifier(c));
       const rows = await db.driver.all({ sql: `SELECT ${e('d')} AS d, ${e('dd')} AS dd, ${e('txt')} AS txt FROM m ORDER BY id`, parameters: [] });
       expect(rows).toEqual([
         { d: -1, dd: -86_400_000, txt: -1 },
@@ -146,7 +146,7 @@ describeEngines('epochMs', (ctx, engine) => {
       );
     }
     await withDatabase(ctx(), { readOnly: true }, async (db) => {
-      const e = (c: string) => db.dialect.epochMs(db.dialect.quoteIdentifier(c));
+      const e = (c: string) => db.compiler.epochMs(db.compiler.quoteIdentifier(c));
       const rows = await db.driver.all({
         sql: `SELECT ${e('tz')} AS tz, ${e('d')} AS d, ${e('txt')} AS txt FROM n ORDER BY id`,
         parameters: [],

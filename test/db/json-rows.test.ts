@@ -12,7 +12,7 @@ const LABELS = [
 describeEngines('jsonRows and exactKey', (ctx) => {
   it('turns one bound JSON parameter into typed rows', async () => {
     await withDatabase(ctx(), { readOnly: true }, async (db) => {
-      const d = db.dialect;
+      const d = db.compiler;
       const q = d.quoteIdentifier;
       const from = d.jsonRows(d.placeholder(1), 'l', [
         { name: '__i', type: 'int' },
@@ -34,7 +34,7 @@ describeEngines('jsonRows and exactKey', (ctx) => {
     await admin.raw(`CREATE TABLE k (s ${type})`);
     await admin('k').insert([{ s: 'abc' }, { s: 'ABC' }, { s: 'abc ' }, { s: 'äbc' }]);
     await withDatabase(ctx(), { readOnly: true }, async (db) => {
-      const d = db.dialect;
+      const d = db.compiler;
       const rows = await db.driver.all({
         sql: `SELECT s FROM k WHERE s = ${d.placeholder(1)} AND ${d.exactKey('s', 'string')} = ${d.exactKey(d.placeholder(2), 'string')}`,
         parameters: ['abc', 'abc'],

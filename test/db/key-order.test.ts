@@ -48,7 +48,7 @@ describeEngines('keyOrder', (ctx) => {
     await admin('k').insert(STRINGS.map((s, id) => ({ id, s })));
     await withDatabase(ctx(), { readOnly: true }, async (db) => {
       const rows = await db.driver.all({
-        sql: `SELECT s FROM k ORDER BY ${db.dialect.keyOrder('s', 'string')}`,
+        sql: `SELECT s FROM k ORDER BY ${db.compiler.keyOrder('s', 'string')}`,
         parameters: [],
       });
       expect(rows.map((r) => r.s)).toEqual(CODE_POINT_ORDER);
@@ -63,7 +63,7 @@ describeEngines('keyOrder', (ctx) => {
     await admin.schema.createTable('k', (t) => t.bigInteger('n'));
     await admin('k').insert(INTS.map((n) => ({ n })));
     await withDatabase(ctx(), { readOnly: true }, async (db) => {
-      const rows = await db.driver.all({ sql: `SELECT n FROM k ORDER BY ${db.dialect.keyOrder('n', 'int')}`, parameters: [] });
+      const rows = await db.driver.all({ sql: `SELECT n FROM k ORDER BY ${db.compiler.keyOrder('n', 'int')}`, parameters: [] });
       expect(rows.map((r) => Number(r.n))).toEqual(INTS_IN_ORDER);
     });
   });

@@ -1,10 +1,8 @@
 import { expect, it } from 'vitest';
-import { postgresDialect } from '../../src/db/postgres/postgres-dialect.js';
-import { mysqlDialect } from '../../src/db/mysql/mysql-dialect.js';
-import { sqliteDialect } from '../../src/db/sqlite/sqlite-dialect.js';
 import { SpellbookError } from '../../src/errors.js';
 import { describeEngines, perEngine, type PerEngine } from '../support/engines.js';
 import { withDatabase } from './helpers.js';
+import { pluginNamed } from '../../src/db/registry.js';
 
 const TABLE = 'we"ird`;x y';
 const COLUMN = 'a "col`; DROP TABLE t; --';
@@ -20,7 +18,7 @@ describeEngines('identifier quoting', (ctx, engine) => {
     await admin.schema.createTable(TABLE, (t) => t.integer(COLUMN));
     await admin(TABLE).insert({ [COLUMN]: 42 });
     await withDatabase(ctx(), { readOnly: true }, async (db) => {
-      const q = db.dialect.quoteIdentifier;
+      const q = db.compiler.quoteIdentifier;
       const rows = await db.driver.all({ sql: `SELECT ${q(COLUMN)} AS ${q(ALIAS)} FROM ${q(TABLE)}`, parameters: [] });
       expect(rows).toEqual([{ [ALIAS]: 42 }]);
       expect(await db.introspector.tableColumns(TABLE)).toEqual([{ name: perEngine(engine, LISTED), dbType: expect.stringMatching(/^int/) }]);
@@ -29,15 +27,14 @@ describeEngines('identifier quoting', (ctx, engine) => {
 
   it('rejects identifiers containing NUL', async () => {
     await withDatabase(ctx(), { readOnly: true }, async (db) => {
-      expect(() => db.dialect.quoteIdentifier('a\0b')).toThrow(SpellbookError);
+      expect(() => db.compiler.quoteIdentifier('a\0b')).toThrow(SpellbookError);
     });
   });
 });
 
 it('quotes per engine, doubling the engine quote only', () => {
-  expect(sqliteDialect.quoteIdentifier('a"b`c')).toBe('"a""b`c"');
-  expect(postgresDialect.quoteIdentifier('a"b`c')).toBe('"a""b`c"');
-  expect(mysqlDialect.quoteIdentifier('a"b`c')).toBe('`a"b``c`');
-  expect([sqliteDialect, postgresDialect, mysqlDialect].map((d) => d.placeholder(3))).toEqual(['?', '$3', '?']);
-  expect([sqliteDialect, postgresDialect, mysqlDialect].map((d) => d.maxParameters)).toEqual([32766, 65535, 65535]);
+  const engines = ['sqlite', 'postgres', 'mysql', 'trino'] as const;
+  expect(engines.map((e) => pluginNamed(e).compiler.quoteIdentifier('a"b`c'))).toEqual(['"a""b`c"', '"a""b`c"', '`a"b``c`', '"a""b`c"']);
+  expect(engines.map((e) => pluginNamed(e).compiler.placeholder(3))).toEqual(['?', '$3', '?', '?']);
+  expect(engines.map((e) => pluginNamed(e).adapter.maxParameters)).toEqual([32766, 65535, 65535, 50_000]);
 });

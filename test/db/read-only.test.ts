@@ -102,8 +102,8 @@ describeEngines('read-only sessions', (ctx, engine) => {
     await admin.schema.createTable('t', (t) => t.integer('a'));
     const refusal = perEngine(engine, IMPORT_REFUSAL);
     await withWriter(ctx(), false, async (db) => {
-      await db.driver.all({ sql: `INSERT INTO t (a) VALUES (${db.dialect.placeholder(1)})`, parameters: [5] });
-      const committed = db.driver.transaction((execute) => execute({ sql: `INSERT INTO t (a) VALUES (${db.dialect.placeholder(1)})`, parameters: [6] }));
+      await db.driver.all({ sql: `INSERT INTO t (a) VALUES (${db.compiler.placeholder(1)})`, parameters: [5] });
+      const committed = db.driver.transaction((execute) => execute({ sql: `INSERT INTO t (a) VALUES (${db.compiler.placeholder(1)})`, parameters: [6] }));
       if (refusal === null) await committed;
       else await expect(committed).rejects.toThrow(refusal);
     });

@@ -22,7 +22,7 @@ const anyText = fc.oneof(fc.string({ unit: 'binary' }), fc.array(fc.constantFrom
 describeEngines('fuzzing bound values', (ctx) => {
   it('any text bound as a parameter or inside a JSON parameter comes back unchanged', async () => {
     await withDatabase(ctx(), { readOnly: true }, async (db) => {
-      const d = db.dialect;
+      const d = db.compiler;
       await fc.assert(
         fc.asyncProperty(fc.array(anyText, { minLength: 1, maxLength: 8 }), async (texts) => {
           const list = texts.map((_, i) => `${d.placeholder(i + 1)} AS ${d.quoteIdentifier(`v${i}`)}`).join(', ');

@@ -108,7 +108,7 @@ export const ACCOUNT_HEADER = 'user_id,updated_at,loaded_at,balance,credit_limit
 export async function readAccounts(md: Metadata): Promise<Record<string, unknown>[]> {
   const db = await openDatabase(resolveConnection(md, { env: {} }), { readOnly: true });
   try {
-    const d = db.dialect;
+    const d = db.compiler;
     const q = d.quoteIdentifier;
     const rows = await db.driver.all({
       sql:

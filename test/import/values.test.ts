@@ -1,11 +1,13 @@
 /** The pure half of import: value parsing per type, header checks, DDL and bind forms per engine. No database. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mysqlDialect } from '../../src/db/mysql/mysql-dialect.js';
-import { postgresDialect } from '../../src/db/postgres/postgres-dialect.js';
-import { sqliteDialect } from '../../src/db/sqlite/sqlite-dialect.js';
 import { createTableSql, importColumns, INVALID, matchHeader, parseDelimiter, RowConverter, valueParser, ValueProblem } from '../../src/import/index.js';
 import { parseMetadata } from '../../src/metadata/index.js';
+import { pluginNamed } from '../../src/db/registry.js';
+
+const sqlite = pluginNamed('sqlite');
+const postgres = pluginNamed('postgres');
+const mysql = pluginNamed('mysql');
 
 describe('value parsing', () => {
   it.each([
@@ -127,28 +129,28 @@ describe('header and rows', () => {
 
 describe('per engine', () => {
   it('creates tables with each engine\'s types', () => {
-    expect(createTableSql(sqliteDialect, 'accounts', columns)).toBe(
+    expect(createTableSql(sqlite, 'accounts', columns)).toBe(
       'CREATE TABLE "accounts" ("user_id" INTEGER NOT NULL, "updated_at" INTEGER NOT NULL, "loaded_at" INTEGER, "bal" REAL, "active" BOOLEAN)',
     );
-    expect(createTableSql(postgresDialect, 'app.accounts', columns)).toBe(
+    expect(createTableSql(postgres, 'app.accounts', columns)).toBe(
       'CREATE TABLE "app"."accounts" ("user_id" bigint NOT NULL, "updated_at" bigint NOT NULL, "loaded_at" bigint, "bal" double precision, "active" boolean)',
     );
-    expect(createTableSql(mysqlDialect, 'accounts', columns)).toBe(
+    expect(createTableSql(mysql, 'accounts', columns)).toBe(
       'CREATE TABLE `accounts` (`user_id` BIGINT NOT NULL, `updated_at` BIGINT NOT NULL, `loaded_at` BIGINT, `bal` DOUBLE, `active` BOOLEAN)',
     );
     const types = ['int', 'float', 'bool', 'string', 'timestamp', 'date'] as const;
-    expect(types.map((t) => sqliteDialect.columnType(t))).toEqual(['INTEGER', 'REAL', 'BOOLEAN', 'TEXT', 'TEXT', 'TEXT']);
-    expect(types.map((t) => postgresDialect.columnType(t))).toEqual(['bigint', 'double precision', 'boolean', 'text', 'timestamp with time zone', 'date']);
-    expect(types.map((t) => mysqlDialect.columnType(t))).toEqual(['BIGINT', 'DOUBLE', 'BOOLEAN', 'TEXT', 'DATETIME(3)', 'DATE']);
+    expect(types.map((t) => sqlite.adapter.columnType(t))).toEqual(['INTEGER', 'REAL', 'BOOLEAN', 'TEXT', 'TEXT', 'TEXT']);
+    expect(types.map((t) => postgres.adapter.columnType(t))).toEqual(['bigint', 'double precision', 'boolean', 'text', 'timestamp with time zone', 'date']);
+    expect(types.map((t) => mysql.adapter.columnType(t))).toEqual(['BIGINT', 'DOUBLE', 'BOOLEAN', 'TEXT', 'DATETIME(3)', 'DATE']);
   });
 
   it('binds timestamps as text each UTC session reads as the same instant', () => {
     const t = Date.UTC(2024, 2, 1, 10, 0, 0, 250);
-    expect(sqliteDialect.bindValue(t, 'timestamp')).toBe('2024-03-01T10:00:00.250Z');
-    expect(postgresDialect.bindValue(t, 'timestamp')).toBe('2024-03-01 10:00:00.250+00');
-    expect(mysqlDialect.bindValue(t, 'timestamp')).toBe('2024-03-01 10:00:00.250');
-    expect([sqliteDialect, postgresDialect, mysqlDialect].map((d) => d.bindValue(true, 'bool'))).toEqual([1, true, 1]);
-    expect(sqliteDialect.bindValue('9223372036854775807', 'int')).toBe(9223372036854775807n);
-    expect(postgresDialect.bindValue(null, 'timestamp')).toBe(null);
+    expect(sqlite.adapter.bindValue(t, 'timestamp')).toBe('2024-03-01T10:00:00.250Z');
+    expect(postgres.adapter.bindValue(t, 'timestamp')).toBe('2024-03-01 10:00:00.250+00');
+    expect(mysql.adapter.bindValue(t, 'timestamp')).toBe('2024-03-01 10:00:00.250');
+    expect([sqlite, postgres, mysql].map((d) => d.adapter.bindValue(true, 'bool'))).toEqual([1, true, 1]);
+    expect(sqlite.adapter.bindValue('9223372036854775807', 'int')).toBe(9223372036854775807n);
+    expect(postgres.adapter.bindValue(null, 'timestamp')).toBe(null);
   });
 });

@@ -9,12 +9,14 @@
  * the others'. Snapshot 2024-03-01T00:00:00Z = 1709251200000.
  */
 import { describe, expect, it } from 'vitest';
-import { mysqlDialect } from '../../src/db/mysql/mysql-dialect.js';
-import { postgresDialect } from '../../src/db/postgres/postgres-dialect.js';
-import { sqliteDialect } from '../../src/db/sqlite/sqlite-dialect.js';
-import type { SqlDialect } from '../../src/db/dialect.js';
+import type { QueryCompiler } from '../../src/db/dialect.js';
 import { parseMetadata } from '../../src/metadata/index.js';
 import { planExport, planJoin, type ExportPlan, type JoinPlan } from '../../src/plan/plan.js';
+import { pluginNamed } from '../../src/db/registry.js';
+
+const sqlite = pluginNamed('sqlite');
+const postgres = pluginNamed('postgres');
+const mariadb = pluginNamed('mysql');
 
 const md = parseMetadata(
   `version: 1
@@ -78,10 +80,10 @@ const CASES = {
   'join database': (d) =>
     planJoin(md, d, { features: ['account.balance', 'spend.total', 'device_info.model'], inputFile: 'l.csv', strategy: 'database', knownAt: true, entityColumns: { user_merchant: ['user_id', 'merchant_id'] } }, labels),
   'join merge': (d) => planJoin(md, d, { features: ['account.balance', 'spend.total', 'device_info.model'], inputFile: 'l.csv', strategy: 'merge' }, labels),
-} satisfies Record<string, (d: SqlDialect) => ExportPlan | JoinPlan>;
+} satisfies Record<string, (d: QueryCompiler) => ExportPlan | JoinPlan>;
 
-function statements(plan: (d: SqlDialect) => ExportPlan | JoinPlan, dialect: SqlDialect) {
-  return plan(dialect).groups.map((g) => ({ group: g.group.name, sql: g.query.sql, parameters: g.query.parameters, ...(g.labels ? { labels: g.labels } : {}) }));
+function statements(plan: (c: QueryCompiler) => ExportPlan | JoinPlan, compiler: QueryCompiler) {
+  return plan(compiler).groups.map((g) => ({ group: g.group.name, sql: g.query.sql, parameters: g.query.parameters, ...(g.labels ? { labels: g.labels } : {}) }));
 }
 
 const ms = (c: string) => `(CASE typeof(${c}) WHEN 'text' THEN CAST(round(unixepoch(${c}, 'subsec') * 1000) AS INTEGER) WHEN 'integer' THEN ${c} WHEN 'real' THEN CAST(round(${c}) AS INTEGER) END)`;
@@ -90,7 +92,7 @@ const mysql = (text: TemplateStringsArray) => text.raw.join('').replaceAll('"', 
 describe('point-in-time SQL per dialect', () => {
   describe("export account", () => {
     it('sqlite', () => {
-      expect(statements(CASES["export account"], sqliteDialect)).toEqual([
+      expect(statements(CASES["export account"], sqlite.compiler)).toEqual([
         {
           group: 'account',
           sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ${ms('"src"."last_login"')} AS "__f1", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY ${ms('"src"."updated_at"')} DESC, CASE WHEN ${ms('"src"."loaded_at"')} IS NULL THEN 1 ELSE 0 END, ${ms('"src"."loaded_at"')} DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND ${ms('"src"."updated_at"')} < ? AND ${ms('"src"."updated_at"')} >= ?) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
@@ -99,7 +101,7 @@ describe('point-in-time SQL per dialect', () => {
       ]);
     });
     it('postgres', () => {
-      expect(statements(CASES["export account"], postgresDialect)).toEqual([
+      expect(statements(CASES["export account"], postgres.compiler)).toEqual([
         {
           group: 'account',
           sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", floor(extract(epoch from ("src"."last_login")::timestamptz) * 1000)::float8 AS "__f1", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY CAST("src"."updated_at" AS timestamptz) DESC, CASE WHEN CAST("src"."loaded_at" AS timestamptz) IS NULL THEN 1 ELSE 0 END, CAST("src"."loaded_at" AS timestamptz) DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND CAST("src"."updated_at" AS timestamptz) < CAST($1 AS timestamptz) AND CAST("src"."updated_at" AS timestamptz) >= CAST($2 AS timestamptz)) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
@@ -108,7 +110,7 @@ describe('point-in-time SQL per dialect', () => {
       ]);
     });
     it('mysql', () => {
-      expect(statements(CASES["export account"], mysqlDialect)).toEqual([
+      expect(statements(CASES["export account"], mariadb.compiler)).toEqual([
         {
           group: 'account',
           sql: mysql`SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ((TO_SECONDS(CAST("src"."last_login" AS DATETIME(6))) - 62167219200) * 1000 + MICROSECOND(CAST("src"."last_login" AS DATETIME(6))) DIV 1000) AS "__f1", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY "src"."updated_at" DESC, CASE WHEN "src"."loaded_at" IS NULL THEN 1 ELSE 0 END, "src"."loaded_at" DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND "src"."updated_at" < CAST(? AS DATETIME(3)) AND "src"."updated_at" >= CAST(? AS DATETIME(3))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
@@ -120,7 +122,7 @@ describe('point-in-time SQL per dialect', () => {
 
   describe("export account known-at ttl override", () => {
     it('sqlite', () => {
-      expect(statements(CASES["export account known-at ttl override"], sqliteDialect)).toEqual([
+      expect(statements(CASES["export account known-at ttl override"], sqlite.compiler)).toEqual([
         {
           group: 'account',
           sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY ${ms('"src"."updated_at"')} DESC, CASE WHEN ${ms('"src"."loaded_at"')} IS NULL THEN 1 ELSE 0 END, ${ms('"src"."loaded_at"')} DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND ${ms('"src"."updated_at"')} < ? AND ${ms('"src"."updated_at"')} >= ? AND (${ms('"src"."loaded_at"')} IS NULL OR ${ms('"src"."loaded_at"')} < ?)) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
@@ -129,7 +131,7 @@ describe('point-in-time SQL per dialect', () => {
       ]);
     });
     it('postgres', () => {
-      expect(statements(CASES["export account known-at ttl override"], postgresDialect)).toEqual([
+      expect(statements(CASES["export account known-at ttl override"], postgres.compiler)).toEqual([
         {
           group: 'account',
           sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY CAST("src"."updated_at" AS timestamptz) DESC, CASE WHEN CAST("src"."loaded_at" AS timestamptz) IS NULL THEN 1 ELSE 0 END, CAST("src"."loaded_at" AS timestamptz) DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND CAST("src"."updated_at" AS timestamptz) < CAST($1 AS timestamptz) AND CAST("src"."updated_at" AS timestamptz) >= CAST($2 AS timestamptz) AND (CAST("src"."loaded_at" AS timestamptz) IS NULL OR CAST("src"."loaded_at" AS timestamptz) < CAST($3 AS timestamptz))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
@@ -138,7 +140,7 @@ describe('point-in-time SQL per dialect', () => {
       ]);
     });
     it('mysql', () => {
-      expect(statements(CASES["export account known-at ttl override"], mysqlDialect)).toEqual([
+      expect(statements(CASES["export account known-at ttl override"], mariadb.compiler)).toEqual([
         {
           group: 'account',
           sql: mysql`SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY "src"."updated_at" DESC, CASE WHEN "src"."loaded_at" IS NULL THEN 1 ELSE 0 END, "src"."loaded_at" DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND "src"."updated_at" < CAST(? AS DATETIME(3)) AND "src"."updated_at" >= CAST(? AS DATETIME(3)) AND ("src"."loaded_at" IS NULL OR "src"."loaded_at" < CAST(? AS DATETIME(3)))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
@@ -150,7 +152,7 @@ describe('point-in-time SQL per dialect', () => {
 
   describe("export spend keys", () => {
     it('sqlite', () => {
-      expect(statements(CASES["export spend keys"], sqliteDialect)).toEqual([
+      expect(statements(CASES["export spend keys"], sqlite.compiler)).toEqual([
         {
           group: 'spend',
           sql: `SELECT * FROM (SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", "src"."total" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."customer_id", "src"."shop_id" COLLATE BINARY ORDER BY CAST(round(("src"."day") * 1000) AS INTEGER) DESC) AS "__rn" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
@@ -162,7 +164,7 @@ GROUP BY 1, 2, 3
       ]);
     });
     it('postgres', () => {
-      expect(statements(CASES["export spend keys"], postgresDialect)).toEqual([
+      expect(statements(CASES["export spend keys"], postgres.compiler)).toEqual([
         {
           group: 'spend',
           sql: `SELECT * FROM (SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", "src"."total" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."customer_id", ("src"."shop_id")::text COLLATE "C" ORDER BY floor(("src"."day")::numeric * 1000)::float8 DESC) AS "__rn" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
@@ -174,7 +176,7 @@ GROUP BY 1, 2, 3
       ]);
     });
     it('mysql', () => {
-      expect(statements(CASES["export spend keys"], mysqlDialect)).toEqual([
+      expect(statements(CASES["export spend keys"], mariadb.compiler)).toEqual([
         {
           group: 'spend',
           sql: mysql`SELECT * FROM (SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", "src"."total" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."customer_id", CAST(CONVERT("src"."shop_id" USING utf8mb4) AS BINARY) ORDER BY CAST(FLOOR(("src"."day") * 1000) AS DOUBLE) DESC) AS "__rn" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
@@ -189,7 +191,7 @@ GROUP BY 1, 2, 3
 
   describe("export device static", () => {
     it('sqlite', () => {
-      expect(statements(CASES["export device static"], sqliteDialect)).toEqual([
+      expect(statements(CASES["export device static"], sqlite.compiler)).toEqual([
         {
           group: 'device_info',
           sql: `SELECT * FROM (SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."vendor", "src"."serial") AS "__rn" FROM "device_info" AS "src" WHERE "src"."vendor" IS NOT NULL AND "src"."serial" IS NOT NULL) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0", "w"."__k1"`,
@@ -198,7 +200,7 @@ GROUP BY 1, 2, 3
       ]);
     });
     it('postgres', () => {
-      expect(statements(CASES["export device static"], postgresDialect)).toEqual([
+      expect(statements(CASES["export device static"], postgres.compiler)).toEqual([
         {
           group: 'device_info',
           sql: `SELECT * FROM (SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."vendor", "src"."serial") AS "__rn" FROM "device_info" AS "src" WHERE "src"."vendor" IS NOT NULL AND "src"."serial" IS NOT NULL) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0", "w"."__k1"`,
@@ -207,7 +209,7 @@ GROUP BY 1, 2, 3
       ]);
     });
     it('mysql', () => {
-      expect(statements(CASES["export device static"], mysqlDialect)).toEqual([
+      expect(statements(CASES["export device static"], mariadb.compiler)).toEqual([
         {
           group: 'device_info',
           sql: mysql`SELECT * FROM (SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."vendor", "src"."serial") AS "__rn" FROM "device_info" AS "src" WHERE "src"."vendor" IS NOT NULL AND "src"."serial" IS NOT NULL) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0", "w"."__k1"`,
@@ -219,7 +221,7 @@ GROUP BY 1, 2, 3
 
   describe("join database", () => {
     it('sqlite', () => {
-      expect(statements(CASES["join database"], sqliteDialect)).toEqual([
+      expect(statements(CASES["join database"], sqlite.compiler)).toEqual([
         {
           group: 'account',
           sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC, CASE WHEN "t"."__c" IS NULL THEN 1 ELSE 0 END, "t"."__c" DESC) AS "__rn" FROM (SELECT CAST(json_extract("j".value, '$[0]') AS INTEGER) AS "__i", CAST(json_extract("j".value, '$[1]') AS REAL) AS "__t", CAST(json_extract("j".value, '$[2]') AS INTEGER) AS "__k0" FROM json_each(?) AS "j") AS "l" JOIN (SELECT "src"."user_id" AS "__k0", ${ms('"src"."updated_at"')} AS "__e", ${ms('"src"."loaded_at"')} AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" WHERE "t"."__e" <= "l"."__t" AND "t"."__e" >= "l"."__t" - 2592000000 AND ("t"."__c" IS NULL OR "t"."__c" <= "l"."__t")) AS "w" WHERE "w"."__rn" = 1`,
@@ -244,7 +246,7 @@ GROUP BY 1, 2, 3
       ]);
     });
     it('postgres', () => {
-      expect(statements(CASES["join database"], postgresDialect)).toEqual([
+      expect(statements(CASES["join database"], postgres.compiler)).toEqual([
         {
           group: 'account',
           sql: `SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC, CASE WHEN "t"."__c" IS NULL THEN 1 ELSE 0 END, "t"."__c" DESC) AS "__rn" FROM unnest(($1)::int8[], ($2)::float8[], ($3)::int8[]) AS "l"("__i", "__t", "__k0") JOIN (SELECT "src"."user_id" AS "__k0", floor(extract(epoch from ("src"."updated_at")::timestamptz) * 1000)::float8 AS "__e", floor(extract(epoch from ("src"."loaded_at")::timestamptz) * 1000)::float8 AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" WHERE "t"."__e" <= "l"."__t" AND "t"."__e" >= "l"."__t" - 2592000000 AND ("t"."__c" IS NULL OR "t"."__c" <= "l"."__t")) AS "w" WHERE "w"."__rn" = 1`,
@@ -269,7 +271,7 @@ GROUP BY 1, 2, 3
       ]);
     });
     it('mysql', () => {
-      expect(statements(CASES["join database"], mysqlDialect)).toEqual([
+      expect(statements(CASES["join database"], mariadb.compiler)).toEqual([
         {
           group: 'account',
           sql: mysql`SELECT * FROM (SELECT "l"."__i" AS "__i", "t".*, ROW_NUMBER() OVER (PARTITION BY "l"."__i" ORDER BY "t"."__e" DESC, CASE WHEN "t"."__c" IS NULL THEN 1 ELSE 0 END, "t"."__c" DESC) AS "__rn" FROM JSON_TABLE(?, '$[*]' COLUMNS ("__i" BIGINT PATH '$[0]', "__t" DOUBLE PATH '$[1]', "__k0" BIGINT PATH '$[2]')) AS "l" JOIN (SELECT "src"."user_id" AS "__k0", ((TO_SECONDS(CAST("src"."updated_at" AS DATETIME(6))) - 62167219200) * 1000 + MICROSECOND(CAST("src"."updated_at" AS DATETIME(6))) DIV 1000) AS "__e", ((TO_SECONDS(CAST("src"."loaded_at" AS DATETIME(6))) - 62167219200) * 1000 + MICROSECOND(CAST("src"."loaded_at" AS DATETIME(6))) DIV 1000) AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src") AS "t" ON "t"."__k0" = "l"."__k0" WHERE "t"."__e" <= "l"."__t" AND "t"."__e" >= "l"."__t" - 2592000000 AND ("t"."__c" IS NULL OR "t"."__c" <= "l"."__t")) AS "w" WHERE "w"."__rn" = 1`,
@@ -297,7 +299,7 @@ GROUP BY 1, 2, 3
 
   describe("join merge", () => {
     it('sqlite', () => {
-      expect(statements(CASES["join merge"], sqliteDialect)).toEqual([
+      expect(statements(CASES["join merge"], sqlite.compiler)).toEqual([
         {
           group: 'account',
           sql: `SELECT "src"."user_id" AS "__k0", ${ms('"src"."updated_at"')} AS "__e", ${ms('"src"."loaded_at"')} AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src"`,
@@ -319,7 +321,7 @@ GROUP BY 1, 2, 3
       ]);
     });
     it('postgres', () => {
-      expect(statements(CASES["join merge"], postgresDialect)).toEqual([
+      expect(statements(CASES["join merge"], postgres.compiler)).toEqual([
         {
           group: 'account',
           sql: `SELECT "src"."user_id" AS "__k0", floor(extract(epoch from ("src"."updated_at")::timestamptz) * 1000)::float8 AS "__e", floor(extract(epoch from ("src"."loaded_at")::timestamptz) * 1000)::float8 AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src"`,
@@ -341,7 +343,7 @@ GROUP BY 1, 2, 3
       ]);
     });
     it('mysql', () => {
-      expect(statements(CASES["join merge"], mysqlDialect)).toEqual([
+      expect(statements(CASES["join merge"], mariadb.compiler)).toEqual([
         {
           group: 'account',
           sql: mysql`SELECT "src"."user_id" AS "__k0", ((TO_SECONDS(CAST("src"."updated_at" AS DATETIME(6))) - 62167219200) * 1000 + MICROSECOND(CAST("src"."updated_at" AS DATETIME(6))) DIV 1000) AS "__e", ((TO_SECONDS(CAST("src"."loaded_at" AS DATETIME(6))) - 62167219200) * 1000 + MICROSECOND(CAST("src"."loaded_at" AS DATETIME(6))) DIV 1000) AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src"`,

@@ -112,6 +112,15 @@ describe('engines as plugins', () => {
     expect(found).toEqual([]);
   });
 
+  it("keeps an engine's query compiler apart from its adapter, as Kysely does: nothing merges them, and SQL is built from the compiler alone", () => {
+    const MERGED = /\.\.\.\s*[\w.]*[cC]ompiler\b[^}]*\.\.\.\s*[\w.]*[aA]dapter\b|\.\.\.\s*[\w.]*[aA]dapter\b[^}]*\.\.\.\s*[\w.]*[cC]ompiler\b|\bextends\s+(QueryCompiler,\s*EngineAdapter|EngineAdapter,\s*QueryCompiler)\b/;
+    expect(MERGED.test('const d = { ...plugin.compiler, ...plugin.adapter };')).toBe(true);
+    const merged = FILES.filter((file) => MERGED.test(code(file))).map(rel);
+    expect(merged).toEqual([]);
+    const builders = FILES.filter((file) => /^(sql|plan)\//.test(rel(file)) && /\bEngineAdapter\b/.test(code(file))).map(rel);
+    expect(builders).toEqual([]);
+  });
+
   it('allows only files that exist and still need it', () => {
     for (const file of Object.keys(ALLOWED)) expect(namings(join(SRC, file)), file).not.toEqual([]);
   });

@@ -1,12 +1,14 @@
 /** validate's pure parts: each engine's type-fit rules and the report's wording. No database. */
 import { describe, expect, it } from 'vitest';
-import type { DeclaredType, SqlDialect } from '../../src/db/dialect.js';
-import { mysqlDialect } from '../../src/db/mysql/mysql-dialect.js';
-import { postgresDialect } from '../../src/db/postgres/postgres-dialect.js';
-import { sqliteDialect } from '../../src/db/sqlite/sqlite-dialect.js';
+import type { DeclaredType, EngineAdapter } from '../../src/db/dialect.js';
 import { renderReport } from '../../src/validate/index.js';
+import { pluginNamed } from '../../src/db/registry.js';
 
-const fits = (d: SqlDialect, dbType: string, declared: DeclaredType, scale?: number) =>
+const sqlite = pluginNamed('sqlite');
+const postgres = pluginNamed('postgres');
+const mysql = pluginNamed('mysql');
+
+const fits = (d: EngineAdapter, dbType: string, declared: DeclaredType, scale?: number) =>
   d.typeFits({ name: 'c', dbType, ...(scale === undefined ? {} : { scale }) }, declared);
 
 describe('type fit', () => {
@@ -31,13 +33,13 @@ describe('type fit', () => {
     ['bigint', 'epoch', true],
     ['timestamp with time zone', 'epoch', false],
     ['date', 'date', true],
-  ] as const)('postgres %s for %s: %s', (dbType, declared, ok) => expect(fits(postgresDialect, dbType, declared)).toBe(ok));
+  ] as const)('postgres %s for %s: %s', (dbType, declared, ok) => expect(fits(postgres.adapter, dbType, declared)).toBe(ok));
 
   it('postgres and mysql take numeric/decimal for int only with scale 0', () => {
-    expect(fits(postgresDialect, 'numeric', 'int', 0)).toBe(true);
-    expect(fits(postgresDialect, 'numeric', 'int', 2)).toBe(false);
-    expect(fits(mysqlDialect, 'decimal', 'int', 0)).toBe(true);
-    expect(fits(mysqlDialect, 'decimal', 'int', 2)).toBe(false);
+    expect(fits(postgres.adapter, 'numeric', 'int', 0)).toBe(true);
+    expect(fits(postgres.adapter, 'numeric', 'int', 2)).toBe(false);
+    expect(fits(mysql.adapter, 'decimal', 'int', 0)).toBe(true);
+    expect(fits(mysql.adapter, 'decimal', 'int', 2)).toBe(false);
   });
 
   it.each([
@@ -57,7 +59,7 @@ describe('type fit', () => {
     ['datetime', 'date', true],
     ['longtext', 'string', true],
     ['double', 'string', false],
-  ] as const)('mysql %s for %s: %s', (dbType, declared, ok) => expect(fits(mysqlDialect, dbType, declared)).toBe(ok));
+  ] as const)('mysql %s for %s: %s', (dbType, declared, ok) => expect(fits(mysql.adapter, dbType, declared)).toBe(ok));
 
   it.each([
     ['integer', 'int', true],
@@ -80,7 +82,7 @@ describe('type fit', () => {
     ['', 'int', true],
     ['', 'timestamp', true],
     ['blob', 'string', false],
-  ] as const)('sqlite %j for %s: %s', (dbType, declared, ok) => expect(fits(sqliteDialect, dbType, declared)).toBe(ok));
+  ] as const)('sqlite %j for %s: %s', (dbType, declared, ok) => expect(fits(sqlite.adapter, dbType, declared)).toBe(ok));
 });
 
 describe('report', () => {

@@ -1,7 +1,6 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
-import { epochComparison, type JsonColumn, type QueryCompiler, type SqlDialect, type TimeComparison } from '../dialect.js';
+import { epochComparison, type JsonColumn, type QueryCompiler, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
-import { mysqlAdapter } from './mysql-adapter.js';
 
 /** TO_SECONDS('1970-01-01'): the epoch on TO_SECONDS' scale, which counts from year 0. */
 const SECONDS_FROM_YEAR_0_TO_1970 = 62167219200;
@@ -52,5 +51,3 @@ export const mysqlCompiler: QueryCompiler = {
   },
 };
 
-/** Both halves of the engine's SQL side, as the planning code takes them. */
-export const mysqlDialect: SqlDialect = { ...mysqlCompiler, ...mysqlAdapter };

@@ -1,7 +1,6 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
-import { epochComparison, type JsonColumn, type QueryCompiler, type SqlDialect, type TimeComparison } from '../dialect.js';
+import { epochComparison, type JsonColumn, type QueryCompiler, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
-import { postgresAdapter } from './postgres-adapter.js';
 
 export const postgresCompiler: QueryCompiler = {
   engine: 'postgres',
@@ -48,5 +47,3 @@ export const postgresCompiler: QueryCompiler = {
   },
 };
 
-/** Both halves of the engine's SQL side, as the planning code takes them. */
-export const postgresDialect: SqlDialect = { ...postgresCompiler, ...postgresAdapter };

@@ -1,7 +1,6 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
-import { epochComparison, type JsonColumn, type QueryCompiler, type SqlDialect, type TimeComparison } from '../dialect.js';
+import { epochComparison, type JsonColumn, type QueryCompiler, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
-import { sqliteAdapter } from './sqlite-adapter.js';
 
 /**
  * SQLite has no timestamp type: event times are ISO text, or numbers. The expression
@@ -45,5 +44,3 @@ export const sqliteCompiler: QueryCompiler = {
   },
 };
 
-/** Both halves of the engine's SQL side, as the planning code takes them. */
-export const sqliteDialect: SqlDialect = { ...sqliteCompiler, ...sqliteAdapter };

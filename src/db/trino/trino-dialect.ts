@@ -1,7 +1,6 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
-import { epochComparison, type JsonColumn, type QueryCompiler, type SqlDialect, type TimeComparison } from '../dialect.js';
+import { epochComparison, type JsonColumn, type QueryCompiler, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
-import { trinoAdapter } from './trino-adapter.js';
 
 /**
  * Stored times compare at timestamp(12) with time zone, Trino's finest: widening any
@@ -55,5 +54,3 @@ export const trinoCompiler: QueryCompiler = {
   },
 };
 
-/** Both halves of the engine's SQL side, as the planning code takes them. */
-export const trinoDialect: SqlDialect = { ...trinoCompiler, ...trinoAdapter };
