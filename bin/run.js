@@ -3,6 +3,12 @@
 // loads all of semver (52 files, ~6% of `spellbook --help`'s CPU); npm already checks
 // ours (>=20) at install. Set before oclif loads, hence the dynamic import.
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true';
+// V8 lets the old generation grow to up to 4x what survived the last full collection
+// before it collects again. A join's batches live across young collections and are
+// promoted, so its old generation is mostly garbage: growing it by half instead held a
+// scale-1 join's peak RSS with parquet output from ~350 MB to ~285 MB (docs/benchmarks.md).
+const v8 = await import('node:v8');
+v8.setFlagsFromString('--heap-growing-percent=50');
 // oclif bundled (src/cli/main.ts, scripts/bundle-cli.js): a few files to load instead of
 // some 160 for `--help`.
 const { execute } = await import('../dist/bundle/cli.js');
