@@ -122,12 +122,15 @@ function trinoQueries(marker: string): Promise<unknown[][]> {
 }
 const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
-/** Tells this run's Trino queries from any earlier run's, which the coordinator still lists. */
+/**
+ * Tells this run's statements from any other's: another checkout's tests on the same
+ * servers, and earlier runs' Trino queries, which the coordinator still lists.
+ */
 const RUN = 1 + (process.pid % 100_000);
 
 const SLOW: { readonly [E in Exclude<EngineName, 'sqlite'>]: Slow } = {
   postgres: {
-    query: (s) => `SELECT a.* FROM accounts a, pg_sleep(${s})`,
+    query: (s) => `SELECT a.* FROM accounts a, pg_sleep(${s}) WHERE ${RUN} <> 0`,
     timeout: /database error: canceling statement due to statement timeout \(the statement ran longer than --statement-timeout\)/,
     kill: async (ctx, marker) => {
       const r = await ctx.admin.raw(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query LIKE ? AND pid <> pg_backend_pid()`, [`%${marker}%`]);
@@ -141,7 +144,7 @@ const SLOW: { readonly [E in Exclude<EngineName, 'sqlite'>]: Slow } = {
     cancelled: async (ctx, marker) => !(await SLOW.postgres.running(ctx, marker)),
   },
   mysql: {
-    query: (s) => `SELECT a.* FROM accounts a JOIN (SELECT SLEEP(${s}) AS z) w`,
+    query: (s) => `SELECT a.* FROM accounts a JOIN (SELECT SLEEP(${s}) AS z) w WHERE ${RUN} <> 0`,
     timeout: /database error: Query execution was interrupted \(max_statement_time exceeded\) \(the statement ran longer than --statement-timeout\)/,
     kill: async (ctx, marker) => {
       const [rows] = await ctx.admin.raw(`SELECT ID AS id FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND ID <> CONNECTION_ID()`, [`%${marker}%`]);
