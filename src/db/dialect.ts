@@ -108,6 +108,22 @@ export interface QueryCompiler {
    * database, and no size limit short of the protocol's. Absent: labels travel as JSON.
    */
   arrayRows?(arraySql: readonly string[], alias: string, columns: readonly JsonColumn[]): string;
+  /**
+   * Where the engine has an aggregate that keeps the row with the greatest ordering key
+   * (Trino's max_by), the winning row of each GROUP BY group as one aggregate over it,
+   * instead of ranking every candidate with ROW_NUMBER() and keeping rank 1: a partial
+   * aggregation where the rows are read, not a ranking holding them all. `values` are kept
+   * together, from one row; `priority` is compared term by term, greatest wins, and no
+   * term is NULL (an empty list: any row). `field(resultSql, i)` reads value i back from
+   * the aggregate's result. Absent: the statements rank.
+   */
+  greatestRow?(values: readonly string[], priority: readonly string[]): GreatestRow;
+}
+
+/** See QueryCompiler.greatestRow. */
+export interface GreatestRow {
+  readonly aggregate: string;
+  field(resultSql: string, i: number): string;
 }
 
 /**

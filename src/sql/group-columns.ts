@@ -112,6 +112,19 @@ export class AliasedColumns {
   }
 
   /**
+   * priorityOrder as terms to maximise left to right, none of them NULL among visible rows
+   * (`visibleAt` keeps only rows with an event time): event time, whether there is a
+   * created time, the created time. Empty for a static group: any row wins.
+   */
+  priorityTerms(): string[] {
+    if (!this.group.eventTime) return [];
+    const e = this.col(EVENT_ALIAS);
+    if (this.group.createdTime === undefined) return [e];
+    const c = this.col(CREATED_ALIAS);
+    return [e, `CASE WHEN ${c} IS NULL THEN 0 ELSE 1 END`, `coalesce(${c}, 0)`];
+  }
+
+  /**
    * SPEC §2 visibility at an instant. `at()` yields the instant's SQL (a parameter
    * fragment, or a column); `notBefore()` is `at - ttl`, computed by the caller so
    * PostgreSQL never has to infer the type of arithmetic on an untyped parameter. A

@@ -14,7 +14,7 @@ import type { EpochUnit, Feature, Group, KeyType } from '../metadata/types.js';
 import type { TimeRules } from '../core/visibility.js';
 import { SqlBuilder, sourceSql } from './builder.js';
 import { AliasedColumns, FEATURE_ALIAS, keyEquality } from './group-columns.js';
-import { innerSelect } from './queries.js';
+import { aggregatedWinners, innerSelect, type Aliased } from './queries.js';
 import { windowLabelsQuery } from './aggregate.js';
 
 /** The column holding each label's time in epoch ms, computed by the database as for stored times (§2). */
@@ -62,6 +62,28 @@ export function labelsQuery(compiler: QueryCompiler, spec: LabelQuerySpec): Comp
   return new SqlBuilder(compiler).compile(`SELECT * FROM (${labelsSelect(compiler, spec)}) AS ${q('l')} ORDER BY ${labelsOrder(compiler, spec, 'l')}`);
 }
 
+/** The winning row per distinct (key, time) of the labels as rank 1 of ROW_NUMBER() over them, by priority. */
+function rankedWinners(
+  b: SqlBuilder,
+  t: AliasedColumns,
+  from: string,
+  labelKeys: readonly string[],
+  exactLabelKey: readonly string[],
+  time: string,
+  values: readonly Aliased[],
+): string {
+  const q = (name: string) => b.id(name);
+  const order = t.priorityOrder();
+  const rank = `ROW_NUMBER() OVER (PARTITION BY ${[...exactLabelKey, time].join(', ')}${order ? ` ORDER BY ${order}` : ''})`;
+  const items = [
+    ...labelKeys.map((c, j) => `${q('l')}.${q(c)} AS ${q(`__lk${j}`)}`),
+    `${time} AS ${q('__lt')}`,
+    ...values.map(([sql]) => sql),
+    `${rank} AS ${q('__rn')}`,
+  ];
+  return `SELECT * FROM (SELECT ${items.join(', ')} FROM ${from}) AS ${q('x')} WHERE ${q('x')}.${q('__rn')} = 1`;
+}
+
 /**
  * The training set in one statement: every label row, then each read's features: from
  * the row that wins at the label's time (SPEC §2), or aggregated over the windows ending
@@ -92,19 +114,14 @@ export function labelsJoinQuery(compiler: QueryCompiler, spec: LabelQuerySpec, g
     const on = t.keys().flatMap((k, j) => keyEquality(compiler, k, () => l(labelKeys[j]!), types[j]!));
     const ttl = rules.ttlMs;
     const where = t.visibleAt(() => time, ttl === undefined ? undefined : () => `${time} - ${Math.trunc(ttl)}`, rules.knownAt);
-    const order = t.priorityOrder();
-    const rank = `ROW_NUMBER() OVER (PARTITION BY ${[...labelKey, time].join(', ')}${order ? ` ORDER BY ${order}` : ''})`;
-    const items = [
-      ...labelKeys.map((c, j) => `${l(c)} AS ${q(`__lk${j}`)}`),
-      `${time} AS ${q('__lt')}`,
-      ...features.map((_, f) => `${q('t')}.${q(FEATURE_ALIAS(f))}`),
-      `${rank} AS ${q('__rn')}`,
-    ];
-    const winners =
-      `SELECT * FROM (SELECT ${items.join(', ')} FROM ${q('__labels')} AS ${q('l')}` +
-      ` JOIN (${innerSelect(compiler, group, features)}) AS ${q('t')} ON ${on.join(' AND ')}` +
-      (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-      `) AS ${q('x')} WHERE ${q('x')}.${q('__rn')} = 1`;
+    const from =
+      `${q('__labels')} AS ${q('l')} JOIN (${innerSelect(compiler, group, features)}) AS ${q('t')} ON ${on.join(' AND ')}` +
+      (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '');
+    const values = features.map((_, f): Aliased => [`${q('t')}.${q(FEATURE_ALIAS(f))}`, FEATURE_ALIAS(f)]);
+    const winner = compiler.greatestRow?.(values.map(([sql]) => sql), t.priorityTerms());
+    const winners = winner
+      ? aggregatedWinners(b, winner, from, [...labelKey.map((k, j): Aliased => [k, `__lk${j}`]), [time, '__lt']], values)
+      : rankedWinners(b, t, from, labelKeys, labelKey, time, values);
     joins.push(` LEFT JOIN (${winners}) AS ${q(`w${g}`)} ON ${back.join(' AND ')}`);
   });
   return b.compile(

@@ -7,11 +7,11 @@
  * - latest: the winning row per key at one instant (export), sorted by key;
  * - join: the winning row per label, for labels bound as arrays or one JSON text.
  */
-import type { CompiledQuery, JsonColumn, QueryCompiler, TimeComparison } from '../db/dialect.js';
+import type { CompiledQuery, GreatestRow, JsonColumn, QueryCompiler, TimeComparison } from '../db/dialect.js';
 import type { Feature, Group } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
 import { SqlBuilder, sourceSql } from './builder.js';
-import { AliasedColumns, GroupColumns, KEY_ALIAS, keyEquality } from './group-columns.js';
+import { AliasedColumns, FEATURE_ALIAS, GroupColumns, KEY_ALIAS, keyEquality } from './group-columns.js';
 
 export interface TimeParams {
   readonly ttlMs?: number;
@@ -72,6 +72,21 @@ export function latestQuery(
   );
 }
 
+/** An expression and the alias it is selected as. */
+export type Aliased = readonly [sql: string, alias: string];
+
+/**
+ * `SELECT <by>, <values>`, one row per set of `from`'s rows sharing the `by` expressions,
+ * the values from the set's winning row (SPEC §2) by the dialect's greatestRow aggregate.
+ * `from` is a FROM clause (its WHERE included) where the group's rows are `t`.
+ */
+export function aggregatedWinners(b: SqlBuilder, winner: GreatestRow, from: string, by: readonly Aliased[], values: readonly Aliased[]): string {
+  const x = (alias: string) => `${b.id('x')}.${b.id(alias)}`;
+  const inner = `SELECT ${by.map(([sql, alias]) => `${sql} AS ${b.id(alias)}`).join(', ')}, ${winner.aggregate} AS ${b.id('__w')} FROM ${from} GROUP BY ${by.map(([sql]) => sql).join(', ')}`;
+  const outer = [...by.map(([, alias]) => x(alias)), ...values.map(([, alias], i) => `${winner.field(x('__w'), i)} AS ${b.id(alias)}`)];
+  return `SELECT ${outer.join(', ')} FROM (${inner}) AS ${b.id('x')}`;
+}
+
 /** `--key` restriction on the source's own columns, so an index on the key can serve it. */
 export function keyFilter(b: SqlBuilder, cols: GroupColumns, keys: readonly KeyTuple[]): string {
   if (keys.length === 0) return '1 = 0';
@@ -97,14 +112,16 @@ export function joinChunkQuery(compiler: QueryCompiler, group: Group, features: 
   const ttl = time.ttlMs;
   const notBefore = ttl === undefined ? undefined : () => `${l('__t')} - ${Math.trunc(ttl)}`;
   const where = t.visibleAt(() => l('__t'), notBefore, time.knownAt);
+  const from = `${labels} JOIN (${innerSelect(compiler, group, features)}) AS ${b.id('t')} ON ${on.join(' AND ')}` + (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '');
+  const values = features.map((_, f): Aliased => [`${b.id('t')}.${b.id(FEATURE_ALIAS(f))}`, FEATURE_ALIAS(f)]);
+  const winner = compiler.greatestRow?.(values.map(([sql]) => sql), t.priorityTerms());
+  if (winner) return compile(aggregatedWinners(b, winner, from, [[l('__i'), '__i']], values));
   const order = t.priorityOrder();
   const window = `ROW_NUMBER() OVER (PARTITION BY ${l('__i')}${order ? ` ORDER BY ${order}` : ''})`;
   const w = new AliasedColumns(compiler, group, 'w');
   return compile(
     `SELECT * FROM (SELECT ${l('__i')} AS ${b.id('__i')}, ${b.id('t')}.*, ${window} AS ${b.id('__rn')}` +
-      ` FROM ${labels} JOIN (${innerSelect(compiler, group, features)}) AS ${b.id('t')} ON ${on.join(' AND ')}` +
-      (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-      `) AS ${b.id('w')} WHERE ${w.col('__rn')} = 1`,
+      ` FROM ${from}) AS ${b.id('w')} WHERE ${w.col('__rn')} = 1`,
   );
 }
 

@@ -1,5 +1,5 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
-import { epochComparison, type JsonColumn, type QueryCompiler, type TimeComparison } from '../dialect.js';
+import { epochComparison, type GreatestRow, type JsonColumn, type QueryCompiler, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
 
 /**
@@ -51,6 +51,17 @@ export const trinoCompiler: QueryCompiler = {
     const row = columns.map((c) => types[c.type]).join(', ');
     const names = columns.map((c) => q(c.name)).join(', ');
     return `(SELECT * FROM UNNEST(CAST(json_parse(${jsonSql}) AS array(row(${row})))) AS ${q('j')}(${names})) AS ${q(alias)}`;
+  },
+  // max_by keeps its value as it is, NULL included (only a NULL key is skipped, and no
+  // priority term is NULL), so a winning row's NULL stays NULL (SPEC §2). Several values
+  // travel as one ROW, so a tie on the key cannot mix two rows' values.
+  greatestRow(values: readonly string[], priority: readonly string[]): GreatestRow {
+    const value = values.length === 1 ? values[0]! : `ROW(${values.join(', ')})`;
+    const key = priority.length === 1 ? priority[0]! : `ROW(${priority.join(', ')})`;
+    return {
+      aggregate: priority.length === 0 ? `arbitrary(${value})` : `max_by(${value}, ${key})`,
+      field: (result, i) => (values.length === 1 ? result : `${result}[${i + 1}]`),
+    };
   },
 };
 
