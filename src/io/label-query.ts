@@ -4,24 +4,38 @@
  * rows sharing a time and keys put in their final order, each row numbered in that order
  * for messages. A second read runs the statement again (a replay): nothing is kept.
  */
-import type { CompiledQuery, Database, Row } from '../db/dialect.js';
-import { LABEL_TIME } from '../sql/label-queries.js';
+import type { CompiledQuery, Database } from '../db/dialect.js';
+import { labelTimePosition } from '../sql/label-queries.js';
 import type { LabelReader, LabelRecord, QueryLabelSource } from './labels.js';
 import { labelValueText, TieOrder } from './label-values.js';
-
-/** A row of a statement over the labels query: the label as a record, and the row it came from. */
-export interface QueryLabelRow {
-  readonly record: LabelRecord;
-  readonly row: Row;
-}
 
 /** How messages name the rows of a labels query. */
 export const QUERY_SOURCE = '--input-query';
 
-interface Rendered {
-  readonly fields: string[];
-  readonly time: number | null;
-  readonly row: Row;
+/**
+ * Most rows handed on at once. A driver's page can hold tens of thousands (Trino's hold
+ * 30,000): what is built for a row lives until its batch is written, and a smaller batch
+ * lets it die young, in the cheap part of the garbage collector.
+ */
+const BATCH_ROWS = 2048;
+
+/**
+ * A row of a statement over the labels query, as a label record; `row` is the statement's
+ * row, values in SELECT-list order. Its place is put into words only for a message.
+ */
+export class QueryLabelRow implements LabelRecord {
+  /** Its number in SPEC §8's order, from 1; 0 until its order is final. */
+  number = 0;
+
+  constructor(
+    readonly fields: readonly string[],
+    readonly time: number | null,
+    readonly row: readonly unknown[],
+  ) {}
+
+  get where(): string {
+    return `${QUERY_SOURCE} row ${this.number}`;
+  }
 }
 
 /**
@@ -30,26 +44,34 @@ interface Rendered {
  */
 export async function* queryLabelRows(db: Database, source: QueryLabelSource, statement: CompiledQuery): AsyncGenerator<QueryLabelRow[]> {
   const names = source.columns.map((c) => c.name);
+  const width = names.length;
   const text = source.columns.map((c) => labelValueText(db.adapter.valueForm(c)));
   const keys = source.keyColumns.map((k) => names.indexOf(k));
-  const ties = new TieOrder<Rendered>(
+  const timeAt = labelTimePosition(width);
+  const ties = new TieOrder<QueryLabelRow>(
     (a, b) => a.time === b.time && keys.every((k) => a.fields[k] === b.fields[k]),
     (r) => r.fields,
   );
   let n = 0;
-  const numbered = (ready: Rendered[]): QueryLabelRow[] =>
-    ready.map(({ fields, time, row }) => ({ record: { fields, time, where: `${QUERY_SOURCE} row ${++n}` }, row }));
-  for await (const batch of db.driver.batches(statement)) {
-    const ready: Rendered[] = [];
-    for (const row of batch) {
-      const fields = new Array<string>(names.length);
-      for (let i = 0; i < names.length; i++) fields[i] = text[i]!(row[names[i]!]);
-      const t = row[LABEL_TIME];
-      ties.push({ fields, time: t === null || t === undefined ? null : Number(t), row }, ready);
+  const numbered = (ready: QueryLabelRow[]): QueryLabelRow[] => {
+    for (const r of ready) r.number = ++n;
+    return ready;
+  };
+  for await (const page of db.driver.arrayBatches(statement)) {
+    for (let start = 0; start < page.length; start += BATCH_ROWS) {
+      const end = Math.min(page.length, start + BATCH_ROWS);
+      const ready: QueryLabelRow[] = [];
+      for (let r = start; r < end; r++) {
+        const row = page[r]!;
+        const fields = new Array<string>(width);
+        for (let i = 0; i < width; i++) fields[i] = text[i]!(row[i]);
+        const t = row[timeAt];
+        ties.push(new QueryLabelRow(fields, t === null || t === undefined ? null : Number(t), row), ready);
+      }
+      if (ready.length > 0) yield numbered(ready);
     }
-    if (ready.length > 0) yield numbered(ready);
   }
-  const rest: Rendered[] = [];
+  const rest: QueryLabelRow[] = [];
   ties.flush(rest);
   if (rest.length > 0) yield numbered(rest);
 }
@@ -60,7 +82,8 @@ export function queryLabelReader(db: Database, source: QueryLabelSource): LabelR
     header: source.columns.map((c) => c.name),
     replayable: true,
     records: async function* () {
-      for await (const batch of queryLabelRows(db, source, source.statement)) for (const { record } of batch) yield record;
+      for await (const batch of queryLabelRows(db, source, source.statement)) yield* batch;
     },
+    batches: () => queryLabelRows(db, source, source.statement),
   };
 }

@@ -7,7 +7,7 @@
 import type { CompiledQuery, Database } from '../db/dialect.js';
 import { LabelColumns, openLabels, readLabels, type Labels, type QueryLabelSource } from '../io/labels.js';
 import { QUERY_SOURCE, queryLabelRows } from '../io/label-query.js';
-import { JOINED_FEATURE } from '../sql/label-queries.js';
+import { joinedFeaturePosition } from '../sql/label-queries.js';
 import type { JoinPlan, GroupPlan } from '../plan/plan.js';
 import { labelStatements } from '../sql/queries.js';
 import { AsOfMerge, LabelIndex } from './as-of-merge.js';
@@ -188,31 +188,41 @@ function countMatched(slotOfLabel: Int32Array): number {
  * or key) first, so it is reported before any row is written; each row is checked with
  * the merge's own rules and messages.
  */
-async function* queryJoin<P>(db: Database, plan: JoinPlan, source: QueryLabelSource, statement: CompiledQuery, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
+async function* queryJoin<P>(db: Database, plan: JoinPlan, source: QueryLabelSource, statement: CompiledQuery, hooks: JoinHooks<P>): AsyncGenerator<RowBatch<P>> {
   const check = new LabelColumns(QUERY_SOURCE, plan.inputColumns, plan);
-  // In the order of the requested features, whichever group computes each.
-  const features = new Array<{ alias: string; group: Group; feature: Feature; read: number }>(plan.features.length);
-  plan.groups.forEach((g, gi) => g.features.forEach((f, fi) => (features[g.outputs[fi]!] = { alias: JOINED_FEATURE(gi, fi), group: g.group, feature: f.feature, read: gi })));
+  // In the order of the requested features, whichever group computes each; `at` is where
+  // the statement's row holds it (its groups' features, in order, after the label's columns).
+  const features = new Array<{ at: number; group: Group; feature: Feature; read: number }>(plan.features.length);
+  let k = 0;
+  plan.groups.forEach((g, gi) =>
+    g.features.forEach((f, fi) => (features[g.outputs[fi]!] = { at: joinedFeaturePosition(source.columns.length, k++), group: g.group, feature: f.feature, read: gi })),
+  );
+  const width = features.length;
   const stats = hooks.stats;
   // Which groups matched the row at hand: one array for the run, not a Set per row.
   const seen = new Uint8Array(plan.groups.length);
   hooks.onPhase?.('writing');
   for await (const batch of queryLabelRows(db, source, statement)) {
-    for (const { record, row } of batch) {
+    const prefixes = new Array<P>(batch.length);
+    // Row r's feature f at r * width + f: one array per batch, none per row.
+    const values = new Array<Value>(batch.length * width);
+    for (let r = 0; r < batch.length; r++) {
+      const record = batch[r]!;
+      const row = record.row;
       check.time(record);
       for (let e = 0; e < plan.entities.length; e++) check.key(record, e);
-      const values: Value[] = new Array(features.length);
-      for (let f = 0; f < features.length; f++) values[f] = featureValue(row[features[f]!.alias], features[f]!.group, features[f]!.feature);
+      for (let f = 0; f < width; f++) values[r * width + f] = featureValue(row[features[f]!.at], features[f]!.group, features[f]!.feature);
       if (stats) {
         // One statement answers every group: a label counts as matched by a group when one
         // of its features has a value (a winning row whose features are all NULL is not told apart).
         stats.rows++;
         seen.fill(0);
-        for (let f = 0; f < features.length; f++) if (values[f] !== null) seen[features[f]!.read] = 1;
-        for (let r = 0; r < seen.length; r++) stats.groups[r]!.matched += seen[r]!;
+        for (let f = 0; f < width; f++) if (values[r * width + f] !== null) seen[features[f]!.read] = 1;
+        for (let g = 0; g < seen.length; g++) stats.groups[g]!.matched += seen[g]!;
       }
-      yield { prefix: hooks.encodePrefix(record.fields), values };
+      prefixes[r] = hooks.encodePrefix(record.fields);
     }
+    yield { length: batch.length, width, prefix: (r) => prefixes[r]!, value: (r, f) => values[r * width + f]! };
   }
 }
 

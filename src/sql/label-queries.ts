@@ -22,6 +22,14 @@ export const LABEL_TIME = '__label_time';
 /** The column of feature `f` of group `g` in the join statement's rows. */
 export const JOINED_FEATURE = (g: number, f: number) => `__g${g}_f${f}`;
 
+/**
+ * Where a row of labelsQuery or labelsJoinQuery, read as an array, holds LABEL_TIME: right
+ * after the labels query's own columns (`q.*`, in the query's order); the join's features
+ * follow it, in the order of its groups and their features.
+ */
+export const labelTimePosition = (labelColumns: number) => labelColumns;
+export const joinedFeaturePosition = (labelColumns: number, k: number) => labelColumns + 1 + k;
+
 /** What the statements need to know of a labels query. */
 export interface LabelQuerySpec {
   readonly sql: string;
