@@ -63,6 +63,8 @@ export async function* queryLabelRows(db: Database, source: QueryLabelSource, st
       const ready: QueryLabelRow[] = [];
       for (let r = start; r < end; r++) {
         const row = page[r]!;
+        // Let go of it here: the page lives until the driver's next one arrives.
+        page[r] = undefined as never;
         const fields = new Array<string>(width);
         for (let i = 0; i < width; i++) fields[i] = text[i]!(row[i]);
         const t = row[timeAt];
