@@ -12,6 +12,7 @@ import type { ColumnInfo, CompiledQuery, Driver, Row } from '../dialect.js';
 import { SpellbookError } from '../../errors.js';
 import { trinoAdapter } from './trino-adapter.js';
 import { reachCoordinator, runControl } from './trino-control.js';
+import { decodeResponse } from './trino-json.js';
 import { withParameters } from './trino-literals.js';
 
 /** Where and as whom to connect; the `connection` of a `client: trino` config. */
@@ -47,6 +48,20 @@ function queryIdOf(results: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+/**
+ * Pages decoded without rounding bigints beyond ±2^53 (trino-json.ts). trino-client
+ * parses them with axios's default JSON.parse and has no option for it, but it hands its
+ * `Client`'s `clientConfig` (`Trino.client.clientConfig`) to axios.create for every
+ * request, so a `transformResponse` set there replaces axios's parse. The package is
+ * pinned to ~0.2 for this path; a test reads 9007199254740993 back through it
+ * (test/cli/big-integers.test.ts), and this throws if the path has gone.
+ */
+function losslessPages(trino: Trino): void {
+  const config = (trino as unknown as { client?: { clientConfig?: Record<string, unknown> } }).client?.clientConfig;
+  if (config === undefined) throw new Error('trino-client: no client.clientConfig to decode pages with (see losslessPages)');
+  config['transformResponse'] = [decodeResponse];
+}
+
 export class TrinoDriver implements Driver {
   private readonly client: Trino;
   /** Queries started and not yet read to their end: cancelled on close(). */
@@ -75,6 +90,7 @@ export class TrinoDriver implements Driver {
       ...(config.password === undefined ? {} : { auth: new BasicAuth(config.user, config.password) }),
       ...(config.ssl === undefined ? {} : { ssl: config.ssl }),
     });
+    losslessPages(this.client);
   }
 
   /** The pages of one query: its column names and types with the first, then rows as arrays. */
