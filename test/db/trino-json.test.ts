@@ -8,8 +8,9 @@ describe('parsePage', () => {
     expect(parsePage(page)).toEqual({ data: [['9007199254740993', '-9223372036854775808', 9007199254740991, 1.5e20, 0.1, '12345678901234567890', null]] });
   });
 
-  it('parses a page without a 16-digit run as JSON.parse does', () => {
+  it('parses a page without a whole 16-digit run (no fraction of a double) as JSON.parse does', () => {
     expect(parsePage('{"data":[[1,-2,"x",2.5]]}')).toEqual({ data: [[1, -2, 'x', 2.5]] });
+    expect(parsePage('{"data":[[0.30000000000000004,1.2345678901234568E16]]}')).toEqual({ data: [[0.30000000000000004, 1.2345678901234568e16]] });
   });
 });
 

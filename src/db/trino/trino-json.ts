@@ -8,11 +8,14 @@
 import { parse as parseLossless } from 'lossless-json';
 
 /**
- * A 16-digit run is the shortest that can be an unsafe integer (2^53 has 16 digits);
- * a page without one parses with the fast native JSON.parse. A run inside a string
- * (a long id in a varchar) only costs the slower parse, never a wrong value.
+ * A whole run of 16 or more digits, not a double's fraction (`0.30000000000000004`) nor
+ * followed by one or by an exponent: the shortest token that can be an unsafe integer
+ * (2^53 has 16 digits). Trino writes doubles of 1e7 and more in E notation, so nearly
+ * every page of doubles, as every page of small integers, takes the fast native JSON.parse.
+ * A run inside a string (a long id in a varchar) only costs the slower parse, never a
+ * wrong value.
  */
-const MAYBE_UNSAFE = /\d{16}/;
+const MAYBE_UNSAFE = /(?<![\d.])\d{16,}(?![\d.eE])/;
 
 /** A JSON number's text: an integer beyond ±2^53 stays its digits, any other a number, as JSON.parse gives it. */
 function number(text: string): number | string {
