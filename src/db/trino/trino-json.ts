@@ -8,14 +8,19 @@
 import { parse as parseLossless } from 'lossless-json';
 
 /**
- * A whole run of 16 or more digits, not a double's fraction (`0.30000000000000004`) nor
- * followed by one or by an exponent: the shortest token that can be an unsafe integer
- * (2^53 has 16 digits). Trino writes doubles of 1e7 and more in E notation, so nearly
- * every page of doubles, as every page of small integers, takes the fast native JSON.parse.
- * A run inside a string (a long id in a varchar) only costs the slower parse, never a
- * wrong value.
+ * A run of 16 digits: the shortest that can be an unsafe integer (2^53 has 16 digits).
+ * Most pages have none, and this test costs a seventh of their JSON.parse.
  */
-const MAYBE_UNSAFE = /(?<![\d.])\d{16,}(?![\d.eE])/;
+const SIXTEEN_DIGITS = /\d{16}/;
+
+/**
+ * Such a run as a number token: after what may come before a value in JSON (`[`, `,`,
+ * `:`, a minus, whitespace) and not before a fraction or an exponent, so a double's
+ * digits (`0.30000000000000004`) do not count; Trino writes doubles of 1e7 and more in
+ * E notation. A run inside a string (a long id in a varchar) only costs the slower
+ * parse, never a wrong value.
+ */
+const INTEGER_TOKEN = /[[,:\s-]\d{16}(?![.eE])/;
 
 /** A JSON number's text: an integer beyond ±2^53 stays its digits, any other a number, as JSON.parse gives it. */
 function number(text: string): number | string {
@@ -25,7 +30,7 @@ function number(text: string): number | string {
 
 /** One page's JSON text, every integer exact. */
 export function parsePage(text: string): unknown {
-  return MAYBE_UNSAFE.test(text) ? parseLossless(text, null, number) : JSON.parse(text);
+  return SIXTEEN_DIGITS.test(text) && INTEGER_TOKEN.test(text) ? parseLossless(text, null, number) : JSON.parse(text);
 }
 
 /**
