@@ -55,9 +55,14 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
   }
   // A read another read's scan serves (plan.ts, mergeScans) gets its winners from that scan.
   const scans = plan.groups.filter((g) => g.scannedBy === undefined);
-  // The merge's worker threads start now and scan while the labels are read.
-  const merging = plan.strategy === 'merge' ? startMerge(db, scans) : undefined;
+  // The merge's worker threads start now and scan while the labels are read, unless
+  // --partitions already says the merge goes another way.
+  const forcedPartitions = plan.partitions !== undefined && partitionCount(0, plan.partitions) > 1;
+  const merging = plan.strategy === 'merge' && !forcedPartitions ? startMerge(db, scans) : undefined;
   let labels: Labels<P>;
+  let winners: Winners[] = [];
+  // Until their answers are in, a failure anywhere must end the workers: one waiting for
+  // the labels' index would otherwise keep the process alive.
   try {
     labels = await readLabels(await openLabels(plan.labels, db), {
       timestampColumn: plan.timestampColumn,
@@ -66,54 +71,53 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
       encodePrefix: hooks.encodePrefix,
       onRow: hooks.onLabel,
     });
+
+    hooks.onPhase?.('scanning');
+    const partitions = plan.strategy === 'merge' ? partitionCount(labels.count, plan.partitions) : 1;
+    if (partitions > 1) {
+      merging?.stop();
+      yield* partitionedJoin(db, plan, labels, partitions, hooks);
+      return;
+    }
+    if (merging) {
+      const indexes = new Map<string, EntityIndex>();
+      const entityOf = (g: GroupPlan): EntityIndex => {
+        const name = g.group.entity.name;
+        let entry = indexes.get(name);
+        if (!entry) {
+          const { keyOfLabel, dictionary } = labels.entities.get(name)!;
+          entry = { dictionary, index: new LabelIndex(keyOfLabel, labels.times, dictionary.size) };
+          indexes.set(name, entry);
+        }
+        return entry;
+      };
+      const alongside = new Map<number, LatestWinners>();
+      const scanned = await merging.finish(labels.count, entityOf, async (g) => {
+        const { dictionary, index } = entityOf(g);
+        try {
+          if (g.operation !== 'window') return await mergeGroup(db, g, dictionary, index, labels.count);
+          const both = await mergeWindows(db, g, g.alongside === undefined ? undefined : plan.groups[g.alongside], dictionary, index, labels.count);
+          if (both.latest) alongside.set(g.alongside!, both.latest);
+          return both.windows;
+        } catch (err) {
+          // A shared scan's failure is told in the words of both reads' features.
+          const read = g.alongside === undefined ? g : { ...g, features: [...g.features, ...plan.groups[g.alongside]!.features] };
+          throw inGroupWords(err, db.adapter, read);
+        }
+      });
+      winners = plan.groups.map((g) => (g.scannedBy === undefined ? scanned[scans.indexOf(g)]! : alongside.get(plan.groups.indexOf(g))!));
+    } else {
+      for (const g of plan.groups) {
+        try {
+          winners.push(await databaseGroup(db, g, labels));
+        } catch (err) {
+          throw inGroupWords(err, db.adapter, g);
+        }
+      }
+    }
   } catch (err) {
     merging?.stop();
     throw err;
-  }
-
-  hooks.onPhase?.('scanning');
-  const partitions = plan.strategy === 'merge' ? partitionCount(labels.count, plan.partitions) : 1;
-  if (partitions > 1) {
-    merging?.stop();
-    yield* partitionedJoin(db, plan, labels, partitions, hooks);
-    return;
-  }
-  let winners: Winners[] = [];
-  if (merging) {
-    const indexes = new Map<string, EntityIndex>();
-    const entityOf = (g: GroupPlan): EntityIndex => {
-      const name = g.group.entity.name;
-      let entry = indexes.get(name);
-      if (!entry) {
-        const { keyOfLabel, dictionary } = labels.entities.get(name)!;
-        entry = { dictionary, index: new LabelIndex(keyOfLabel, labels.times, dictionary.size) };
-        indexes.set(name, entry);
-      }
-      return entry;
-    };
-    const alongside = new Map<number, LatestWinners>();
-    const scanned = await merging.finish(labels.count, entityOf, async (g) => {
-      const { dictionary, index } = entityOf(g);
-      try {
-        if (g.operation !== 'window') return await mergeGroup(db, g, dictionary, index, labels.count);
-        const both = await mergeWindows(db, g, g.alongside === undefined ? undefined : plan.groups[g.alongside], dictionary, index, labels.count);
-        if (both.latest) alongside.set(g.alongside!, both.latest);
-        return both.windows;
-      } catch (err) {
-        // A shared scan's failure is told in the words of both reads' features.
-        const read = g.alongside === undefined ? g : { ...g, features: [...g.features, ...plan.groups[g.alongside]!.features] };
-        throw inGroupWords(err, db.adapter, read);
-      }
-    });
-    winners = plan.groups.map((g) => (g.scannedBy === undefined ? scanned[scans.indexOf(g)]! : alongside.get(plan.groups.indexOf(g))!));
-  } else {
-    for (const g of plan.groups) {
-      try {
-        winners.push(await databaseGroup(db, g, labels));
-      } catch (err) {
-        throw inGroupWords(err, db.adapter, g);
-      }
-    }
   }
 
   if (hooks.stats) {
