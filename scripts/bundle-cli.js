@@ -52,7 +52,7 @@ await build({
   logLevel: 'warning',
 });
 
-// `new URL('…', import.meta.url)` (the metadata schema, the merge worker) resolves from
+// `new URL('…', import.meta.url)` (the merge worker) resolves from
 // dist/<folder>/ after tsc, and from dist/bundle/ here only in files directly in it: a
 // command's own module, one folder deeper, must not carry one.
 for (const path of files('dist/bundle/commands')) {

@@ -79,13 +79,14 @@ export async function* queryLabelRows(db: Database, source: QueryLabelSource, st
 }
 
 export function queryLabelReader(db: Database, source: QueryLabelSource): LabelReader {
+  const batches = () => queryLabelRows(db, source, source.statement);
   return {
     name: QUERY_SOURCE,
     header: source.columns.map((c) => c.name),
     replayable: true,
     records: async function* () {
-      for await (const batch of queryLabelRows(db, source, source.statement)) yield* batch;
+      for await (const batch of batches()) yield* batch;
     },
-    batches: () => queryLabelRows(db, source, source.statement),
+    batches,
   };
 }

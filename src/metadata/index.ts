@@ -2,4 +2,3 @@
 export * from './types.js';
 export { loadMetadata, parseMetadata, resolveMetadataPath, type LoadMetadataOptions, type ParseMetadataOptions } from './load.js';
 export { parseDotenv, interpolate, type Env } from './env.js';
-export { METADATA_SCHEMA_URL } from './schema.js';

@@ -6,9 +6,6 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { childPointer, describeValue, suggestion, type Problems } from './problems.js';
 import compiledValidator from './schema-validator.js';
 
-/** The JSON Schema of the metadata format; from src/metadata and dist/metadata alike it is two folders up. */
-export const METADATA_SCHEMA_URL = new URL('../../metadata.schema.json', import.meta.url);
-
 /**
  * The schema compiled ahead of time by scripts/metadata-validator.js (ajv's standalone
  * code, with every error and its schema and data): compiling it at each start was most
