@@ -292,7 +292,10 @@ async function benchVariant(engine, indexed) {
   const steps = [];
   const step = (name, run, skipped) => want(name) && steps.push({ name, run, skipped });
 
-  // What every CLI row pays before any data moves: Node + oclif + plan, no database work.
+  // Start-up as issue 14 words its target (`--help` and `get meta`, <= 0.2 s), and what
+  // every CLI row pays before any data moves: Node + oclif + plan, no database work.
+  step('startup_help', async () => ({ ...(await cli('--help')), rows: 0 }));
+  step('startup_meta', async () => ({ ...(await cli('get', 'meta', 'all', '-m', meta)), rows: 0 }));
   step('startup', async () => ({ ...(await cli('export', '-m', meta, '--feature', FEATURES, '--snapshot-date', SNAPSHOT, '--dry-run')), rows: 0 }));
   step('floor', async () => {
     const r = await measure('node', [join(BENCH_DIR, 'scan.js'), JSON.stringify(scanSpec(engine, indexed, floorQueries(engine, indexed)))]);
@@ -428,7 +431,9 @@ function renderTable(entries) {
     row('floor: bare scan', m.floor, 'rows/s', '');
     row('export', m.export, 'rows/s', x(ratioOf(r, 'export_hand', 'export', 'hand'), TARGETS.exportHand, 'of hand-written'));
     row(`hand-written (${m.hand?.query ?? '–'}), CSV out`, m.hand, 'rows/s', '');
-    if (m.startup?.wall) lines.push(`| ${r.engine} | ${ix} | CLI start-up (export --dry-run) | ${fmtS(m.startup.wall)} s | | ${m.startup.rssMB.toFixed(0)} MB | |`);
+    for (const [name, what] of [['startup_help', '--help'], ['startup_meta', 'get meta all'], ['startup', 'export --dry-run']]) {
+      if (m[name]?.wall) lines.push(`| ${r.engine} | ${ix} | CLI start-up (${what}) | ${fmtS(m[name].wall)} s | | ${m[name].rssMB.toFixed(0)} MB | |`);
+    }
   }
   return lines.join('\n');
 }
@@ -451,7 +456,13 @@ function renderTargets(entries) {
     if (m.join_merge?.rssMB && r.labels === 1_000_000) parts.push(verdict(m.join_merge.rssMB, TARGETS.joinRssMB, 'join RSS', 'MB'));
     if (m.join_merge?.rssMB && r.labels > 1_000_000) parts.push(verdict(m.join_merge.rssMB, 500, 'join RSS', 'MB'));
     if (m.export?.rssMB) parts.push(verdict(m.export.rssMB, TARGETS.exportRssMB, 'export RSS', 'MB'));
-    if (m.startup?.wall) parts.push(`start-up ${m.startup.wall.toFixed(2)} s ${m.startup.wall <= 0.2 ? 'met' : 'MISSED'} (≤ 0.2 s)`);
+    // The target names `--help` and `get meta`; export's dry run (which also plans) is told beside it.
+    const startups = [m.startup_help?.wall, m.startup_meta?.wall].filter((w) => w !== undefined);
+    if (startups.length) {
+      const worst = Math.max(...startups);
+      parts.push(`start-up (--help, get meta) ${worst.toFixed(2)} s ${worst <= 0.2 ? 'met' : 'MISSED'} (≤ 0.2 s)`);
+    }
+    if (m.startup?.wall) parts.push(`export --dry-run ${m.startup.wall.toFixed(2)} s`);
     if (r.compared?.join_database) parts.push(`merge and database outputs: ${r.compared.join_database.differ} rows differ`);
     else if (r.joinStrategiesAgree !== undefined) parts.push(`merge and database outputs ${r.joinStrategiesAgree ? 'identical' : 'DIFFER'}`);
     if (r.compared?.pandas) parts.push(`merge and pandas outputs: ${r.compared.pandas.differ} rows differ${r.compared.pandas.first ? ` (first at line ${r.compared.pandas.first})` : ''}`);
