@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { knex } from 'knex';
 import { databaseError, redact } from '../../src/db/database-error.js';
-import { knexDatabaseError } from '../../src/db/knex/knex-errors.js';
+import { knexDatabaseErrors } from '../../src/db/knex/knex-errors.js';
+import { mysqlFailure } from '../../src/db/mysql/mysql-errors.js';
+import { postgresFailure } from '../../src/db/postgres/postgres-errors.js';
 import { engineOf, openDatabase } from '../../src/db/open.js';
 import { tmpdir } from 'node:os';
 import { connectionFromUrl, type ConnectionSpec } from '../../src/db/connection.js';
@@ -34,11 +36,26 @@ describe('database errors', () => {
 
   it("name Knex's pool timeout as the connect limit, in the engines built on Knex only", () => {
     const timeout = new knex.KnexTimeoutError('Knex: Timeout acquiring a connection. The pool is probably full.');
-    expect(knexDatabaseError(timeout, []).message).toBe(
+    expect(knexDatabaseErrors([], () => undefined)(timeout).message).toBe(
       'database error: Knex: Timeout acquiring a connection. The pool is probably full. (no connection within --connect-timeout)',
     );
     // The generic layer knows no Knex.
     expect(databaseError(timeout, []).message).toBe('database error: Knex: Timeout acquiring a connection. The pool is probably full.');
+  });
+
+  it("name the flag of a failure by the engine's own codes, which the shared layer does not read", () => {
+    const pgTimeout = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+    const pgCancel = Object.assign(new Error('canceling statement due to user request'), { code: '57014' });
+    const mariaTimeout = Object.assign(new Error('Query execution was interrupted (max_statement_time exceeded)'), { errno: 1969 });
+    expect([postgresFailure(pgTimeout), postgresFailure(pgCancel), postgresFailure(new Error('timeout expired'))]).toEqual([
+      'statement-timeout', undefined, 'connect-timeout',
+    ]);
+    expect([mysqlFailure(mariaTimeout), mysqlFailure(pgTimeout)]).toEqual(['statement-timeout', undefined]);
+    expect(knexDatabaseErrors(['pw'], postgresFailure)(pgTimeout).message).toBe(
+      'database error: canceling statement due to statement timeout (the statement ran longer than --statement-timeout)',
+    );
+    expect(databaseError(pgTimeout, []).message).toBe('database error: canceling statement due to statement timeout');
+    expect(databaseError(mariaTimeout, []).message).toBe('database error: Query execution was interrupted (max_statement_time exceeded)');
   });
 });
 

@@ -1,7 +1,8 @@
 /**
- * What the drivers of the Knex-based engines share: the Knex pool it runs on, the secrets to keep out of
- * its errors, an idempotent close, batches built from the row stream (SQLite, whose
- * steps are synchronous, builds its stream from batches instead), the one transaction
+ * What the drivers of the Knex-based engines share: the Knex pool it runs on, the way its
+ * failures become spellbook's errors (secrets hidden), an idempotent close, batches built
+ * from the row stream (SQLite, whose steps are synchronous, builds its stream from
+ * batches instead), the one transaction
  * shape of `import`, and the life cycle of a streamed result on a pooled connection.
  * An engine says only what differs: how a statement runs on its raw connection, and how
  * its server is asked to stop one. The driver knows the connections running a statement,
@@ -9,7 +10,7 @@
  */
 import type { Knex } from 'knex';
 import { inBatches } from '../batches.js';
-import { knexDatabaseError } from './knex-errors.js';
+import type { ToDatabaseError } from '../database-error.js';
 import type { CompiledQuery, Driver, Row } from '../dialect.js';
 import { acquire, once, release } from './pool.js';
 
@@ -34,7 +35,7 @@ export abstract class KnexDriver implements Driver {
 
   constructor(
     protected readonly knex: Knex,
-    protected readonly secrets: readonly string[],
+    protected readonly toError: ToDatabaseError,
   ) {
     this.close = once(() => knex.destroy());
   }
@@ -63,7 +64,7 @@ export abstract class KnexDriver implements Driver {
         }
       });
     } catch (err) {
-      throw knexDatabaseError(err, this.secrets);
+      throw this.toError(err);
     }
   }
 
@@ -92,7 +93,7 @@ export abstract class KnexDriver implements Driver {
 
   /** A pool connection for a statement; `cancel()` reaches it until it is released. */
   protected async acquire<C>(): Promise<C> {
-    const connection = await acquire<C>(this.knex, this.secrets);
+    const connection = await acquire<C>(this.knex, this.toError);
     this.busy.add(connection);
     return connection;
   }
@@ -108,7 +109,7 @@ export abstract class KnexDriver implements Driver {
     try {
       return await fn(connection);
     } catch (err) {
-      throw knexDatabaseError(err, this.secrets);
+      throw this.toError(err);
     } finally {
       await this.release(connection);
     }
@@ -127,7 +128,7 @@ export abstract class KnexDriver implements Driver {
       try {
         for await (const row of result.rows) yield row as R;
       } catch (err) {
-        throw knexDatabaseError(err, this.secrets);
+        throw this.toError(err);
       }
       completed = true;
     } finally {

@@ -4,14 +4,21 @@
  * and the engines' own folders: nothing else in spellbook knows it is there.
  */
 import type { Knex } from 'knex';
+import type { Failure, ToDatabaseError } from '../database-error.js';
 import type { Driver, Introspector } from '../dialect.js';
 import type { OpenEngine, SessionOptions } from '../open.js';
+import { knexDatabaseErrors } from './knex-errors.js';
 
-/** A Knex-based engine's run-time parts: its Knex config, and driver and introspector over the Knex pool. */
+/**
+ * A Knex-based engine's run-time parts: its Knex config, driver and introspector over the
+ * Knex pool (`toError` turning their failures into spellbook's error), and which of its
+ * driver's errors are a failure with a flag to name (`<engine>-errors.ts`).
+ */
 export interface EngineRuntime {
   knexConfig(config: Knex.Config, options: Required<SessionOptions>): Knex.Config;
-  driver(knex: Knex, secrets: readonly string[]): Driver;
-  introspector(knex: Knex, secrets: readonly string[]): Introspector;
+  driver(knex: Knex, toError: ToDatabaseError): Driver;
+  introspector(knex: Knex, toError: ToDatabaseError): Introspector;
+  failure(err: unknown): Failure | undefined;
 }
 
 /**
@@ -31,6 +38,7 @@ export function viaKnex(engine: EngineRuntime): OpenEngine {
   return async (spec, session) => {
     const { default: knexFactory } = await import('knex');
     const knex = knexFactory({ log: QUIET_LOG, ...engine.knexConfig(spec.config as Knex.Config, session) });
-    return { driver: engine.driver(knex, spec.secrets), introspector: engine.introspector(knex, spec.secrets) };
+    const toError = knexDatabaseErrors(spec.secrets, engine.failure);
+    return { driver: engine.driver(knex, toError), introspector: engine.introspector(knex, toError) };
   };
 }

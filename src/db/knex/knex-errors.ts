@@ -1,5 +1,4 @@
-import { databaseError } from '../database-error.js';
-import type { SpellbookError } from '../../errors.js';
+import { databaseError, type Failure, type ToDatabaseError } from '../database-error.js';
 
 /**
  * Knex's own failure to hand out a connection within its acquire limit (the pool's
@@ -10,7 +9,11 @@ function isPoolTimeout(err: unknown): boolean {
   return (err as { name?: unknown } | null)?.name === 'KnexTimeoutError';
 }
 
-/** A failure on a Knex pool as spellbook's DATABASE error, its pool timeout named as the connect limit. */
-export function knexDatabaseError(err: unknown, secrets: readonly string[]): SpellbookError {
-  return databaseError(err, secrets, isPoolTimeout(err) ? 'connect' : undefined);
+/**
+ * How failures on a Knex-based engine's pool become spellbook's DATABASE error: the
+ * pool's timeout is the connect limit, and the engine (`failure`, from its own
+ * `<engine>-errors.ts`) names the rest.
+ */
+export function knexDatabaseErrors(secrets: readonly string[], failure: (err: unknown) => Failure | undefined): ToDatabaseError {
+  return (err) => databaseError(err, secrets, isPoolTimeout(err) ? 'connect-timeout' : failure(err));
 }

@@ -1,16 +1,16 @@
 import type { Knex } from 'knex';
-import { knexDatabaseError } from './knex-errors.js';
+import type { ToDatabaseError } from '../database-error.js';
 
 /**
  * Raw connections from Knex's pool. Queries run on the driver's own connection object
  * rather than through knex.raw: knex.raw would rewrite `?` inside PostgreSQL SQL, prefix
  * error messages with the SQL text, and its `.stream()` buffers on better-sqlite3.
  */
-export async function acquire<C>(knex: Knex, secrets: readonly string[]): Promise<C> {
+export async function acquire<C>(knex: Knex, toError: ToDatabaseError): Promise<C> {
   try {
     return (await knex.client.acquireConnection()) as C;
   } catch (err) {
-    throw knexDatabaseError(err, secrets);
+    throw toError(err);
   }
 }
 
@@ -28,14 +28,14 @@ export function discard(connection: unknown, reason: string): void {
 
 export async function withConnection<C, T>(
   knex: Knex,
-  secrets: readonly string[],
+  toError: ToDatabaseError,
   fn: (connection: C) => Promise<T>,
 ): Promise<T> {
-  const connection = await acquire<C>(knex, secrets);
+  const connection = await acquire<C>(knex, toError);
   try {
     return await fn(connection);
   } catch (err) {
-    throw knexDatabaseError(err, secrets);
+    throw toError(err);
   } finally {
     await release(knex, connection);
   }

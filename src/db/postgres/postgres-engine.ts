@@ -3,11 +3,13 @@ import { type EngineRuntime, viaKnex } from '../knex/knex-engine.js';
 import { postgresKnexConfig } from './postgres-connection.js';
 import { PostgresDriver } from './postgres-driver.js';
 import { PostgresIntrospector } from './postgres-introspector.js';
+import { postgresFailure } from './postgres-errors.js';
 
 export const postgresEngine: EngineRuntime = {
   knexConfig: postgresKnexConfig,
-  driver: (knex, secrets) => new PostgresDriver(knex, secrets),
-  introspector: (knex, secrets) => new PostgresIntrospector(knex, secrets),
+  driver: (knex, toError) => new PostgresDriver(knex, toError),
+  introspector: (knex, toError) => new PostgresIntrospector(knex, toError),
+  failure: postgresFailure,
 };
 
 export const openPostgres = viaKnex(postgresEngine);

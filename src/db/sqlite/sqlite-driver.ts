@@ -1,5 +1,4 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { databaseError } from '../database-error.js';
 import type { CompiledQuery, Row } from '../dialect.js';
 import { BATCH_ROWS, flatten } from '../batches.js';
 import { KnexDriver, type Execute } from '../knex/knex-driver.js';
@@ -38,7 +37,7 @@ export class SqliteDriver extends KnexDriver {
         if (raw) statement.raw(true);
         rows = statement.iterate(...sqliteParameters(query.parameters));
       } catch (err) {
-        throw databaseError(err, this.secrets);
+        throw this.toError(err);
       }
       for (;;) {
         const batch: R[] = [];
@@ -48,7 +47,7 @@ export class SqliteDriver extends KnexDriver {
             if (batch.push(next.value as R) >= BATCH_ROWS) break;
           }
         } catch (err) {
-          throw databaseError(err, this.secrets);
+          throw this.toError(err);
         }
         if (batch.length === 0) break;
         yield batch;
