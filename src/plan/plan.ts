@@ -13,6 +13,7 @@ import { labelsJoinQuery, labelsQuery, type LabelQuerySpec } from '../sql/label-
 import { formatDuration } from '../time/duration.js';
 import { byRead, resolveFeatures, type Operation, type SelectedFeature } from './features.js';
 import { windowExportQuery, windowJoinChunkQuery } from '../sql/aggregate.js';
+import { scannedValueKey } from '../sql/group-columns.js';
 import type { TimeRules } from '../core/visibility.js';
 import { LabelColumns, type LabelSource } from '../io/labels.js';
 import { QUERY_SOURCE } from '../io/label-query.js';
@@ -258,13 +259,13 @@ function mergeScans(compiler: QueryCompiler, reads: readonly Omit<GroupPlan, 'qu
   const planned: GroupPlan[] = reads.map((g) => ({ ...g, query: scanQuery(compiler, g.group, g.features.map((f) => f.feature)) }));
   planned.forEach((w, wi) => {
     if (w.operation !== 'window') return;
-    // Each distinct value column once: a count of rows reads the constant, a timestamp its epoch ms.
+    // Each distinct select-list item once (a count and a sum of one column read one).
     const columns: Feature[] = [];
     const seen = new Map<string, number>();
     const positions = w.features.map(({ feature: f }) => {
-      const id = f.aggregate?.countsRows ? '*' : `${f.column}/${f.type === 'timestamp' ? 'ms' : 'raw'}`;
-      let at = seen.get(id);
-      if (at === undefined) seen.set(id, (at = columns.push(f) - 1));
+      const key = scannedValueKey(f);
+      let at = seen.get(key);
+      if (at === undefined) seen.set(key, (at = columns.push(f) - 1));
       return at;
     });
     const li = planned.findIndex((l) => l.group === w.group && l.operation === 'latest');

@@ -11,6 +11,25 @@ export const FEATURE_ALIAS = (i: number) => `__f${i}`;
 export const EVENT_ALIAS = '__e';
 export const CREATED_ALIAS = '__c';
 
+/**
+ * What a feature's select-list item reads: the stored column, a timestamp as its epoch
+ * milliseconds (so no driver or TZ interprets it); undefined for a count of rows, which
+ * reads no column (a constant that is never NULL stands in for it).
+ */
+function scannedValue(f: Feature): { column: string; epochMs: boolean } | undefined {
+  const stored = storedColumn(f);
+  return stored && { column: stored.column, epochMs: f.type === 'timestamp' };
+}
+
+/**
+ * Which select-list item a feature reads, as a key: features with the same key are
+ * selected by the same expression, so one scan reads the value once for all of them.
+ */
+export function scannedValueKey(f: Feature): string {
+  const value = scannedValue(f);
+  return value === undefined ? '*' : `${value.column}/${value.epochMs ? 'ms' : 'raw'}`;
+}
+
 /** Where each part of a `selectList()` row sits, for drivers that return rows as arrays. */
 export interface SelectPositions {
   readonly keys: readonly number[];
@@ -65,10 +84,9 @@ export class GroupColumns {
     if (e) items.push(`${this.compiler.epochMs(this.ref(e.column), e.unit)} AS ${q(EVENT_ALIAS)}`);
     if (e && this.group.createdTime !== undefined) items.push(`${this.compiler.epochMs(this.ref(this.group.createdTime), e?.unit)} AS ${q(CREATED_ALIAS)}`);
     this.features.forEach((f, i) => {
-      // A count of rows reads no column: a constant that is never NULL stands in for it.
-      const stored = storedColumn(f);
-      const col = stored ? this.ref(stored.column) : '1';
-      items.push(`${stored && f.type === 'timestamp' ? this.compiler.epochMs(col) : col} AS ${q(FEATURE_ALIAS(i))}`);
+      const value = scannedValue(f);
+      const col = value ? this.ref(value.column) : '1';
+      items.push(`${value?.epochMs ? this.compiler.epochMs(col) : col} AS ${q(FEATURE_ALIAS(i))}`);
     });
     return items.join(', ');
   }
