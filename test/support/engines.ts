@@ -114,6 +114,11 @@ function server(url: URL, defaultPort: number) {
 const PG = { ...server(PG_URL, 5432), database: decodeURIComponent(PG_URL.pathname.slice(1)) || 'test' };
 const MYSQL = server(MYSQL_URL, 3306);
 
+/** The `user[:password]` of a --db URL, percent-encoded. */
+function urlAuth({ user, password }: { user: string; password: string }): string {
+  return password ? `${encodeURIComponent(user)}:${encodeURIComponent(password)}` : encodeURIComponent(user);
+}
+
 /** Why an engine cannot run here, or undefined; probed once per test file. */
 const probes = new Map<EngineName, Promise<string | undefined>>();
 const reported = new Set<EngineName>();
@@ -162,16 +167,17 @@ function inUtc(sql: string) {
     conn.query(sql, (err) => done(err, conn));
 }
 
-/** A PostgreSQL schema of the test's own, with a writable admin whose unqualified names resolve in it. */
-async function postgresSchema(name: string, state: FileState): Promise<{ admin: Knex; drop(): Promise<void> }> {
+/**
+ * A PostgreSQL schema of the test's own: the connection config whose unqualified names
+ * resolve in it, and a writable admin on that config.
+ */
+async function postgresSchema(name: string, state: FileState): Promise<{ connection: EngineContext['connection']; admin: Knex; drop(): Promise<void> }> {
   const root = rootKnex('postgres', state);
   await root.raw(`CREATE SCHEMA "${name}"`);
-  const admin = knexFactory({
-    client: 'pg',
-    connection: { ...PG, options: `-c search_path=${name}` },
-    pool: { min: 0, max: 4, afterCreate: inUtc("SET TIME ZONE 'UTC'") },
-  });
+  const connection = { client: 'pg', connection: { ...PG, options: `-c search_path=${name}` } };
+  const admin = knexFactory({ ...connection, pool: { min: 0, max: 4, afterCreate: inUtc("SET TIME ZONE 'UTC'") } });
   return {
+    connection,
     admin,
     drop: async () => {
       await admin.destroy();
@@ -216,13 +222,11 @@ const SERVERS: { readonly [E in EngineName]: TestServer } = {
       }
     },
     async place(name, state) {
-      const { admin, drop } = await postgresSchema(name, state);
-      const connection = { client: 'pg', connection: { ...PG, options: `-c search_path=${name}` } };
-      const auth = PG.password ? `${encodeURIComponent(PG.user)}:${encodeURIComponent(PG.password)}` : encodeURIComponent(PG.user);
+      const { connection, admin, drop } = await postgresSchema(name, state);
       // pg-connection-string hands `options` to the server as startup options, so the
       // read-only runtime opened from this URL resolves unqualified names in the schema.
       const url =
-        `postgres://${auth}@${PG.host}:${PG.port}/${encodeURIComponent(PG.database)}` +
+        `postgres://${urlAuth(PG)}@${PG.host}:${PG.port}/${encodeURIComponent(PG.database)}` +
         `?options=${encodeURIComponent(`-c search_path=${name}`)}`;
       return { ctx: { engine: 'postgres', storage: 'postgres', connection, url, admin }, drop };
     },
@@ -243,8 +247,7 @@ const SERVERS: { readonly [E in EngineName]: TestServer } = {
       // what keyOrder has to see through.
       await root.raw(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
       const connection = { client: 'mysql2', connection: { ...MYSQL, database: name } };
-      const auth = MYSQL.password ? `${encodeURIComponent(MYSQL.user)}:${encodeURIComponent(MYSQL.password)}` : encodeURIComponent(MYSQL.user);
-      const url = `mysql://${auth}@${MYSQL.host}:${MYSQL.port}/${name}`;
+      const url = `mysql://${urlAuth(MYSQL)}@${MYSQL.host}:${MYSQL.port}/${name}`;
       const admin = knexFactory({ ...connection, pool: { min: 0, max: 4, afterCreate: inUtc(`SET time_zone = '+00:00'`) } });
       return {
         ctx: { engine: 'mysql', storage: 'mysql', connection, url, admin },
