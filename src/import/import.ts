@@ -4,7 +4,7 @@
  * written in multi-row INSERTs as large as the engine takes. Any failure, or the process
  * dying, leaves the table as it was.
  */
-import type { CompiledQuery, Database, EngineSql, ImportValue } from '../db/dialect.js';
+import type { CompiledQuery, Database, EngineAdapter, EngineSql, ImportValue, QueryCompiler } from '../db/dialect.js';
 import { engineSqlOf, openDatabase } from '../db/open.js';
 import { emptyFile } from '../io/csv-records.js';
 import { tableSql } from '../sql/builder.js';
@@ -86,22 +86,27 @@ export function keyTimeIndex({ compiler, adapter }: EngineSql, table: string, co
 
 /** Rows per INSERT: as many as the engine's parameter and statement-size limits allow. */
 class Batcher {
+  private readonly compiler: QueryCompiler;
+  private readonly adapter: EngineAdapter;
+  /** Most rows one INSERT carries: the engine's parameter limit over the columns. */
+  private readonly maxRows: number;
+  /** `INSERT INTO t (a, b) VALUES `, the text every statement starts with. */
+  private readonly prefix: string;
+  /** Statement texts by row count: the full batches' one, and the last batch's. */
+  private readonly statements = new Map<number, string>();
+
+  /** The batch being filled: its bound values, its rows, and its bytes once inlined (an estimate). */
   private values: unknown[] = [];
   private rows = 0;
   private bytes = 0;
-  private readonly maxRows: number;
-  private readonly prefix: string;
-  private readonly statements = new Map<number, string>();
-
-  private readonly compiler: EngineSql['compiler'];
-  private readonly adapter: EngineSql['adapter'];
 
   constructor(
-    engine: EngineSql,
+    { compiler, adapter }: EngineSql,
     table: string,
     private readonly columns: readonly ImportColumn[],
   ) {
-    ({ compiler: this.compiler, adapter: this.adapter } = engine);
+    this.compiler = compiler;
+    this.adapter = adapter;
     this.maxRows = Math.max(1, Math.floor(this.adapter.maxParameters / columns.length));
     this.prefix = `INSERT INTO ${tableSql(this.compiler, table)} (${columns.map((c) => this.compiler.quoteIdentifier(c.name)).join(', ')}) VALUES `;
   }
