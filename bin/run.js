@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { setFlagsFromString } from 'node:v8';
+
 // @oclif/core checks the running Node against its own `engines` on every start, which
 // loads all of semver (52 files, ~6% of `spellbook --help`'s CPU); npm already checks
 // ours (>=20) at install. Set before oclif loads, hence the dynamic import.
@@ -7,8 +9,7 @@ process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true';
 // before it collects again. A join's batches live across young collections and are
 // promoted, so its old generation is mostly garbage: growing it by half instead held a
 // scale-1 join's peak RSS with parquet output from ~350 MB to ~285 MB (docs/benchmarks.md).
-const v8 = await import('node:v8');
-v8.setFlagsFromString('--heap-growing-percent=50');
+setFlagsFromString('--heap-growing-percent=50');
 // oclif bundled (src/cli/main.ts, scripts/bundle-cli.js): a few files to load instead of
 // some 160 for `--help`.
 const { execute } = await import('../dist/bundle/cli.js');
