@@ -1,5 +1,6 @@
 import type { Connection, FieldPacket } from 'mysql2';
 import type { CompiledQuery, Row } from '../dialect.js';
+import { flatten } from '../batches.js';
 import { KnexDriver, type Execute } from '../knex/knex-driver.js';
 import type { Readable } from 'node:stream';
 
@@ -22,10 +23,6 @@ export function queryWithFields(
 /** A write statement yields its OK packet (a ResultSetHeader), not a row. */
 function isOkPacket(row: unknown): boolean {
   return !!row && typeof row === 'object' && row.constructor?.name === 'ResultSetHeader';
-}
-
-async function* withoutOkPackets(rows: AsyncIterable<unknown>): AsyncGenerator<unknown> {
-  for await (const row of rows) if (!isOkPacket(row)) yield row;
 }
 
 /**
@@ -60,19 +57,20 @@ function moreOrEnd(rows: Readable): Promise<void> {
 
 export class MysqlDriver extends KnexDriver {
   stream(query: CompiledQuery): AsyncIterable<Row> {
-    return this.rows<Row>(query, false);
+    return flatten(this.batches(query));
+  }
+
+  override batches(query: CompiledQuery): AsyncIterable<Row[]> {
+    return this.open<Row[]>(query, false);
   }
 
   arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
-    return this.open<unknown[][]>(query, true, bufferedBatches);
+    return this.open<unknown[][]>(query, true);
   }
 
-  private rows<R>(query: CompiledQuery, rowsAsArray: boolean): AsyncIterable<R> {
-    return this.open<R>(query, rowsAsArray, withoutOkPackets);
-  }
-
-  private open<R>(query: CompiledQuery, rowsAsArray: boolean, read: (rows: Readable) => AsyncIterable<unknown>): AsyncIterable<R> {
-    return this.streamOn<MysqlConnection, R>((connection) => {
+  /** The rows of a query as batches of what the stream holds, objects or arrays. */
+  private open<B>(query: CompiledQuery, rowsAsArray: boolean): AsyncIterable<B> {
+    return this.streamOn<MysqlConnection, B>((connection) => {
       const rows = connection.query({ sql: query.sql, values: [...query.parameters], rowsAsArray }).stream({ highWaterMark: HIGH_WATER_MARK });
       // mysql2 reports a connection closed under a running query (KILL, a failover, a
       // network cut) on the connection only; the row stream would wait forever.
@@ -81,7 +79,7 @@ export class MysqlDriver extends KnexDriver {
       connection.on('error', lost);
       connection.on('end', ended);
       return {
-        rows: read(rows),
+        rows: bufferedBatches(rows),
         // The rest of the result is still on the wire with the socket paused: the
         // connection cannot run another query, so it is closed. Knex's pool sees the
         // destroyed socket on validation and replaces the connection.
