@@ -26,7 +26,7 @@ import {
 import { countRecordsUpTo } from './io/csv-records.js';
 import { snapshotOf, ttlOf, type TimeInput, type TtlInput } from './plan/options.js';
 import { OptionError, SpellbookError, usage } from './errors.js';
-import { runExport } from './pit/export.js';
+import { runExport, runExportBatches } from './pit/export.js';
 import type { OutputRow, RowBatch } from './core/rows.js';
 import { runJoin, runJoinBatches, type JoinHooks } from './pit/join.js';
 import { RunStats } from './pit/stats.js';
@@ -252,6 +252,11 @@ export class Spellbook {
     yield* runExport(await this.db(), plan, stats);
   }
 
+  /** exportRows a batch at a time (what writeExport reads). */
+  private async *exportBatches(plan: ExportPlan, stats?: RunStats): AsyncGenerator<RowBatch<''>> {
+    yield* runExportBatches(await this.db(), plan, stats);
+  }
+
   /** joinRows a batch at a time (what writeJoin reads). */
   private async *joinBatches<P>(plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<RowBatch<P> | OutputRow<P>> {
     yield* runJoinBatches(await this.db(), plan, hooks);
@@ -265,7 +270,7 @@ export class Spellbook {
   /** Writes an export plan's rows to a file or stdout (see WriteOptions); resolves to the row count. */
   writeExport(plan: ExportPlan, options: WriteOptions & { readonly stats?: RunStats } = {}): Promise<number> {
     const columns = this.outputColumns(plan);
-    return writeOutput(() => this.exportRows(plan, options.stats), columns.prefix, columns.values, options);
+    return writeOutput(() => this.exportBatches(plan, options.stats), columns.prefix, columns.values, options);
   }
 
   /**
