@@ -1,8 +1,7 @@
 import type { Connection, FieldPacket } from 'mysql2';
 import type { CompiledQuery, Row } from '../dialect.js';
-import { flatten } from '../batches.js';
+import { bufferedBatches, flatten } from '../batches.js';
 import { KnexDriver, type Execute } from '../knex/knex-driver.js';
-import type { Readable } from 'node:stream';
 
 export type MysqlConnection = Connection;
 
@@ -23,36 +22,6 @@ export function queryWithFields(
 /** A write statement yields its OK packet (a ResultSetHeader), not a row. */
 function isOkPacket(row: unknown): boolean {
   return !!row && typeof row === 'object' && row.constructor?.name === 'ResultSetHeader';
-}
-
-/**
- * The stream's rows, every row it holds at each wake-up as one batch: an async step per
- * batch instead of two per row (the row iterator and the batching generator), which cost
- * as much as the merge's own work per row.
- */
-async function* bufferedBatches(rows: Readable): AsyncGenerator<unknown[]> {
-  for (;;) {
-    const batch: unknown[] = [];
-    for (let row = rows.read() as unknown; row !== null; row = rows.read() as unknown) if (!isOkPacket(row)) batch.push(row);
-    if (batch.length > 0) yield batch;
-    else if (rows.readableEnded) return;
-    else await moreOrEnd(rows);
-  }
-}
-
-/** Resolves when the stream has rows to read or has ended; rejects with its error. */
-function moreOrEnd(rows: Readable): Promise<void> {
-  if (rows.errored) return Promise.reject(rows.errored);
-  return new Promise((resolve, reject) => {
-    const done = (err?: Error): void => {
-      rows.off('readable', settle).off('end', settle).off('close', closed).off('error', done);
-      if (err) reject(err);
-      else resolve();
-    };
-    const settle = (): void => done();
-    const closed = (): void => done(rows.errored ?? (rows.readableEnded ? undefined : new Error('Connection lost: The server closed the connection.')));
-    rows.on('readable', settle).on('end', settle).on('close', closed).on('error', done);
-  });
 }
 
 export class MysqlDriver extends KnexDriver {
@@ -79,7 +48,7 @@ export class MysqlDriver extends KnexDriver {
       connection.on('error', lost);
       connection.on('end', ended);
       return {
-        rows: bufferedBatches(rows),
+        rows: bufferedBatches(rows, (row) => !isOkPacket(row)),
         // The rest of the result is still on the wire with the socket paused: the
         // connection cannot run another query, so it is closed. Knex's pool sees the
         // destroyed socket on validation and replaces the connection.

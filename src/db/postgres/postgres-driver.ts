@@ -4,7 +4,7 @@ import QueryStream from 'pg-query-stream';
 import { to as copyTo, type CopyToStreamQuery } from 'pg-copy-streams';
 import type { CompiledQuery, Row } from '../dialect.js';
 import { discard } from '../knex/pool.js';
-import { inBatches } from '../batches.js';
+import { bufferedBatches } from '../batches.js';
 import { KnexDriver, type Execute } from '../knex/knex-driver.js';
 import { CopyTextRows, type TextParser } from './copy-text.js';
 
@@ -65,7 +65,7 @@ export class PostgresDriver extends KnexDriver {
    * parameters keeps the cursor.
    */
   arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
-    if (query.parameters.length > 0) return inBatches(this.rows<unknown[]>(query, 'array'));
+    if (query.parameters.length > 0) return this.cursorBatches(query);
     return this.copyBatches(query.sql);
   }
 
@@ -97,13 +97,18 @@ export class PostgresDriver extends KnexDriver {
     });
   }
 
-  private rows<R>(query: CompiledQuery, rowMode?: 'array'): AsyncIterable<R> {
+  /** The cursor's rows as arrays, every row it holds at each wake-up as one batch (see bufferedBatches). */
+  private cursorBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
+    return this.rows<unknown[][]>(query, 'array', (rows) => bufferedBatches<unknown[]>(rows, undefined, 'Connection terminated unexpectedly'));
+  }
+
+  private rows<R>(query: CompiledQuery, rowMode?: 'array', read: (rows: QueryStream) => AsyncIterable<unknown> = (rows) => rows): AsyncIterable<R> {
     return this.streamOn<pg.Client, R>((connection) => {
       const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE, ...(rowMode ? { rowMode } : {}) });
       const lost = whenLost(connection, rows);
       connection.query(rows);
       return {
-        rows,
+        rows: read(rows),
         async abandon() {
           // Closing the portal leaves the session ready for the next query; if that fails
           // the connection is not trusted again.
