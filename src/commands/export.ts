@@ -1,12 +1,11 @@
 import { Flags } from '@oclif/core';
-import { SpellbookCommand } from '../cli/base-command.js';
+import { DatabaseCommand } from '../cli/database-command.js';
 import { parseTtlFlags, pitFlags } from '../cli/flags.js';
 import { printPlan, printSummary, wantsSummary } from '../cli/output.js';
 import type { OutputFormat } from '../io/encoders.js';
-import { openSpellbook } from '../spellbook.js';
 import { snapshotOf } from '../plan/options.js';
 
-export default class Export extends SpellbookCommand {
+export default class Export extends DatabaseCommand {
   static override summary = 'Export the latest feature values of every entity key as of a date.';
   static override description =
     'One row per key with at least one visible row at the snapshot date in any requested group, sorted by key: the key column(s), then the features in the order requested. Features of a group with no visible row for that key are empty.';
@@ -27,9 +26,7 @@ export default class Export extends SpellbookCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Export);
-    const book = await openSpellbook({ metadata: flags.metadata, db: flags.db, ...this.timeouts(flags) });
-    this.secrets.push(...book.secrets());
-    try {
+    await this.withSpellbook(flags, async (book) => {
       const text = flags['snapshot-date'];
       const snapshot = text === undefined ? undefined : snapshotOf(text, flags['timestamp-unit'] as 's' | 'ms' | undefined);
       const plan = book.planExport({
@@ -46,8 +43,6 @@ export default class Export extends SpellbookCommand {
       const started = performance.now();
       await book.writeExport(plan, { format: flags.format as OutputFormat | undefined, output: flags.output, progress: { label: 'export', quiet: flags.quiet }, stats });
       if (wantsSummary(flags)) printSummary('export', stats, flags.output, performance.now() - started);
-    } finally {
-      await book.close();
-    }
+    });
   }
 }

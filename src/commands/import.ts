@@ -1,9 +1,8 @@
 import { Flags } from '@oclif/core';
-import { SpellbookCommand } from '../cli/base-command.js';
+import { DatabaseCommand } from '../cli/database-command.js';
 import { Progress } from '../io/progress.js';
-import { openSpellbook } from '../spellbook.js';
 
-export default class Import extends SpellbookCommand {
+export default class Import extends DatabaseCommand {
   static override summary = 'Write a CSV file into a group\'s table, all rows or none.';
   static override description = [
     'The only command that writes. The header must name exactly the group\'s entity column(s), its event/created time columns if declared, and its feature columns (by column name, in any order).',
@@ -26,12 +25,10 @@ export default class Import extends SpellbookCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Import);
-    const book = await openSpellbook({ metadata: flags.metadata, db: flags.db, ...this.timeouts(flags) });
-    this.secrets.push(...book.secrets());
-    const checking = new Progress('import: checking', { quiet: flags.quiet });
-    let writing: Progress | undefined;
-    let last = 0;
-    try {
+    await this.withSpellbook(flags, async (book) => {
+      const checking = new Progress('import: checking', { quiet: flags.quiet });
+      let writing: Progress | undefined;
+      let last = 0;
       const result = await book.import({
         group: flags.group,
         inputFile: flags['input-file'],
@@ -65,8 +62,6 @@ export default class Import extends SpellbookCommand {
         const created = index ? ` (table created, with index ${index.name} on (${index.columns.join(', ')}) for lookups by key and time)` : '';
         process.stdout.write(`${rows} written to ${result.table}${created}\n`);
       }
-    } finally {
-      await book.close();
-    }
+    });
   }
 }

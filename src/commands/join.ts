@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
-import { SpellbookCommand } from '../cli/base-command.js';
+import { DatabaseCommand } from '../cli/database-command.js';
 import { parseTtlFlags, pitFlags } from '../cli/flags.js';
 import { printPlan, printSummary, wantsSummary } from '../cli/output.js';
 import type { OutputFormat } from '../io/encoders.js';
 import { usage } from '../errors.js';
 import { STRATEGIES, type StrategyChoice } from '../plan/plan.js';
-import { openSpellbook } from '../spellbook.js';
 
 function parseEntityColumns(values: readonly string[] | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -28,7 +27,7 @@ function readQueryFlag(value: string): string {
   }
 }
 
-export default class Join extends SpellbookCommand {
+export default class Join extends DatabaseCommand {
   static override summary = 'Build a point-in-time-correct training set from a labels file.';
   static override description =
     'For every row of the labels file, in input order, exactly one output row: the input columns unchanged, then the requested features as visible at that row\'s timestamp. No value from after a row\'s timestamp can reach it.';
@@ -63,9 +62,7 @@ export default class Join extends SpellbookCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Join);
-    const book = await openSpellbook({ metadata: flags.metadata, db: flags.db, ...this.timeouts(flags) });
-    this.secrets.push(...book.secrets());
-    try {
+    await this.withSpellbook(flags, async (book) => {
       const plan = await book.planJoin({
         features: flags.feature,
         inputFile: flags['input-file'],
@@ -85,8 +82,6 @@ export default class Join extends SpellbookCommand {
       const started = performance.now();
       await book.writeJoin(plan, { format: flags.format as OutputFormat | undefined, output: flags.output, progress: { label: 'join', quiet: flags.quiet }, stats });
       if (wantsSummary(flags)) printSummary('join', stats, flags.output, performance.now() - started);
-    } finally {
-      await book.close();
-    }
+    });
   }
 }

@@ -1,9 +1,8 @@
 import { Flags } from '@oclif/core';
-import { SpellbookCommand } from '../cli/base-command.js';
-import { openSpellbook } from '../spellbook.js';
+import { DatabaseCommand } from '../cli/database-command.js';
 import { renderReport, type ValidationReport } from '../validate/index.js';
 
-export default class Validate extends SpellbookCommand {
+export default class Validate extends DatabaseCommand {
   static override summary = 'Check the metadata against the live database; exit 1 on any finding.';
   static override description = [
     'Connects read-only. For every group: the table exists (or the query runs), every declared column exists, and each column\'s database type fits the declared type.',
@@ -23,16 +22,12 @@ export default class Validate extends SpellbookCommand {
 
   async run(): Promise<ValidationReport> {
     const { flags } = await this.parse(Validate);
-    const book = await openSpellbook({ metadata: flags.metadata, db: flags.db, ...this.timeouts(flags) });
-    this.secrets.push(...book.secrets());
-    try {
+    return this.withSpellbook(flags, async (book) => {
       const report = await book.validate({ data: flags.data, groups: flags.group });
       if (!this.jsonEnabled()) process.stdout.write(renderReport(report));
       // Findings are the answer, not an error: the report is on stdout, the exit code says "not clean".
       if (report.findings > 0) process.exitCode = 1;
       return report;
-    } finally {
-      await book.close();
-    }
+    });
   }
 }
