@@ -129,6 +129,14 @@ export function formatInstant(t: Instant): string {
   return new Date(t).toISOString();
 }
 
+/**
+ * `2024-03-01 12:00:00.000`: the instant's UTC wall time, to the millisecond, as a
+ * database session running in UTC reads a date-time literal.
+ */
+export function formatUtcDateTime(t: Instant): string {
+  return formatInstant(t).slice(0, 23).replace('T', ' ');
+}
+
 /** `YYYY-MM-DD` of an instant in UTC. */
 export function formatDate(t: Instant): string {
   return formatInstant(t).slice(0, 10);

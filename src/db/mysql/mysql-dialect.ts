@@ -1,6 +1,7 @@
 import type { EpochUnit, KeyType } from '../../metadata/types.js';
 import { epochComparison, type JsonColumn, type QueryCompiler, type TimeComparison } from '../dialect.js';
 import { quoteWith } from '../identifier.js';
+import { formatUtcDateTime } from '../../time/instant.js';
 
 /** TO_SECONDS('1970-01-01'): the epoch on TO_SECONDS' scale, which counts from year 0. */
 const SECONDS_FROM_YEAR_0_TO_1970 = 62167219200;
@@ -31,7 +32,7 @@ export const mysqlCompiler: QueryCompiler = {
     return {
       column: col,
       instant: (p) => `CAST(${p} AS DATETIME(3))`,
-      instantValue: (ms) => new Date(ms).toISOString().slice(0, 23).replace('T', ' '),
+      instantValue: formatUtcDateTime,
     };
   },
   keyOrder(col: string, type: KeyType): string {

@@ -1,5 +1,6 @@
 /** How spellbook's types map onto MySQL/MariaDB's (DATA_TYPE names of information_schema). */
 import type { FeatureType } from '../../metadata/types.js';
+import { formatUtcDateTime } from '../../time/instant.js';
 import type { ColumnInfo, DeclaredType, ImportValue, ValueForm } from '../dialect.js';
 import { fitsFamily, type TypeFamilies } from '../type-families.js';
 
@@ -39,7 +40,7 @@ export function mysqlColumnType(type: FeatureType): string {
  */
 export function mysqlBindValue(value: ImportValue, type: FeatureType): unknown {
   if (value === null) return null;
-  if (type === 'timestamp') return new Date(value as number).toISOString().replace('T', ' ').slice(0, 23);
+  if (type === 'timestamp') return formatUtcDateTime(value as number);
   if (type === 'bool') return value ? 1 : 0;
   return value;
 }

@@ -1,5 +1,6 @@
 /** How spellbook's types map onto PostgreSQL's (names as information_schema and format_type give them). */
 import type { FeatureType } from '../../metadata/types.js';
+import { formatUtcDateTime } from '../../time/instant.js';
 import type { ColumnInfo, DeclaredType, ImportValue, ValueForm } from '../dialect.js';
 import { fitsFamily, type TypeFamilies } from '../type-families.js';
 
@@ -32,7 +33,7 @@ export function postgresColumnType(type: FeatureType): string {
 /** `2024-03-01 12:00:00.000+00`: an explicit UTC instant for timestamptz; timestamp ignores the offset and keeps the UTC wall time. */
 export function postgresBindValue(value: ImportValue, type: FeatureType): unknown {
   if (value === null || type !== 'timestamp') return value;
-  return `${new Date(value as number).toISOString().replace('T', ' ').slice(0, 23)}+00`;
+  return `${formatUtcDateTime(value as number)}+00`;
 }
 
 /** timestamp, timestamptz and date come as text (postgres-connection.ts), numeric as its exact text. */
