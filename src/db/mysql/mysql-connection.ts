@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { TypeCast } from 'mysql2';
 import type { SessionOptions } from '../open.js';
-import { type AfterCreate, chainAfterCreate } from '../knex/pool-hooks.js';
+import { sessionPool } from '../knex/pool-hooks.js';
 import type { MysqlConnection } from './mysql-driver.js';
 
 function run(connection: MysqlConnection, sql: string): Promise<void> {
@@ -54,20 +54,15 @@ export function mysqlKnexConfig(config: Knex.Config, options: Required<SessionOp
     typeCast: exactDoubles,
   });
   if (readOnly) connection.multipleStatements = false;
-  const pool = (config.pool ?? {}) as Knex.PoolConfig & { afterCreate?: AfterCreate };
   return {
     ...config,
     client: 'mysql2',
     connection: connection as Knex.StaticConnectionConfig,
-    pool: {
-      ...pool,
-      min: 0,
-      afterCreate: chainAfterCreate(async (c) => {
-        const conn = c as MysqlConnection;
-        await run(conn, `SET time_zone = '+00:00'`);
-        if (readOnly) await run(conn, 'SET SESSION TRANSACTION READ ONLY');
-        if (statementTimeoutMs > 0) await setStatementTimeout(conn, statementTimeoutMs);
-      }, pool.afterCreate),
-    },
+    pool: sessionPool(config.pool, async (c) => {
+      const conn = c as MysqlConnection;
+      await run(conn, `SET time_zone = '+00:00'`);
+      if (readOnly) await run(conn, 'SET SESSION TRANSACTION READ ONLY');
+      if (statementTimeoutMs > 0) await setStatementTimeout(conn, statementTimeoutMs);
+    }),
   };
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import pg from 'pg';
 import type { SessionOptions } from '../open.js';
-import { type AfterCreate, chainAfterCreate } from '../knex/pool-hooks.js';
+import { sessionPool } from '../knex/pool-hooks.js';
 
 /**
  * Type OIDs read as the server's text, so a value never passes through a JS Date built
@@ -38,7 +38,6 @@ export function postgresKnexConfig(config: Knex.Config, options: Required<Sessio
   connection.types = typeParsers(connection.types as TypeParsers | undefined);
   // pg waits forever for a server that accepts the TCP connection but never answers.
   connection.connectionTimeoutMillis = connectTimeoutMs;
-  const pool = (config.pool ?? {}) as Knex.PoolConfig & { afterCreate?: AfterCreate };
   // The server enforces statement_timeout (SQLSTATE 57014), so a cancelled statement
   // leaves a healthy session and nothing on the client has to race it.
   const setup =
@@ -49,10 +48,6 @@ export function postgresKnexConfig(config: Knex.Config, options: Required<Sessio
     ...config,
     client: 'pg',
     connection: connection as Knex.StaticConnectionConfig,
-    pool: {
-      ...pool,
-      min: 0,
-      afterCreate: chainAfterCreate((c) => (c as pg.Client).query(setup).then(() => undefined), pool.afterCreate),
-    },
+    pool: sessionPool(config.pool, (c) => (c as pg.Client).query(setup).then(() => undefined)),
   };
 }

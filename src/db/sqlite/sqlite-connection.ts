@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { SpellbookError } from '../../errors.js';
 import type { SessionOptions } from '../open.js';
-import { type AfterCreate, chainAfterCreate } from '../knex/pool-hooks.js';
+import { sessionPool } from '../knex/pool-hooks.js';
 
 /**
  * Readers scan once, so a large page cache buys nothing, while each of a join's or
@@ -45,7 +45,10 @@ export function sqliteKnexConfig(config: Knex.Config, options: Required<SessionO
   if (readOnly && !isInMemory(filename) && !existsSync(filename)) {
     throw new SpellbookError('DATABASE', `cannot open sqlite:${filename}: file not found`);
   }
-  const pool = (config.pool ?? {}) as Knex.PoolConfig;
+  // A writer's connections need no setup of spellbook's.
+  const pool = sessionPool(config.pool, async (c) => {
+    if (readOnly) (c as { exec(sql: string): unknown }).exec(READ_ONLY_CACHE);
+  });
   return {
     useNullAsDefault: true,
     ...config,
@@ -53,10 +56,6 @@ export function sqliteKnexConfig(config: Knex.Config, options: Required<SessionO
     connection: { ...connection, options: { ...connection.options, readonly: readOnly } },
     pool: {
       ...pool,
-      ...(readOnly
-        ? { afterCreate: chainAfterCreate(async (c) => void (c as { exec(sql: string): unknown }).exec(READ_ONLY_CACHE), pool.afterCreate as AfterCreate | undefined) }
-        : {}),
-      min: 0,
       // A merge join reads several ordered scans at once; each holds a connection while
       // it streams. Readers never lock each other out, the single writer (import) does.
       max: pool.max ?? (readOnly && !isInMemory(filename) ? 8 : 1),
