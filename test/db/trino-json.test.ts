@@ -12,6 +12,15 @@ describe('parsePage', () => {
     expect(parsePage('{"data":[[1,-2,"x",2.5]]}')).toEqual({ data: [[1, -2, 'x', 2.5]] });
     expect(parsePage('{"data":[[0.30000000000000004,1.2345678901234568E16]]}')).toEqual({ data: [[0.30000000000000004, 1.2345678901234568e16]] });
   });
+
+  it('finds a 16-digit integer wherever it starts in the page, and takes 15 digits for a safe one', () => {
+    for (let pad = 0; pad < 40; pad++) {
+      const before = `{"data":[[${' '.repeat(pad)}`;
+      expect(parsePage(`${before}9007199254740993]]}`)).toEqual({ data: [['9007199254740993']] });
+      expect(parsePage(`${before}-9007199254740993,1]]}`)).toEqual({ data: [['-9007199254740993', 1]] });
+      expect(parsePage(`${before}900719925474099]]}`)).toEqual({ data: [[900719925474099]] });
+    }
+  });
 });
 
 describe('decodeResponse', () => {

@@ -8,10 +8,27 @@
 import { parse as parseLossless } from 'lossless-json';
 
 /**
- * A run of 16 digits: the shortest that can be an unsafe integer (2^53 has 16 digits).
- * Most pages have none, and this test costs a seventh of their JSON.parse.
+ * Whether `text` has a run of 16 digits: the shortest that can be an unsafe integer (2^53
+ * has 16 digits). Most pages have none. Any such run covers exactly one position p with
+ * p % 16 = 15, so only those are probed, and a run is measured only where a probe lands
+ * on a digit: a 1.6 MB page of a million-label join took 5 ms, where the regular
+ * expression /\d{16}/ took 35 ms, as long as the page's JSON.parse.
  */
-const SIXTEEN_DIGITS = /\d{16}/;
+function hasSixteenDigits(text: string): boolean {
+  const isDigit = (i: number) => {
+    const c = text.charCodeAt(i);
+    return c >= 48 && c <= 57;
+  };
+  for (let p = 15; p < text.length; p += 16) {
+    if (!isDigit(p)) continue;
+    let end = p + 1;
+    while (end < text.length && isDigit(end)) end++;
+    let start = p;
+    while (start > 0 && end - start < 16 && isDigit(start - 1)) start--;
+    if (end - start >= 16) return true;
+  }
+  return false;
+}
 
 /**
  * Such a run as a number token: after what may come before a value in JSON (`[`, `,`,
@@ -30,7 +47,7 @@ function number(text: string): number | string {
 
 /** One page's JSON text, every integer exact. */
 export function parsePage(text: string): unknown {
-  return SIXTEEN_DIGITS.test(text) && INTEGER_TOKEN.test(text) ? parseLossless(text, null, number) : JSON.parse(text);
+  return hasSixteenDigits(text) && INTEGER_TOKEN.test(text) ? parseLossless(text, null, number) : JSON.parse(text);
 }
 
 /**
