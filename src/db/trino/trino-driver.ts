@@ -100,6 +100,8 @@ export class TrinoDriver implements Driver {
     let completed = false;
     let failed = false;
     let inTransaction: Promise<string> | undefined;
+    /** The request for the page after the one being read, if any. */
+    let ahead: Promise<IteratorResult<QueryResult>> | undefined;
     try {
       await this.reachable();
       inTransaction = this.readOnly ? this.readOnlyTransactionId() : undefined;
@@ -114,9 +116,17 @@ export class TrinoDriver implements Driver {
       id = queryIdOf(results);
       if (id !== undefined) this.running.add(id);
       let columns: ColumnInfo[] | undefined;
-      for await (const page of results as AsyncIterable<QueryResult>) {
+      const iterator = (results as AsyncIterable<QueryResult>)[Symbol.asyncIterator]();
+      let next = iterator.next();
+      ahead = next;
+      for (let step = await next; !step.done; step = await next) {
+        const page = step.value;
         if (id === undefined && page.id) this.running.add((id = page.id));
         if (page.error) throw new TrinoQueryError(page.error.message, page.error.errorName);
+        // The next page is asked for before this one is handed on: the coordinator encodes
+        // it, and it crosses the network, while the caller works on this one (one page
+        // ahead at most, so memory stays bounded).
+        ahead = next = iterator.next();
         const first = columns === undefined && page.columns !== undefined;
         if (first) columns = page.columns!.map((c) => ({ name: c.name, dbType: c.type.toLowerCase() }));
         if (first || (page.data?.length ?? 0) > 0) yield { ...(first ? { columns } : {}), rows: page.data ?? [] };
@@ -128,6 +138,9 @@ export class TrinoDriver implements Driver {
       this.endTransaction();
       throw databaseError(err, this.secrets);
     } finally {
+      // Given up (a break, an error): the page asked for ahead is not read, and its
+      // failure, once the query is cancelled, is no one's to report.
+      ahead?.catch(() => undefined);
       if (id !== undefined) {
         this.running.delete(id);
         if (!completed) await this.cancelQuery(id);
