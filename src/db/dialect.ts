@@ -118,6 +118,16 @@ export interface QueryCompiler {
    * the aggregate's result. Absent: the statements rank.
    */
   greatestRow?(values: readonly string[], priority: readonly string[]): GreatestRow;
+  /** `sql DESC` with NULL after every value (where the engine's DESC does not already put it there). */
+  descNullsLast(sql: string): string;
+  /**
+   * How `export`'s statement keeps the newest row of each key, where the engine has a
+   * cheaper way than ranking every row with ROW_NUMBER() and keeping rank 1:
+   * PostgreSQL's `DISTINCT ON (key) … ORDER BY key, priority…` (one sort, no window), or
+   * SQLite's bare columns of a `max()` aggregate, which come from the row holding the
+   * maximum (one pass over rows grouped by key, when the priority is one term).
+   */
+  readonly latestRow?: 'distinct-on' | 'bare-max';
 }
 
 /** See QueryCompiler.greatestRow. */

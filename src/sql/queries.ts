@@ -11,7 +11,7 @@ import type { CompiledQuery, GreatestRow, JsonColumn, QueryCompiler, TimeCompari
 import type { Feature, Group } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
 import { SqlBuilder, sourceSql } from './builder.js';
-import { AliasedColumns, FEATURE_ALIAS, GroupColumns, KEY_ALIAS, keyEquality } from './group-columns.js';
+import { AliasedColumns, EVENT_ALIAS, FEATURE_ALIAS, GroupColumns, KEY_ALIAS, keyEquality } from './group-columns.js';
 
 export interface TimeParams {
   readonly ttlMs?: number;
@@ -37,9 +37,11 @@ export function scanQuery(compiler: QueryCompiler, group: Group, features: reado
 }
 
 /**
- * The latest visible row of every key at `at`, ordered by key (SPEC §2, §3 export).
+ * The latest visible row of every key at `at`, ordered by key (SPEC §2, §3 export), as
+ * keys then features (`selectList` without times) and maybe more columns after them.
  * Times are compared the engine's own way (QueryCompiler.timeComparison): instants are whole
  * milliseconds, so `e <= t` is written `e < t + 1ms`, exact also for stored microseconds.
+ * The newest row of a key is kept the engine's cheapest way (QueryCompiler.latestRow).
  */
 export function latestQuery(
   compiler: QueryCompiler,
@@ -61,13 +63,26 @@ export function latestQuery(
     if (time.knownAt && c) where.push(`(${c.column} IS NULL OR ${c.column} < ${instant(c, at + 1)})`);
   }
   if (keys !== undefined) where.push(keyFilter(b, cols, keys));
-  const order = !e ? '' : c ? `${e.column} DESC, CASE WHEN ${c.column} IS NULL THEN 1 ELSE 0 END, ${c.column} DESC` : `${e.column} DESC`;
-  const window = `ROW_NUMBER() OVER (PARTITION BY ${cols.exactKeys().join(', ')}${order ? ` ORDER BY ${order}` : ''})`;
+  const from = `FROM ${sourceSql(compiler, group.source, SRC)} WHERE ${where.join(' AND ')}`;
+  // Newest first: event time, then created time with NULL last (SPEC §2); visible rows all
+  // have an event time. Beyond that the engine picks.
+  const priority = !e ? [] : c ? [`${e.column} DESC`, compiler.descNullsLast(c.column)] : [`${e.column} DESC`];
+  const sourceOrder = group.entity.keyTypes.map((type, i) => compiler.keyOrder(cols.sourceKeys()[i]!, type));
+  if (compiler.latestRow === 'distinct-on') {
+    // PostgreSQL's key order compares the exact form (bytes), so it can also say which keys are one.
+    return b.compile(`SELECT DISTINCT ON (${sourceOrder.join(', ')}) ${cols.selectList({ times: false })} ${from} ORDER BY ${[...sourceOrder, ...priority].join(', ')}`);
+  }
+  if (compiler.latestRow === 'bare-max' && e && !c) {
+    // The other columns of a max() aggregate's query come from the row holding the maximum.
+    return b.compile(
+      `SELECT ${cols.selectList({ times: false })}, max(${e.column}) AS ${b.id(EVENT_ALIAS)} ${from} GROUP BY ${cols.exactKeys().join(', ')} ORDER BY ${sourceOrder.join(', ')}`,
+    );
+  }
+  const window = `ROW_NUMBER() OVER (PARTITION BY ${cols.exactKeys().join(', ')}${priority.length > 0 ? ` ORDER BY ${priority.join(', ')}` : ''})`;
   const w = new AliasedColumns(compiler, group, 'w');
   const keyOrder = group.entity.keyTypes.map((type, i) => compiler.keyOrder(w.col(KEY_ALIAS(i)), type));
   return b.compile(
-    `SELECT * FROM (SELECT ${cols.selectList({ times: false })}, ${window} AS ${b.id('__rn')}` +
-      ` FROM ${sourceSql(compiler, group.source, SRC)} WHERE ${where.join(' AND ')}) AS ${b.id('w')}` +
+    `SELECT * FROM (SELECT ${cols.selectList({ times: false })}, ${window} AS ${b.id('__rn')} ${from}) AS ${b.id('w')}` +
       ` WHERE ${w.col('__rn')} = 1 ORDER BY ${keyOrder.join(', ')}`,
   );
 }

@@ -95,7 +95,7 @@ describe('point-in-time SQL per dialect', () => {
       expect(statements(CASES["export account"], sqlite.compiler)).toEqual([
         {
           group: 'account',
-          sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ${ms('"src"."last_login"')} AS "__f1", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY ${ms('"src"."updated_at"')} DESC, CASE WHEN ${ms('"src"."loaded_at"')} IS NULL THEN 1 ELSE 0 END, ${ms('"src"."loaded_at"')} DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND ${ms('"src"."updated_at"')} < ? AND ${ms('"src"."updated_at"')} >= ?) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
+          sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ${ms('"src"."last_login"')} AS "__f1", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY ${ms('"src"."updated_at"')} DESC, ${ms('"src"."loaded_at"')} DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND ${ms('"src"."updated_at"')} < ? AND ${ms('"src"."updated_at"')} >= ?) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
           parameters: [1709251200001, 1706659200000],
         },
       ]);
@@ -104,7 +104,7 @@ describe('point-in-time SQL per dialect', () => {
       expect(statements(CASES["export account"], postgres.compiler)).toEqual([
         {
           group: 'account',
-          sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", floor(extract(epoch from ("src"."last_login")::timestamptz) * 1000)::float8 AS "__f1", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY CAST("src"."updated_at" AS timestamptz) DESC, CASE WHEN CAST("src"."loaded_at" AS timestamptz) IS NULL THEN 1 ELSE 0 END, CAST("src"."loaded_at" AS timestamptz) DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND CAST("src"."updated_at" AS timestamptz) < CAST($1 AS timestamptz) AND CAST("src"."updated_at" AS timestamptz) >= CAST($2 AS timestamptz)) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
+          sql: `SELECT DISTINCT ON ("src"."user_id") "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", floor(extract(epoch from ("src"."last_login")::timestamptz) * 1000)::float8 AS "__f1" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND CAST("src"."updated_at" AS timestamptz) < CAST($1 AS timestamptz) AND CAST("src"."updated_at" AS timestamptz) >= CAST($2 AS timestamptz) ORDER BY "src"."user_id", CAST("src"."updated_at" AS timestamptz) DESC, CAST("src"."loaded_at" AS timestamptz) DESC NULLS LAST`,
           parameters: ["2024-03-01T00:00:00.001Z", "2024-01-31T00:00:00.000Z"],
         },
       ]);
@@ -113,7 +113,7 @@ describe('point-in-time SQL per dialect', () => {
       expect(statements(CASES["export account"], mariadb.compiler)).toEqual([
         {
           group: 'account',
-          sql: mysql`SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ((TO_SECONDS(CAST("src"."last_login" AS DATETIME(6))) - 62167219200) * 1000 + MICROSECOND(CAST("src"."last_login" AS DATETIME(6))) DIV 1000) AS "__f1", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY "src"."updated_at" DESC, CASE WHEN "src"."loaded_at" IS NULL THEN 1 ELSE 0 END, "src"."loaded_at" DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND "src"."updated_at" < CAST(? AS DATETIME(3)) AND "src"."updated_at" >= CAST(? AS DATETIME(3))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
+          sql: mysql`SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ((TO_SECONDS(CAST("src"."last_login" AS DATETIME(6))) - 62167219200) * 1000 + MICROSECOND(CAST("src"."last_login" AS DATETIME(6))) DIV 1000) AS "__f1", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY "src"."updated_at" DESC, "src"."loaded_at" DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND "src"."updated_at" < CAST(? AS DATETIME(3)) AND "src"."updated_at" >= CAST(? AS DATETIME(3))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
           parameters: ["2024-03-01 00:00:00.001", "2024-01-31 00:00:00.000"],
         },
       ]);
@@ -125,7 +125,7 @@ describe('point-in-time SQL per dialect', () => {
       expect(statements(CASES["export account known-at ttl override"], sqlite.compiler)).toEqual([
         {
           group: 'account',
-          sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY ${ms('"src"."updated_at"')} DESC, CASE WHEN ${ms('"src"."loaded_at"')} IS NULL THEN 1 ELSE 0 END, ${ms('"src"."loaded_at"')} DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND ${ms('"src"."updated_at"')} < ? AND ${ms('"src"."updated_at"')} >= ? AND (${ms('"src"."loaded_at"')} IS NULL OR ${ms('"src"."loaded_at"')} < ?)) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
+          sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY ${ms('"src"."updated_at"')} DESC, ${ms('"src"."loaded_at"')} DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND ${ms('"src"."updated_at"')} < ? AND ${ms('"src"."updated_at"')} >= ? AND (${ms('"src"."loaded_at"')} IS NULL OR ${ms('"src"."loaded_at"')} < ?)) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
           parameters: [1709251200001, 1708646400000, 1709251200001],
         },
       ]);
@@ -134,7 +134,7 @@ describe('point-in-time SQL per dialect', () => {
       expect(statements(CASES["export account known-at ttl override"], postgres.compiler)).toEqual([
         {
           group: 'account',
-          sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY CAST("src"."updated_at" AS timestamptz) DESC, CASE WHEN CAST("src"."loaded_at" AS timestamptz) IS NULL THEN 1 ELSE 0 END, CAST("src"."loaded_at" AS timestamptz) DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND CAST("src"."updated_at" AS timestamptz) < CAST($1 AS timestamptz) AND CAST("src"."updated_at" AS timestamptz) >= CAST($2 AS timestamptz) AND (CAST("src"."loaded_at" AS timestamptz) IS NULL OR CAST("src"."loaded_at" AS timestamptz) < CAST($3 AS timestamptz))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
+          sql: `SELECT DISTINCT ON ("src"."user_id") "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND CAST("src"."updated_at" AS timestamptz) < CAST($1 AS timestamptz) AND CAST("src"."updated_at" AS timestamptz) >= CAST($2 AS timestamptz) AND (CAST("src"."loaded_at" AS timestamptz) IS NULL OR CAST("src"."loaded_at" AS timestamptz) < CAST($3 AS timestamptz)) ORDER BY "src"."user_id", CAST("src"."updated_at" AS timestamptz) DESC, CAST("src"."loaded_at" AS timestamptz) DESC NULLS LAST`,
           parameters: ["2024-03-01T00:00:00.001Z", "2024-02-23T00:00:00.000Z", "2024-03-01T00:00:00.001Z"],
         },
       ]);
@@ -143,7 +143,7 @@ describe('point-in-time SQL per dialect', () => {
       expect(statements(CASES["export account known-at ttl override"], mariadb.compiler)).toEqual([
         {
           group: 'account',
-          sql: mysql`SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY "src"."updated_at" DESC, CASE WHEN "src"."loaded_at" IS NULL THEN 1 ELSE 0 END, "src"."loaded_at" DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND "src"."updated_at" < CAST(? AS DATETIME(3)) AND "src"."updated_at" >= CAST(? AS DATETIME(3)) AND ("src"."loaded_at" IS NULL OR "src"."loaded_at" < CAST(? AS DATETIME(3)))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
+          sql: mysql`SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY "src"."updated_at" DESC, "src"."loaded_at" DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND "src"."updated_at" < CAST(? AS DATETIME(3)) AND "src"."updated_at" >= CAST(? AS DATETIME(3)) AND ("src"."loaded_at" IS NULL OR "src"."loaded_at" < CAST(? AS DATETIME(3)))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
           parameters: ["2024-03-01 00:00:00.001", "2024-02-23 00:00:00.000", "2024-03-01 00:00:00.001"],
         },
       ]);
@@ -155,10 +155,10 @@ describe('point-in-time SQL per dialect', () => {
       expect(statements(CASES["export spend keys"], sqlite.compiler)).toEqual([
         {
           group: 'spend',
-          sql: `SELECT * FROM (SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", "src"."total" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."customer_id", "src"."shop_id" COLLATE BINARY ORDER BY CAST(round(("src"."day") * 1000) AS INTEGER) DESC) AS "__rn" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
+          sql: `SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", "src"."total" AS "__f0", max(CAST(round(("src"."day") * 1000) AS INTEGER)) AS "__e" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
 FROM payments -- a comment at the end
 GROUP BY 1, 2, 3
-) AS "src" WHERE "src"."customer_id" IS NOT NULL AND "src"."shop_id" IS NOT NULL AND CAST(round(("src"."day") * 1000) AS INTEGER) < ? AND (("src"."customer_id" = ? AND "src"."shop_id" = ? AND "src"."shop_id" COLLATE BINARY = ? COLLATE BINARY) OR ("src"."customer_id" = ? AND "src"."shop_id" = ? AND "src"."shop_id" COLLATE BINARY = ? COLLATE BINARY))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0", "w"."__k1" COLLATE BINARY`,
+) AS "src" WHERE "src"."customer_id" IS NOT NULL AND "src"."shop_id" IS NOT NULL AND CAST(round(("src"."day") * 1000) AS INTEGER) < ? AND (("src"."customer_id" = ? AND "src"."shop_id" = ? AND "src"."shop_id" COLLATE BINARY = ? COLLATE BINARY) OR ("src"."customer_id" = ? AND "src"."shop_id" = ? AND "src"."shop_id" COLLATE BINARY = ? COLLATE BINARY)) GROUP BY "src"."customer_id", "src"."shop_id" COLLATE BINARY ORDER BY "src"."customer_id", "src"."shop_id" COLLATE BINARY`,
           parameters: [1709251200001, 1, "m1", "m1", 2, "m2", "m2"],
         },
       ]);
@@ -167,10 +167,10 @@ GROUP BY 1, 2, 3
       expect(statements(CASES["export spend keys"], postgres.compiler)).toEqual([
         {
           group: 'spend',
-          sql: `SELECT * FROM (SELECT "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", "src"."total" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."customer_id", ("src"."shop_id")::text COLLATE "C" ORDER BY floor(("src"."day")::numeric * 1000)::float8 DESC) AS "__rn" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
+          sql: `SELECT DISTINCT ON ("src"."customer_id", ("src"."shop_id")::text COLLATE "C") "src"."customer_id" AS "__k0", "src"."shop_id" AS "__k1", "src"."total" AS "__f0" FROM (SELECT customer_id, shop_id, day, SUM(amount) AS total
 FROM payments -- a comment at the end
 GROUP BY 1, 2, 3
-) AS "src" WHERE "src"."customer_id" IS NOT NULL AND "src"."shop_id" IS NOT NULL AND floor(("src"."day")::numeric * 1000)::float8 < CAST($1 AS float8) AND (("src"."customer_id" = $2 AND "src"."shop_id" = $3 AND ("src"."shop_id")::text COLLATE "C" = ($4)::text COLLATE "C") OR ("src"."customer_id" = $5 AND "src"."shop_id" = $6 AND ("src"."shop_id")::text COLLATE "C" = ($7)::text COLLATE "C"))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0", ("w"."__k1")::text COLLATE "C"`,
+) AS "src" WHERE "src"."customer_id" IS NOT NULL AND "src"."shop_id" IS NOT NULL AND floor(("src"."day")::numeric * 1000)::float8 < CAST($1 AS float8) AND (("src"."customer_id" = $2 AND "src"."shop_id" = $3 AND ("src"."shop_id")::text COLLATE "C" = ($4)::text COLLATE "C") OR ("src"."customer_id" = $5 AND "src"."shop_id" = $6 AND ("src"."shop_id")::text COLLATE "C" = ($7)::text COLLATE "C")) ORDER BY "src"."customer_id", ("src"."shop_id")::text COLLATE "C", floor(("src"."day")::numeric * 1000)::float8 DESC`,
           parameters: [1709251200001, 1, "m1", "m1", 2, "m2", "m2"],
         },
       ]);
@@ -203,7 +203,7 @@ GROUP BY 1, 2, 3
       expect(statements(CASES["export device static"], postgres.compiler)).toEqual([
         {
           group: 'device_info',
-          sql: `SELECT * FROM (SELECT "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."vendor", "src"."serial") AS "__rn" FROM "device_info" AS "src" WHERE "src"."vendor" IS NOT NULL AND "src"."serial" IS NOT NULL) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0", "w"."__k1"`,
+          sql: `SELECT DISTINCT ON ("src"."vendor", "src"."serial") "src"."vendor" AS "__k0", "src"."serial" AS "__k1", "src"."model" AS "__f0" FROM "device_info" AS "src" WHERE "src"."vendor" IS NOT NULL AND "src"."serial" IS NOT NULL ORDER BY "src"."vendor", "src"."serial"`,
           parameters: [],
         },
       ]);

@@ -43,6 +43,8 @@ export const mysqlCompiler: QueryCompiler = {
   exactKey(sql: string, type: KeyType): string {
     return type === 'int' ? sql : `CAST(CONVERT(${sql} USING utf8mb4) AS BINARY)`;
   },
+  // NULL sorts below every value, so DESC puts it last (and MariaDB has no NULLS LAST).
+  descNullsLast: (sql: string) => `${sql} DESC`,
   jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string {
     const q = mysqlCompiler.quoteIdentifier;
     const type = { int: 'BIGINT', float: 'DOUBLE', string: 'TEXT CHARACTER SET utf8mb4' };

@@ -32,6 +32,9 @@ export const postgresCompiler: QueryCompiler = {
     // Deterministic collations already compare bytes, but an ICU nondeterministic one would not.
     return type === 'int' ? sql : `(${sql})::text COLLATE "C"`;
   },
+  // NULL sorts above every value: DESC alone would put it first.
+  descNullsLast: (sql: string) => `${sql} DESC NULLS LAST`,
+  latestRow: 'distinct-on',
   jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string {
     const q = postgresCompiler.quoteIdentifier;
     const cast = { int: '::int8', float: '::float8', string: '' };

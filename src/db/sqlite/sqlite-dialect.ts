@@ -36,6 +36,9 @@ export const sqliteCompiler: QueryCompiler = {
   exactKey(sql: string, type: KeyType): string {
     return type === 'int' ? sql : `${sql} COLLATE BINARY`;
   },
+  // NULL sorts below every value, so DESC puts it last.
+  descNullsLast: (sql: string) => `${sql} DESC`,
+  latestRow: 'bare-max',
   jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string {
     const q = sqliteCompiler.quoteIdentifier;
     const cast = { int: 'INTEGER', float: 'REAL', string: 'TEXT' };

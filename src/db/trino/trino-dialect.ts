@@ -45,6 +45,7 @@ export const trinoCompiler: QueryCompiler = {
   // collation to see through.
   keyOrder: (col: string, _type: KeyType) => col,
   exactKey: (sql: string, _type: KeyType) => sql,
+  descNullsLast: (sql: string) => `${sql} DESC NULLS LAST`,
   jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string {
     const q = trinoCompiler.quoteIdentifier;
     const types = { int: 'bigint', float: 'double', string: 'varchar' };
