@@ -1,8 +1,6 @@
-import type { Knex } from 'knex';
 import mysql from 'mysql2';
 import type { ColumnInfo, Introspector } from '../dialect.js';
-import type { ToDatabaseError } from '../database-error.js';
-import { withConnection } from '../knex/pool.js';
+import { KnexIntrospector } from '../knex/knex-introspector.js';
 import { type MysqlConnection, queryWithFields } from './mysql-driver.js';
 
 /** The binary pseudo-charset: a BLOB-family field with it is a blob, else text. */
@@ -52,14 +50,9 @@ function typeName(columnType: number | undefined, characterSet: number | undefin
   return TYPE_NAMES[code] ?? code.toLowerCase();
 }
 
-export class MysqlIntrospector implements Introspector {
-  constructor(
-    private readonly knex: Knex,
-    private readonly toError: ToDatabaseError,
-  ) {}
-
+export class MysqlIntrospector extends KnexIntrospector<MysqlConnection> implements Introspector {
   tableColumns(table: string): Promise<ColumnInfo[] | undefined> {
-    return withConnection<MysqlConnection, ColumnInfo[] | undefined>(this.knex, this.toError, async (c) => {
+    return this.lookup(async (c) => {
       const { rows } = await queryWithFields(c, {
         sql: `SELECT COLUMN_NAME AS name, DATA_TYPE AS type,
                      CASE WHEN DATA_TYPE IN ('decimal', 'numeric') THEN NUMERIC_SCALE END AS scale
@@ -79,14 +72,14 @@ export class MysqlIntrospector implements Introspector {
   }
 
   queryColumns(sql: string): Promise<ColumnInfo[]> {
-    return withConnection<MysqlConnection, ColumnInfo[]>(this.knex, this.toError, async (c) => {
+    return this.lookup(async (c) => {
       const { fields } = await queryWithFields(c, { sql: `SELECT * FROM (${sql}) AS q LIMIT 0`, parameters: [] });
       return (fields ?? []).map((f) => ({ name: f.name, dbType: typeName(f.columnType, f.characterSet) }));
     });
   }
 
   indexLeadsWith(table: string, column: string): Promise<boolean> {
-    return withConnection<MysqlConnection, boolean>(this.knex, this.toError, async (c) => {
+    return this.lookup(async (c) => {
       const { rows } = await queryWithFields(c, {
         sql: `SELECT 1 FROM information_schema.STATISTICS
                WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ? AND SEQ_IN_INDEX = 1
@@ -98,7 +91,7 @@ export class MysqlIntrospector implements Introspector {
   }
 
   tableNames(): Promise<string[]> {
-    return withConnection<MysqlConnection, string[]>(this.knex, this.toError, async (c) => {
+    return this.lookup(async (c) => {
       const { rows } = await queryWithFields(c, {
         sql: `SELECT TABLE_NAME AS name FROM information_schema.TABLES
                WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME`,
@@ -109,7 +102,7 @@ export class MysqlIntrospector implements Introspector {
   }
 
   primaryKey(table: string): Promise<string[]> {
-    return withConnection<MysqlConnection, string[]>(this.knex, this.toError, async (c) => {
+    return this.lookup(async (c) => {
       const { rows } = await queryWithFields(c, {
         sql: `SELECT COLUMN_NAME AS name FROM information_schema.STATISTICS
                WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX`,

@@ -1,17 +1,10 @@
-import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { ColumnInfo, Introspector } from '../dialect.js';
-import type { ToDatabaseError } from '../database-error.js';
-import { withConnection } from '../knex/pool.js';
+import { KnexIntrospector } from '../knex/knex-introspector.js';
 
-export class PostgresIntrospector implements Introspector {
-  constructor(
-    private readonly knex: Knex,
-    private readonly toError: ToDatabaseError,
-  ) {}
-
+export class PostgresIntrospector extends KnexIntrospector<pg.Client> implements Introspector {
   tableColumns(table: string): Promise<ColumnInfo[] | undefined> {
-    return withConnection<pg.Client, ColumnInfo[] | undefined>(this.knex, this.toError, async (c) => {
+    return this.lookup(async (c) => {
       // Unqualified names resolve in the first schema of the search_path, as the export SQL will.
       const { rows } = await c.query<{ name: string; type: string; scale: number | null }>(
         `SELECT column_name AS name,
@@ -28,7 +21,7 @@ export class PostgresIntrospector implements Introspector {
   }
 
   queryColumns(sql: string): Promise<ColumnInfo[]> {
-    return withConnection<pg.Client, ColumnInfo[]>(this.knex, this.toError, async (c) => {
+    return this.lookup(async (c) => {
       const { fields } = await c.query({ text: `SELECT * FROM (${sql}) AS q LIMIT 0`, values: [], queryMode: 'extended' } as pg.QueryConfig);
       const oids = [...new Set(fields.map((f) => f.dataTypeID))];
       // format_type gives the names information_schema uses (`timestamp with time zone`).
@@ -42,7 +35,7 @@ export class PostgresIntrospector implements Introspector {
   }
 
   indexLeadsWith(table: string, column: string): Promise<boolean> {
-    return withConnection<pg.Client, boolean>(this.knex, this.toError, async (c) => {
+    return this.lookup(async (c) => {
       const { rows } = await c.query(
         `SELECT 1 FROM pg_index i
            JOIN pg_class t ON t.oid = i.indrelid
@@ -57,7 +50,7 @@ export class PostgresIntrospector implements Introspector {
   }
 
   tableNames(): Promise<string[]> {
-    return withConnection<pg.Client, string[]>(this.knex, this.toError, async (c) => {
+    return this.lookup(async (c) => {
       const { rows } = await c.query<{ name: string }>(
         `SELECT table_name AS name FROM information_schema.tables
           WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
@@ -67,7 +60,7 @@ export class PostgresIntrospector implements Introspector {
   }
 
   primaryKey(table: string): Promise<string[]> {
-    return withConnection<pg.Client, string[]>(this.knex, this.toError, async (c) => {
+    return this.lookup(async (c) => {
       const { rows } = await c.query<{ name: string }>(
         `SELECT k.column_name AS name
            FROM information_schema.table_constraints t

@@ -1,17 +1,10 @@
-import type { Knex } from 'knex';
 import type { ColumnInfo, Introspector } from '../dialect.js';
-import type { ToDatabaseError } from '../database-error.js';
-import { withConnection } from '../knex/pool.js';
+import { KnexIntrospector } from '../knex/knex-introspector.js';
 import type { SqliteConnection } from './sqlite-driver.js';
 
-export class SqliteIntrospector implements Introspector {
-  constructor(
-    private readonly knex: Knex,
-    private readonly toError: ToDatabaseError,
-  ) {}
-
+export class SqliteIntrospector extends KnexIntrospector<SqliteConnection> implements Introspector {
   tableColumns(table: string): Promise<ColumnInfo[] | undefined> {
-    return withConnection<SqliteConnection, ColumnInfo[] | undefined>(this.knex, this.toError, async (db) => {
+    return this.lookup(async (db) => {
       // table_xinfo also lists generated columns (hidden 2/3), which a SELECT can read;
       // hidden = 1 marks virtual-table internals that it cannot.
       const rows = db
@@ -23,7 +16,7 @@ export class SqliteIntrospector implements Introspector {
   }
 
   queryColumns(sql: string): Promise<ColumnInfo[]> {
-    return withConnection<SqliteConnection, ColumnInfo[]>(this.knex, this.toError, async (db) => {
+    return this.lookup(async (db) => {
       // Declared types only: an expression column has none, so it reports ''.
       const statement = db.prepare(`SELECT * FROM (${sql}) AS q LIMIT 0`);
       return statement.columns().map((c) => ({ name: c.name, dbType: (c.type ?? '').toLowerCase() }));
@@ -31,7 +24,7 @@ export class SqliteIntrospector implements Introspector {
   }
 
   indexLeadsWith(table: string, column: string): Promise<boolean> {
-    return withConnection<SqliteConnection, boolean>(this.knex, this.toError, async (db) => {
+    return this.lookup(async (db) => {
       const row = db
         .prepare('SELECT 1 FROM pragma_index_list(?) AS l JOIN pragma_index_info(l.name) AS i WHERE i.seqno = 0 AND i.name = ? LIMIT 1')
         .get(table, column);
@@ -40,14 +33,14 @@ export class SqliteIntrospector implements Introspector {
   }
 
   tableNames(): Promise<string[]> {
-    return withConnection<SqliteConnection, string[]>(this.knex, this.toError, async (db) => {
+    return this.lookup(async (db) => {
       const rows = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all() as { name: string }[];
       return rows.map((r) => r.name);
     });
   }
 
   primaryKey(table: string): Promise<string[]> {
-    return withConnection<SqliteConnection, string[]>(this.knex, this.toError, async (db) => {
+    return this.lookup(async (db) => {
       const rows = db.prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk').all(table) as { name: string }[];
       return rows.map((r) => r.name);
     });
