@@ -18,6 +18,8 @@
 // - hand-written: max_by() per group over the labels ⋈ features join, LEFT JOINed back to
 //   the labels and ordered as spellbook orders, its rows read to the end by trino-client
 //   (no file written: the floor for any client).
+// Beside them: each round's ratio, each client's CPU (user + system), and for the last
+// run of each statement the cluster's CPU per node from Trino's query statistics.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -111,18 +113,19 @@ LEFT JOIN (SELECT l.label_id, max_by(f.clicks, f.seen_at) AS clicks
             GROUP BY l.label_id) b ON b.label_id = l.label_id
 ORDER BY l.event_timestamp, l.user_id, l.label_id`;
 
-/** Runs a command under GNU time; resolves {wall, rssMB}. */
+/** Runs a command under GNU time; resolves {wall, rssMB, cpu} (cpu: the process's user + system seconds). */
 function timed(argv) {
   const timeFile = join(OUT, `trino-time-${process.pid}.txt`);
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', timeFile, ...argv], { cwd: APP, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, ...argv], { cwd: APP, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => {
       const wall = (performance.now() - t0) / 1000;
       if (code !== 0) return reject(new Error(`${argv.join(' ')} exited ${code}\n${stderr.slice(-2000)}`));
-      resolve({ wall, rssMB: Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024 });
+      const [rssKiB, user, system] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+      resolve({ wall, rssMB: rssKiB / 1024, cpu: user + system });
     });
   });
 }
@@ -164,8 +167,10 @@ async function main() {
       await timed([process.execPath, 'bin/run.js', 'join', '-m', md, '--input-query', 'SELECT * FROM labels', '-f', 'account.balance,activity.clicks', '--strategy', 'database', '--output', out, '--quiet']),
     );
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const h = await run(HAND_WRITTEN, 'spellbook_reader', { keep: false });
-    hand.push({ wall: (performance.now() - t0) / 1000, rows: h.count });
+    const c = process.cpuUsage(c0);
+    hand.push({ wall: (performance.now() - t0) / 1000, rows: h.count, id: h.id, cpu: (c.user + c.system) / 1e6 });
     console.error(`  round ${r + 1}: spellbook ${spellbook.at(-1).wall.toFixed(1)} s (${spellbook.at(-1).rssMB.toFixed(0)} MB), hand-written ${hand.at(-1).wall.toFixed(1)} s`);
   }
   const lines = readFileSync(out, 'utf8').split('\n').length - 2;
@@ -181,9 +186,16 @@ async function main() {
     keys: KEYS,
     outputRows: lines,
     handWrittenRows: hand.at(-1).rows,
-    spellbook: { wall: median(spellbook.map((x) => x.wall)), walls: spellbook.map((x) => Number(x.wall.toFixed(2))), peakRssMB: Math.max(...spellbook.map((x) => x.rssMB)) },
-    handWritten: { wall: median(hand.map((x) => x.wall)), walls: hand.map((x) => Number(x.wall.toFixed(2))) },
+    spellbook: {
+      wall: median(spellbook.map((x) => x.wall)),
+      walls: spellbook.map((x) => Number(x.wall.toFixed(2))),
+      peakRssMB: Math.max(...spellbook.map((x) => x.rssMB)),
+      clientCpu: median(spellbook.map((x) => x.cpu)),
+    },
+    handWritten: { wall: median(hand.map((x) => x.wall)), walls: hand.map((x) => Number(x.wall.toFixed(2))), clientCpu: Number(median(hand.map((x) => x.cpu)).toFixed(2)) },
+    ratios: spellbook.map((x, r) => Number((x.wall / hand[r].wall).toFixed(2))),
     joinQuery: join_ ? { id: join_.queryId, ...where } : undefined,
+    handWrittenQuery: { id: hand.at(-1).id, ...(await cpuByNode(hand.at(-1).id)) },
   };
   result.ratio = result.spellbook.wall / result.handWritten.wall;
   console.log(JSON.stringify(result, null, 2));
