@@ -13,6 +13,8 @@ const UNIT = [
   'test/structure/**/*.test.ts',
   'test/sql/**/*.test.ts',
   'test/pit/as-of-merge.test.ts',
+  'test/core/**/*.test.ts',
+  'test/util/**/*.test.ts',
   'test/import/values.test.ts',
   'test/parquet/writer.test.ts',
   'test/validate/rules.test.ts',

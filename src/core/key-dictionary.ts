@@ -6,12 +6,18 @@
  * The scan looks up every row's key: a million Map lookups cost about a second. Int keys
  * in a range not much wider than their count (ids, the usual case) are looked up in a
  * typed array indexed by value instead, built once the labels are all added.
+ *
+ * Memory grows with the keys, and a join of 10M labels has 1M of them: a single-column
+ * key is kept as its bare value (8 bytes), not a one-element tuple (~56 bytes), and the
+ * Map is dropped once the typed array answers every lookup (another ~28 bytes a key).
  */
 import { keyId, type KeyTuple, type KeyValue } from './keys.js';
 
 export class KeyDictionary {
-  private readonly ids = new Map<string | number, number>();
-  readonly keys: KeyTuple[] = [];
+  /** Number of each key; undefined while the dense table stands in for it (see lookupValue). */
+  private ids: Map<string | number, number> | undefined = new Map();
+  /** Key i: its value (one column) or its tuple (several). */
+  private readonly entries: (KeyValue | KeyTuple)[] = [];
   /** id of int key `min + i` at i (-1: no such key); built on the first lookup, dropped by add. */
   private dense: { min: number; ids: Int32Array } | null | undefined;
 
@@ -24,30 +30,39 @@ export class KeyDictionary {
     return dictionary;
   }
 
-  private mapKey(key: KeyTuple): string | number {
-    return this.width === 1 ? key[0]! : keyId(key);
+  /** Key number i as a tuple. */
+  key(i: number): KeyTuple {
+    const entry = this.entries[i]!;
+    return this.width === 1 ? [entry as KeyValue] : (entry as KeyTuple);
+  }
+
+  /** Every key as a tuple, in number order (a new array: to hand the keys to another thread). */
+  tuples(): KeyTuple[] {
+    return this.entries.map((_, i) => this.key(i));
   }
 
   /** The key's number, adding it if new. */
   add(key: KeyTuple): number {
-    const k = this.mapKey(key);
-    let id = this.ids.get(k);
+    if (this.width === 1) return this.addValue(key[0]!);
+    const ids = this.map();
+    const k = keyId(key);
+    let id = ids.get(k);
     if (id === undefined) {
-      id = this.keys.length;
-      this.ids.set(k, id);
-      this.keys.push(key);
-      this.dense = undefined;
+      id = this.entries.length;
+      ids.set(k, id);
+      this.entries.push(key);
     }
     return id;
   }
 
-  /** `add` for a single-column key given as its value (no tuple built unless it is new). */
+  /** `add` for a single-column key given as its value (no tuple built). */
   addValue(value: KeyValue): number {
-    let id = this.ids.get(value);
+    const ids = this.map();
+    let id = ids.get(value);
     if (id === undefined) {
-      id = this.keys.length;
-      this.ids.set(value, id);
-      this.keys.push([value]);
+      id = this.entries.length;
+      ids.set(value, id);
+      this.entries.push(value);
       this.dense = undefined;
     }
     return id;
@@ -55,41 +70,54 @@ export class KeyDictionary {
 
   /** The key's number, or -1 when no label has it. */
   lookup(key: KeyTuple): number {
-    return this.ids.get(this.mapKey(key)) ?? -1;
+    if (this.width === 1) return this.lookupValue(key[0]!);
+    return this.map().get(keyId(key)) ?? -1;
   }
 
   /** Lookup of a single-column key value without building a tuple (the scan's hot path). */
   lookupValue(value: string | number): number {
-    if (typeof value === 'number') {
-      const dense = this.dense === undefined ? (this.dense = this.denseTable()) : this.dense;
-      if (dense !== null) {
-        const i = value - dense.min;
-        return i >= 0 && i < dense.ids.length ? (dense.ids[i] ?? -1) : -1; // a fraction is no key
-      }
+    const dense = this.dense === undefined ? this.denseTable() : this.dense;
+    if (dense !== null) {
+      // Every key is an int: no other value is one.
+      if (typeof value !== 'number') return -1;
+      const i = value - dense.min;
+      return i >= 0 && i < dense.ids.length ? (dense.ids[i] ?? -1) : -1; // a fraction is no key
     }
-    return this.ids.get(value) ?? -1;
+    return this.map().get(value) ?? -1;
+  }
+
+  /** The Map of keys to numbers, rebuilt when a key is added after the dense table replaced it. */
+  private map(): Map<string | number, number> {
+    if (this.ids === undefined) {
+      this.ids = new Map();
+      this.entries.forEach((entry, id) => this.ids!.set(entry as KeyValue, id));
+      this.dense = undefined;
+    }
+    return this.ids;
   }
 
   /**
    * The typed-array table for single-column int keys spanning at most 4 values per key
-   * (and 16M in all, 64 MB at most); null where it does not apply.
+   * (and 16M in all, 64 MB at most), which then replaces the Map; null where it does not apply.
    */
   private denseTable(): { min: number; ids: Int32Array } | null {
-    if (this.width !== 1 || this.keys.length === 0) return null;
+    this.dense = null;
+    if (this.width !== 1 || this.entries.length === 0) return null;
     let min = Infinity, max = -Infinity;
-    for (const [k] of this.keys) {
+    for (const k of this.entries) {
       if (typeof k !== 'number') return null;
       if (k < min) min = k;
       if (k > max) max = k;
     }
     const span = max - min + 1;
-    if (span > Math.max(4 * this.keys.length, 1024) || span > 1 << 24) return null;
+    if (span > Math.max(4 * this.entries.length, 1024) || span > 1 << 24) return null;
     const ids = new Int32Array(span).fill(-1);
-    this.keys.forEach(([k], id) => (ids[(k as number) - min] = id));
-    return { min, ids };
+    this.entries.forEach((k, id) => (ids[(k as number) - min] = id));
+    this.ids = undefined;
+    return (this.dense = { min, ids });
   }
 
   get size(): number {
-    return this.keys.length;
+    return this.entries.length;
   }
 }

@@ -278,7 +278,7 @@ async function databaseGroup(db: Database, g: GroupPlan, labels: Labels<unknown>
   const columns = featureColumns(g, labels.count);
   const aliases = g.features.map((_, i) => FEATURE_ALIAS(i));
   const query = { ...g.query, labels: g.labels! };
-  const labelRow = (i: number) => [i, labels.times[i], ...dictionary.keys[keyOfLabel[i]!]!];
+  const labelRow = (i: number) => [i, labels.times[i], ...dictionary.key(keyOfLabel[i]!)];
   for (const statement of labelStatements(query, db.adapter.maxStatementBytes, labels.count, labelRow)) {
     for await (const row of db.driver.stream(statement)) {
       const label = Number(row['__i']);

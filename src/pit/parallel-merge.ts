@@ -194,7 +194,7 @@ class MergeWorker {
     const entities: LabelsMessage['entities'] = {};
     for (const g of this.groups) {
       const { dictionary, index } = entityOf(g);
-      entities[g.group.entity.name] ??= { width: g.group.entity.keyTypes.length, keys: dictionary.keys, index: index.state() };
+      entities[g.group.entity.name] ??= { width: g.group.entity.keyTypes.length, keys: dictionary.tuples(), index: index.state() };
     }
     this.worker.postMessage({ labels: { labelCount, entities } } satisfies { labels: LabelsMessage });
   }

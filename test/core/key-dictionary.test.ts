@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { KeyDictionary } from '../../src/core/key-dictionary.js';
+
+describe('KeyDictionary', () => {
+  it('numbers int keys in the order they come, and finds them by value once the dense table stands in for the Map', () => {
+    const d = new KeyDictionary(1);
+    expect([10, 12, 10, 11].map((k) => d.addValue(k))).toEqual([0, 1, 0, 2]);
+    expect([10, 11, 12, 13, 9, 10.5, '10'].map((k) => d.lookupValue(k))).toEqual([0, 2, 1, -1, -1, -1, -1]);
+    expect(d.lookup([12])).toBe(1);
+    expect(d.key(2)).toEqual([11]);
+    expect(d.tuples()).toEqual([[10], [12], [11]]);
+  });
+
+  it('takes new keys after lookups, numbered after the others', () => {
+    const d = new KeyDictionary(1);
+    d.addValue(1);
+    d.addValue(2);
+    expect(d.lookupValue(2)).toBe(1);
+    expect(d.addValue(2)).toBe(1);
+    expect(d.add([7_000_000])).toBe(2);
+    expect([1, 2, 7_000_000, 3].map((k) => d.lookupValue(k))).toEqual([0, 1, 2, -1]);
+    expect(d.size).toBe(3);
+  });
+
+  it('finds sparse int keys and string keys through the Map', () => {
+    const sparse = new KeyDictionary(1);
+    [5, 1e12, -3].forEach((k) => sparse.addValue(k));
+    expect([1e12, -3, 5, 6].map((k) => sparse.lookupValue(k))).toEqual([1, 2, 0, -1]);
+    const strings = new KeyDictionary(1);
+    ['a', 'b'].forEach((k) => strings.addValue(k));
+    expect(['b', 'a', 'c', 1].map((k) => strings.lookupValue(k))).toEqual([1, 0, -1, -1]);
+  });
+
+  it('tells composite keys apart column by column', () => {
+    const d = KeyDictionary.fromKeys(2, [
+      [1, 12],
+      [11, 2],
+    ]);
+    expect(d.lookup([11, 2])).toBe(1);
+    expect(d.lookup([1, 12])).toBe(0);
+    expect(d.lookup([1, 2])).toBe(-1);
+    expect(d.key(1)).toEqual([11, 2]);
+  });
+});
