@@ -11,7 +11,7 @@
  * sweep per key carries the running maximum forward. O(rows · log labels-per-key) time,
  * O(labels) memory, identical results whatever order the database returns rows in.
  */
-import { beats, visibleFrom, type TimeRules } from '../core/visibility.js';
+import { NO_TIME, beats, visibleFrom, type TimeRules } from '../core/visibility.js';
 
 /**
  * Labels of one entity, sorted by (key, time) once and shared by all its groups, and by
@@ -82,7 +82,11 @@ export class LabelIndex {
  */
 export class AsOfMerge {
   private readonly slotEvent: Float64Array;
-  private readonly slotCreated: Float64Array;
+  /**
+   * Allocated at the first row with a created time: until then every held slot's is
+   * NO_TIME, and a group without created_time (most of them) never needs the 8 bytes a label.
+   */
+  private slotCreated: Float64Array | undefined;
 
   constructor(
     private readonly labels: LabelIndex,
@@ -91,7 +95,6 @@ export class AsOfMerge {
     const n = labels.labelCount;
     // NaN marks an empty slot: it compares false with everything.
     this.slotEvent = new Float64Array(n).fill(NaN);
-    this.slotCreated = new Float64Array(n);
   }
 
   /**
@@ -112,9 +115,11 @@ export class AsOfMerge {
     }
     if (lo === blockStart[key + 1]!) return -1; // every label of this key is earlier than the row
     const slotEvent = this.slotEvent[lo]!;
-    if (slotEvent !== slotEvent || beats(event, created, slotEvent, this.slotCreated[lo]!)) {
+    let slotCreated = this.slotCreated;
+    if (slotEvent !== slotEvent || beats(event, created, slotEvent, slotCreated === undefined ? NO_TIME : slotCreated[lo]!)) {
       this.slotEvent[lo] = event;
-      this.slotCreated[lo] = created;
+      if (slotCreated === undefined && created !== NO_TIME) slotCreated = this.slotCreated = new Float64Array(this.slotEvent.length).fill(NO_TIME);
+      if (slotCreated !== undefined) slotCreated[lo] = created;
       return lo;
     }
     return -1;
@@ -124,15 +129,17 @@ export class AsOfMerge {
   resolve(): Int32Array {
     const { order, sortedTimes, blockStart } = this.labels;
     const ttl = this.rules.ttlMs;
+    const slotCreated = this.slotCreated;
     const result = new Int32Array(order.length).fill(-1);
     for (let k = 0; k + 1 < blockStart.length; k++) {
       let event = -Infinity, created = -Infinity;
       let winner = -1;
       for (let p = blockStart[k]!; p < blockStart[k + 1]!; p++) {
         const e = this.slotEvent[p]!;
-        if (e === e && (winner < 0 || beats(e, this.slotCreated[p]!, event, created))) {
+        const c = slotCreated === undefined ? NO_TIME : slotCreated[p]!;
+        if (e === e && (winner < 0 || beats(e, c, event, created))) {
           event = e;
-          created = this.slotCreated[p]!;
+          created = c;
           winner = p;
         }
         if (winner >= 0 && (ttl === undefined || event >= sortedTimes[p]! - ttl)) result[order[p]!] = winner;
