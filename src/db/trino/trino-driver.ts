@@ -100,8 +100,6 @@ export class TrinoDriver implements Driver {
     let completed = false;
     let failed = false;
     let inTransaction: Promise<string> | undefined;
-    /** The request for the page after the one being read, if any. */
-    let ahead: Promise<IteratorResult<QueryResult>> | undefined;
     try {
       await this.reachable();
       inTransaction = this.readOnly ? this.readOnlyTransactionId() : undefined;
@@ -117,8 +115,14 @@ export class TrinoDriver implements Driver {
       if (id !== undefined) this.running.add(id);
       let columns: ColumnInfo[] | undefined;
       const iterator = (results as AsyncIterable<QueryResult>)[Symbol.asyncIterator]();
-      let next = iterator.next();
-      ahead = next;
+      // A page asked for ahead can fail once its query is given up (a break, Ctrl-C's
+      // cancel) with no one left to read it: that failure is no one's to report.
+      const nextPage = () => {
+        const page = iterator.next();
+        page.catch(() => undefined);
+        return page;
+      };
+      let next = nextPage();
       for (let step = await next; !step.done; step = await next) {
         const page = step.value;
         if (id === undefined && page.id) this.running.add((id = page.id));
@@ -126,7 +130,7 @@ export class TrinoDriver implements Driver {
         // The next page is asked for before this one is handed on: the coordinator encodes
         // it, and it crosses the network, while the caller works on this one (one page
         // ahead at most, so memory stays bounded).
-        ahead = next = iterator.next();
+        next = nextPage();
         const first = columns === undefined && page.columns !== undefined;
         if (first) columns = page.columns!.map((c) => ({ name: c.name, dbType: c.type.toLowerCase() }));
         if (first || (page.data?.length ?? 0) > 0) yield { ...(first ? { columns } : {}), rows: page.data ?? [] };
@@ -138,9 +142,6 @@ export class TrinoDriver implements Driver {
       this.endTransaction();
       throw databaseError(err, this.secrets);
     } finally {
-      // Given up (a break, an error): the page asked for ahead is not read, and its
-      // failure, once the query is cancelled, is no one's to report.
-      ahead?.catch(() => undefined);
       if (id !== undefined) {
         this.running.delete(id);
         if (!completed) await this.cancelQuery(id);
