@@ -287,6 +287,7 @@ export class Spellbook {
         let labels = 0;
         return this.joinBatches(plan, {
           encodePrefix: (fields) => encoder.prefix(fields),
+          encodeLine: encoder.prefixOfLine && ((line, delimiter) => encoder.prefixOfLine!(line, delimiter)),
           stats: options.stats,
           onLabel: () => {
             labels++;

@@ -133,31 +133,77 @@ export async function* csvBatches(csv: CsvFile): AsyncGenerator<CsvRecord[]> {
 
 /** Reads the records again for a second pass, a batch at a time; fails if the file changed in between. */
 export async function* rereadCsv(csv: CsvFile): AsyncGenerator<CsvRecord[]> {
-  if ((await signatureOf(csv.path).catch(() => '')) !== csv.signature) {
-    throw new SpellbookError('BAD_INPUT', `${csv.file} changed while it was being read; run again`);
-  }
+  await checkUnchanged(csv);
   yield* csvBatches(csv);
 }
 
-async function* plainBatches(csv: CsvFile): AsyncGenerator<CsvRecord[]> {
+/** Fails if the file changed since it was opened (before a second read of it). */
+export async function checkUnchanged(csv: CsvFile): Promise<void> {
+  if ((await signatureOf(csv.path).catch(() => '')) !== csv.signature) {
+    throw new SpellbookError('BAD_INPUT', `${csv.file} changed while it was being read; run again`);
+  }
+}
+
+/**
+ * A read chunk's lines of a plain file, without a string or an array per line: line i is
+ * `text.slice(starts[i], ends[i])` (its line break and a `\r` before it cut), number
+ * `lines[i]` in the file. Empty lines are left out, as they are of the records.
+ */
+export interface PlainLines {
+  readonly text: string;
+  readonly count: number;
+  /** Each holds at least `count` entries (more: the rest is stale). */
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly lines: Int32Array;
+}
+
+/**
+ * A plain file's lines a chunk at a time (what plainBatches splits into records, and the
+ * labels' fast path reads in place). The arrays are reused: a chunk's lines are valid
+ * until the next is asked for.
+ */
+export async function* plainLines(csv: CsvFile): AsyncGenerator<PlainLines> {
   let rest = '';
   let line = 0;
+  let starts = new Int32Array(4096);
+  let ends = new Int32Array(4096);
+  let lines = new Int32Array(4096);
   for await (const chunk of utf8Text(csv.path, csv.file)) {
     const text = rest + chunk;
-    const batch: CsvRecord[] = [];
+    let count = 0;
     let start = 0;
     for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
       line++;
-      const record = text.charCodeAt(end - 1) === 13 && end > start ? text.slice(start, end - 1) : text.slice(start, end);
+      const stop = text.charCodeAt(end - 1) === 13 && end > start ? end - 1 : end;
+      if (stop > start) {
+        if (count === starts.length) [starts, ends, lines] = [grown(starts), grown(ends), grown(lines)];
+        starts[count] = start;
+        ends[count] = stop;
+        lines[count++] = line;
+      }
       start = end + 1;
-      if (record !== '') batch.push({ fields: record.split(csv.delimiter), line });
     }
     rest = text.slice(start);
-    if (batch.length > 0) yield batch;
+    if (count > 0) yield { text, count, starts, ends, lines };
   }
   if (rest !== '') {
-    const record = rest.endsWith('\r') ? rest.slice(0, -1) : rest;
-    if (record !== '') yield [{ fields: record.split(csv.delimiter), line: line + 1 }];
+    const stop = rest.endsWith('\r') ? rest.length - 1 : rest.length;
+    if (stop > 0) yield { text: rest, count: 1, starts: Int32Array.of(0), ends: Int32Array.of(stop), lines: Int32Array.of(line + 1) };
+  }
+}
+
+function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+async function* plainBatches(csv: CsvFile): AsyncGenerator<CsvRecord[]> {
+  for await (const { text, count, starts, ends, lines } of plainLines(csv)) {
+    const batch: CsvRecord[] = new Array(count);
+    for (let i = 0; i < count; i++) batch[i] = { fields: text.slice(starts[i], ends[i]).split(csv.delimiter), line: lines[i]! };
+    yield batch;
   }
 }
 

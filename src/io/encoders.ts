@@ -18,6 +18,8 @@ export interface RowEncoder {
   header(): string;
   /** Encodes the label (input) columns of a row; the result is stored until output. */
   prefix(fields: readonly string[]): string;
+  /** The same for the fields of a line of a CSV file without quotes, split by `delimiter`. */
+  prefixOfLine(line: string, delimiter: string): string;
   /** One output line: the prefix then the values, newline-terminated. */
   row(prefix: string, values: readonly Value[]): string;
   /** The lines of a batch of rows, as one text. */
@@ -66,6 +68,8 @@ export function createEncoder(format: OutputFormat, prefixColumns: readonly stri
     return {
       header: () => [...prefixColumns, ...valueColumns].map(csvField).join(',') + '\n',
       prefix: (fields) => fields.map(csvField).join(','),
+      // A comma-separated line without quotes or a carriage return is its own encoding.
+      prefixOfLine: (line, delimiter) => (delimiter === ',' && !line.includes('\r') ? line : line.split(delimiter).map(csvField).join(',')),
       row: (prefix, values) => lines(oneRow(prefix, values)),
       lines,
     };
@@ -87,6 +91,7 @@ export function createEncoder(format: OutputFormat, prefixColumns: readonly stri
     return {
       header: () => '',
       prefix: (fields) => fields.map((f, i) => prefixNames[i] + JSON.stringify(f)).join(','),
+      prefixOfLine: (line, delimiter) => line.split(delimiter).map((f, i) => prefixNames[i] + JSON.stringify(f)).join(','),
       row: (prefix, values) => lines(oneRow(prefix, values)),
       lines,
     };

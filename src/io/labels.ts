@@ -16,8 +16,8 @@ import { openParquetLabels } from './parquet-labels.js';
 import type { Entity } from '../metadata/types.js';
 import { KeyDictionary } from '../core/key-dictionary.js';
 import { normaliseKeyValue, type KeyValue } from '../core/keys.js';
-import { epochExample, guessEpochUnit, parseEpoch, parseInstant, type EpochUnit } from '../time/instant.js';
-import { csvBatches, csvRecords, emptyFile, openCsv, rereadCsv, type CsvFile, type CsvRecord } from './csv-records.js';
+import { epochExample, guessEpochUnit, parseEpoch, parseFixedTimeAt, parseInstant, type EpochUnit } from '../time/instant.js';
+import { checkUnchanged, csvBatches, csvRecords, emptyFile, openCsv, plainLines, rereadCsv, type CsvFile, type CsvRecord, type PlainLines } from './csv-records.js';
 import { growableFloat64, growableInt32, type Growable } from '../util/growable.js';
 
 /**
@@ -73,6 +73,12 @@ export interface LabelReader {
   batches?(): AsyncIterable<readonly LabelRecord[]>;
   /** Whether a second `records()` is cheap and yields the same rows; otherwise readLabels keeps them. */
   readonly replayable: boolean;
+  /**
+   * A CSV file without quotes: its lines read in place, the header's first (each call reads
+   * them again, in the same order). A line's fields are it split on `delimiter`; the
+   * records are the same rows.
+   */
+  readonly plain?: { readonly file: string; readonly delimiter: string; lines(): AsyncIterable<PlainLines> };
 }
 
 export interface LabelsOptions<P> {
@@ -82,6 +88,11 @@ export interface LabelsOptions<P> {
   readonly entities: readonly { entity: Entity; columns: readonly string[] }[];
   /** Encodes a row's input fields for output; used now only when the source cannot be read again. */
   readonly encodePrefix: (fields: readonly string[]) => P;
+  /**
+   * The same for a plain CSV file's line (see LabelReader.plain), without splitting it when
+   * the encoding allows (a CSV output's prefix is often the line itself).
+   */
+  readonly encodeLine?: (line: string, delimiter: string) => P;
   readonly onRow?: () => void;
 }
 
@@ -138,10 +149,15 @@ export async function openCsvLabels(file: string, delimiter = ','): Promise<Labe
   const width = header.length;
   let reads = 0;
   const batches = () => csvLabelBatches(csv, width, reads++ === 0 ? csvBatches(csv) : rereadCsv(csv));
+  async function* lines(): AsyncGenerator<PlainLines> {
+    if (reads++ > 0) await checkUnchanged(csv);
+    yield* plainLines(csv);
+  }
   return {
     name: csv.file,
     header,
     replayable: csv.plain,
+    plain: csv.plain ? { file: csv.file, delimiter: csv.delimiter, lines } : undefined,
     batches,
     async *records() {
       for await (const batch of batches()) yield* batch;
@@ -173,12 +189,29 @@ async function* csvLabelBatches(csv: CsvFile, width: number, batches: AsyncItera
       }
       if (fields.length !== width) {
         if (out.length > 0) yield out; // the rows before it are read as they were one by one
-        throw badInput({ file: csv.file, line, message: `expected ${width} fields as in the header, got ${fields.length}` });
+        throw widthError(csv.file, line, width, fields.length);
       }
       out.push(new CsvLabelRecord(fields, csv.file, line));
     }
     if (out.length > 0) yield out;
   }
+}
+
+function widthError(file: string, line: number, width: number, got: number): SpellbookError {
+  return badInput({ file, line, message: `expected ${width} fields as in the header, got ${got}` });
+}
+
+/** The number `text.slice(from, to)` writes in 1 to 15 plain digits (exact as a double), else NaN. */
+function plainDigits(text: string, from: number, to: number): number {
+  const n = to - from;
+  if (n < 1 || n > 15) return NaN;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 /** A reader's rows a batch at a time, whether or not it reads them so. */
@@ -210,6 +243,10 @@ export class LabelColumns {
   /** Per entity, the header index of each of its key columns. */
   readonly keyIndexes: readonly (readonly number[])[];
   private readonly parseTime: (text: string) => number | undefined;
+  /** Where each field of the line plainLine reads starts (and, one past its end, the next). */
+  private readonly bounds: Int32Array;
+  /** Whether every entity's key is one int column (plainLine reads no other). */
+  private readonly intKeys: boolean;
 
   constructor(
     source: string,
@@ -233,6 +270,50 @@ export class LabelColumns {
     );
     const unit = options.timestampUnit;
     this.parseTime = unit ? (s) => parseEpoch(s, unit) : parseInstant;
+    this.bounds = new Int32Array(header.length + 1);
+    this.intKeys = options.entities.every(({ entity }, e) => this.keyIndexes[e]!.length === 1 && entity.keyTypes[0] === 'int');
+  }
+
+  /**
+   * A plain CSV line (`text.slice(start, end)`, fields split by the character `separator`)
+   * read in place, with no string or array made for it: its time, its keys' numbers put
+   * in `keyNumbers`. Reads only the common shape — as many fields as the header, a time
+   * parseFixedTimeAt reads (or an epoch of up to 15 digits), keys of one int column in
+   * plain digits — and returns NaN for anything else, having added no key: the caller
+   * then reads the line as a record, with every rule and message.
+   */
+  plainLine(text: string, start: number, end: number, separator: number, dictionaries: readonly KeyDictionary[], keyNumbers: Int32Array): number {
+    if (!this.intKeys) return NaN;
+    const bounds = this.bounds;
+    const width = bounds.length - 1;
+    let f = 0;
+    bounds[0] = start;
+    for (let i = start; i < end; i++) {
+      if (text.charCodeAt(i) === separator) {
+        if (++f === width) return NaN;
+        bounds[f] = i + 1;
+      }
+    }
+    if (f !== width - 1) return NaN;
+    bounds[width] = end + 1;
+    const ti = this.timeIndex;
+    const unit = this.options.timestampUnit;
+    const t = unit === undefined ? parseFixedTimeAt(text, bounds[ti]!, bounds[ti + 1]! - 1) : plainDigits(text, bounds[ti]!, bounds[ti + 1]! - 1) * (unit === 's' ? 1000 : 1);
+    if (t !== t) return NaN;
+    // Every key is checked before any is added; a key is read twice rather than kept
+    // between (held in an array, dictionary look-ups of it were several times slower).
+    const indexes = this.keyIndexes;
+    for (let e = 0; e < indexes.length; e++) {
+      const k = indexes[e]![0]!;
+      if (Number.isNaN(plainDigits(text, bounds[k]!, bounds[k + 1]! - 1))) return NaN;
+    }
+    for (let e = 0; e < indexes.length; e++) {
+      const k = indexes[e]![0]!;
+      const v = plainDigits(text, bounds[k]!, bounds[k + 1]! - 1);
+      // As a small integer where it is one: the dictionary's Map then hashes no heap number.
+      keyNumbers[e] = dictionaries[e]!.addValue(v <= 0x3fffffff ? v | 0 : v);
+    }
+    return t;
   }
 
   /** The row's time as an instant; a bad input naming the row when there is none. */
@@ -303,13 +384,43 @@ export async function readLabels<P>(reader: LabelReader, options: LabelsOptions<
   const keys: Growable<Int32Array>[] = options.entities.map(() => growableInt32());
   const times = growableFloat64();
 
-  for await (const batch of batchesOf(reader)) {
-    for (const record of batch) {
-      const t = columns.time(record);
-      for (let e = 0; e < dictionaries.length; e++) keys[e]!.push(columns.keyNumber(record, e, dictionaries[e]!));
-      times.push(t);
-      retained?.push(options.encodePrefix(record.fields));
-      options.onRow?.();
+  const plain = retained === undefined ? reader.plain : undefined;
+  if (plain !== undefined && plain.delimiter.length === 1) {
+    // A plain CSV file's lines are read in place: a line of the common shape makes no
+    // string, array or record (a million labels made three million of them, and their
+    // collection); any other line is read as a record, as every other source's rows are.
+    const separator = plain.delimiter.charCodeAt(0);
+    const width = reader.header.length;
+    const keyNumbers = new Int32Array(dictionaries.length);
+    let header = true;
+    for await (const { text, count, starts, ends, lines } of plain.lines()) {
+      for (let i = 0; i < count; i++) {
+        if (header) {
+          header = false;
+          continue;
+        }
+        let t = columns.plainLine(text, starts[i]!, ends[i]!, separator, dictionaries, keyNumbers);
+        if (t !== t) {
+          const fields = text.slice(starts[i], ends[i]).split(plain.delimiter);
+          if (fields.length !== width) throw widthError(plain.file, lines[i]!, width, fields.length);
+          const record = new CsvLabelRecord(fields, plain.file, lines[i]!);
+          t = columns.time(record);
+          for (let e = 0; e < dictionaries.length; e++) keyNumbers[e] = columns.keyNumber(record, e, dictionaries[e]!);
+        }
+        for (let e = 0; e < dictionaries.length; e++) keys[e]!.push(keyNumbers[e]!);
+        times.push(t);
+        options.onRow?.();
+      }
+    }
+  } else {
+    for await (const batch of batchesOf(reader)) {
+      for (const record of batch) {
+        const t = columns.time(record);
+        for (let e = 0; e < dictionaries.length; e++) keys[e]!.push(columns.keyNumber(record, e, dictionaries[e]!));
+        times.push(t);
+        retained?.push(options.encodePrefix(record.fields));
+        options.onRow?.();
+      }
     }
   }
 
@@ -319,10 +430,16 @@ export async function readLabels<P>(reader: LabelReader, options: LabelsOptions<
   const entities = new Map<string, EntityLabels>();
   for (let e = 0; e < options.entities.length; e++) {
     const { entity } = options.entities[e]!;
+    dictionaries[e]!.doneAdding();
     entities.set(entity.name, { entity, dictionary: dictionaries[e]!, keyOfLabel: keys[e]!.toArray() });
   }
   const count = times.length;
-  const prefixBatches = retained ? () => fromArray(retained) : () => reread(reader, count, options.encodePrefix);
+  const encodeLine = options.encodeLine;
+  const prefixBatches = retained
+    ? () => fromArray(retained)
+    : plain !== undefined && encodeLine !== undefined
+      ? () => rereadLines(reader.name, plain, count, encodeLine)
+      : () => reread(reader, count, options.encodePrefix);
   return {
     header: reader.header,
     count,
@@ -346,4 +463,22 @@ async function* reread<P>(reader: LabelReader, count: number, encode: (fields: r
     n += batch.length;
   }
   if (n !== count) throw new SpellbookError('BAD_INPUT', `${reader.name} changed while it was being read; run again`);
+}
+
+/** reread for a plain CSV file whose lines the caller encodes as they are. */
+async function* rereadLines<P>(name: string, plain: NonNullable<LabelReader['plain']>, count: number, encode: (line: string, delimiter: string) => P): AsyncGenerator<readonly P[]> {
+  let n = 0;
+  let skip = 1; // the header
+  for await (const { text, count: lines, starts, ends } of plain.lines()) {
+    if (lines <= skip) {
+      skip -= lines;
+      continue;
+    }
+    const batch = new Array<P>(lines - skip);
+    for (let i = skip; i < lines; i++) batch[i - skip] = encode(text.slice(starts[i], ends[i]), plain.delimiter);
+    skip = 0;
+    yield batch;
+    n += batch.length;
+  }
+  if (n !== count) throw new SpellbookError('BAD_INPUT', `${name} changed while it was being read; run again`);
 }

@@ -34,6 +34,7 @@ export function formatOf(format: OutputFormat | undefined, output: string | unde
 /** Encodes a join's label fields for the chosen format; the rows hand back what it returned. */
 export interface PrefixEncoder {
   prefix(fields: readonly string[]): unknown;
+  prefixOfLine?(line: string, delimiter: string): unknown;
 }
 
 /**

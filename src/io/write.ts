@@ -13,6 +13,8 @@ export interface RowWriter<P> {
   start(): Promise<void>;
   /** Turns a join's label fields into what is kept until the row is written (see RowEncoder.prefix). */
   prefix(fields: readonly string[]): P;
+  /** The same for a line of a CSV file without quotes (see RowEncoder.prefixOfLine), where the writer has a quicker way. */
+  prefixOfLine?(line: string, delimiter: string): P;
   /** Adds one row; returns a promise only when it had to flush (await it then: backpressure). */
   row(prefix: P, values: readonly Value[]): Promise<void> | undefined;
   /** Adds a batch of rows, as `row` does each (a text writer encodes them into one chunk). */
@@ -30,6 +32,7 @@ export function textRowWriter(encoder: RowEncoder, sink: Sink): RowWriter<string
       await sink.write(encoder.header());
     },
     prefix: (fields) => encoder.prefix(fields),
+    prefixOfLine: (line, delimiter) => encoder.prefixOfLine(line, delimiter),
     row: (prefix, values) => sink.write(encoder.row(prefix, values)),
     rowBatch: (batch) => sink.write(encoder.lines(batch)),
     finish: () => sink.commit(),

@@ -28,6 +28,8 @@ import { SpillFolder } from './spill.js';
 
 export interface JoinHooks<P> {
   readonly encodePrefix: (fields: readonly string[]) => P;
+  /** The same for a line of a labels CSV file without quotes (LabelsOptions.encodeLine). */
+  readonly encodeLine?: (line: string, delimiter: string) => P;
   readonly onLabel?: () => void;
   /** Called as the join moves from reading labels to scanning groups to writing rows. */
   readonly onPhase?: (phase: 'scanning' | 'writing') => void;
@@ -69,6 +71,7 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
       timestampUnit: plan.timestampUnit,
       entities: plan.entities,
       encodePrefix: hooks.encodePrefix,
+      encodeLine: hooks.encodeLine,
       onRow: hooks.onLabel,
     });
 

@@ -43,33 +43,58 @@ function digits(text: string, at: number, n: number): number {
  * for an impossible value of that shape, NOT_FIXED for any other shape.
  */
 function parseFixedShape(text: string): number | undefined {
-  const n = text.length;
-  if (n < 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return NOT_FIXED;
-  const year = digits(text, 0, 4), month = digits(text, 5, 2), day = digits(text, 8, 2);
+  return parseFixedShapeAt(text, 0, text.length);
+}
+
+/**
+ * parseFixedShape of `text.slice(from, to)`, read in place (a labels file's line is read
+ * so without a string per field): the instant, or NaN for anything else, which
+ * parseInstant then reads or refuses.
+ */
+export function parseFixedTimeAt(text: string, from: number, to: number): number {
+  const t = parseFixedShapeAt(text, from, to);
+  return t === undefined || t === NOT_FIXED ? NaN : t;
+}
+
+function parseFixedShapeAt(text: string, from: number, to: number): number | undefined {
+  const n = to - from;
+  if (n < 10 || text.charCodeAt(from + 4) !== 45 || text.charCodeAt(from + 7) !== 45) return NOT_FIXED;
+  const year = digits(text, from, 4), month = digits(text, from + 5, 2), day = digits(text, from + 8, 2);
   if (year < 100 || month < 0 || day < 0) return NOT_FIXED;
   let hour = 0, minute = 0, second = 0, ms = 0;
   if (n > 10) {
-    const sep = text.charCodeAt(10);
-    if ((sep !== 84 && sep !== 32) || n < 19 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return NOT_FIXED;
-    hour = digits(text, 11, 2);
-    minute = digits(text, 14, 2);
-    second = digits(text, 17, 2);
+    const sep = text.charCodeAt(from + 10);
+    if ((sep !== 84 && sep !== 32) || n < 19 || text.charCodeAt(from + 13) !== 58 || text.charCodeAt(from + 16) !== 58) return NOT_FIXED;
+    hour = digits(text, from + 11, 2);
+    minute = digits(text, from + 14, 2);
+    second = digits(text, from + 17, 2);
     if (hour < 0 || minute < 0 || second < 0) return NOT_FIXED;
-    let i = 19;
-    if (i < n && text.charCodeAt(i) === 46) {
+    let i = from + 19;
+    if (i < to && text.charCodeAt(i) === 46) {
       i++;
       const start = i;
-      while (i < n && i - start < 9 && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+      while (i < to && i - start < 9 && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
       if (i === start) return NOT_FIXED;
       for (let k = 0; k < 3; k++) ms = ms * 10 + (start + k < i ? text.charCodeAt(start + k) - 48 : 0);
     }
-    if (i < n && text.charCodeAt(i) === 90 && i === n - 1) i++;
-    if (i !== n) return NOT_FIXED;
+    if (i < to && text.charCodeAt(i) === 90 && i === to - 1) i++;
+    if (i !== to) return NOT_FIXED;
   }
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const maxDay = month === 2 && leap ? 29 : DAYS[month - 1];
   if (maxDay === undefined || day < 1 || day > maxDay || hour > 23 || minute > 59 || second > 59) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Date.UTC's arithmetic, written out (it was a fifth of reading a label's time).
+  return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil), exact for every year this reads. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 /** The general ISO 8601 reader: every accepted form, including offsets and years below 100. */
