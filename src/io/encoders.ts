@@ -8,6 +8,7 @@
  * runs for every value of every output row and RFC 4180 quoting is three lines.
  */
 import { oneRow, type RowBatch } from '../core/rows.js';
+import { CsvBytes } from './csv-bytes.js';
 import type { Value } from '../core/values.js';
 
 export type OutputFormat = 'csv' | 'jsonl' | 'parquet';
@@ -24,6 +25,8 @@ export interface RowEncoder {
   row(prefix: string, values: readonly Value[]): string;
   /** The lines of a batch of rows, as one text. */
   lines(batch: RowBatch<string>): string;
+  /** The same lines' UTF-8 bytes, where the format writes them without the text (csv). */
+  bytes?(batch: RowBatch<string>): Uint8Array;
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -55,6 +58,7 @@ function jsonValue(v: Value): string {
 export function createEncoder(format: OutputFormat, prefixColumns: readonly string[], valueColumns: readonly string[]): RowEncoder {
   if (format === 'csv') {
     const first = prefixColumns.length === 0 ? '' : ',';
+    const bytes = new CsvBytes();
     const lines = (batch: RowBatch<string>): string => {
       const width = batch.width;
       let text = '';
@@ -72,6 +76,7 @@ export function createEncoder(format: OutputFormat, prefixColumns: readonly stri
       prefixOfLine: (line, delimiter) => (delimiter === ',' && !line.includes('\r') ? line : line.split(delimiter).map(csvField).join(',')),
       row: (prefix, values) => lines(oneRow(prefix, values)),
       lines,
+      bytes: (batch) => bytes.lines(batch, first),
     };
   }
   if (format === 'jsonl') {

@@ -61,8 +61,14 @@ class StreamSink implements Sink {
   protected async flush(): Promise<void> {
     this.check();
     if (this.buffer.length === 0) return;
-    // A sink carries one format, so the batch is all text or all bytes.
-    const chunk = typeof this.buffer[0] === 'string' ? this.buffer.join('') : Buffer.concat(this.buffer as Uint8Array[]);
+    // Text, bytes (a binary format, or text encoded as it was made), or both (a CSV header, then its rows' bytes).
+    const buffer = this.buffer;
+    const chunk =
+      buffer.length === 1
+        ? buffer[0]!
+        : buffer.every((c) => typeof c === 'string')
+          ? buffer.join('')
+          : Buffer.concat(buffer.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
     this.buffer = [];
     this.size = 0;
     // once() rejects if 'error' comes first, and leaves no listener behind either way.

@@ -34,7 +34,7 @@ export function textRowWriter(encoder: RowEncoder, sink: Sink): RowWriter<string
     prefix: (fields) => encoder.prefix(fields),
     prefixOfLine: (line, delimiter) => encoder.prefixOfLine(line, delimiter),
     row: (prefix, values) => sink.write(encoder.row(prefix, values)),
-    rowBatch: (batch) => sink.write(encoder.lines(batch)),
+    rowBatch: encoder.bytes ? (batch) => sink.write(encoder.bytes!(batch)) : (batch) => sink.write(encoder.lines(batch)),
     finish: () => sink.commit(),
     abort: () => sink.abort(),
   };
