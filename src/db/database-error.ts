@@ -18,14 +18,10 @@ const HINTS: Readonly<Record<Failure, string>> = {
 
 /**
  * The failures every engine shares, for a driver that does not name its own: Node's
- * ETIMEDOUT, a socket that got no answer in time. Trino's EXCEEDED_TIME_LIMIT is the one
- * engine's code left here, until src/db/trino names its failures as the other engines do
- * (test/structure/engines.test.ts holds it to that).
+ * ETIMEDOUT, a socket that got no answer in time.
  */
 function sharedFailure(err: unknown): Failure | undefined {
-  const e = (err ?? {}) as { code?: unknown; errorName?: unknown };
-  if (e.errorName === 'EXCEEDED_TIME_LIMIT') return 'statement-timeout';
-  return e.code === 'ETIMEDOUT' ? 'connect-timeout' : undefined;
+  return (err as { code?: unknown } | null)?.code === 'ETIMEDOUT' ? 'connect-timeout' : undefined;
 }
 
 /**

@@ -4,6 +4,7 @@ import { databaseError, redact } from '../../src/db/database-error.js';
 import { knexDatabaseErrors } from '../../src/db/knex/knex-errors.js';
 import { mysqlFailure } from '../../src/db/mysql/mysql-errors.js';
 import { postgresFailure } from '../../src/db/postgres/postgres-errors.js';
+import { trinoFailure } from '../../src/db/trino/trino-errors.js';
 import { engineOf, openDatabase } from '../../src/db/open.js';
 import { tmpdir } from 'node:os';
 import { connectionFromUrl, type ConnectionSpec } from '../../src/db/connection.js';
@@ -47,15 +48,18 @@ describe('database errors', () => {
     const pgTimeout = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
     const pgCancel = Object.assign(new Error('canceling statement due to user request'), { code: '57014' });
     const mariaTimeout = Object.assign(new Error('Query execution was interrupted (max_statement_time exceeded)'), { errno: 1969 });
+    const trinoTimeout = Object.assign(new Error('Query exceeded maximum time limit of 1.00ms'), { errorName: 'EXCEEDED_TIME_LIMIT' });
     expect([postgresFailure(pgTimeout), postgresFailure(pgCancel), postgresFailure(new Error('timeout expired'))]).toEqual([
       'statement-timeout', undefined, 'connect-timeout',
     ]);
     expect([mysqlFailure(mariaTimeout), mysqlFailure(pgTimeout)]).toEqual(['statement-timeout', undefined]);
+    expect([trinoFailure(trinoTimeout), trinoFailure(mariaTimeout)]).toEqual(['statement-timeout', undefined]);
     expect(knexDatabaseErrors(['pw'], postgresFailure)(pgTimeout).message).toBe(
       'database error: canceling statement due to statement timeout (the statement ran longer than --statement-timeout)',
     );
     expect(databaseError(pgTimeout, []).message).toBe('database error: canceling statement due to statement timeout');
     expect(databaseError(mariaTimeout, []).message).toBe('database error: Query execution was interrupted (max_statement_time exceeded)');
+    expect(databaseError(trinoTimeout, []).message).toBe('database error: Query exceeded maximum time limit of 1.00ms');
   });
 });
 

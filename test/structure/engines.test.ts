@@ -36,9 +36,7 @@ const namesEngine = (line: string): boolean => ENGINE_WORD.test(line) || ENGINE_
 const DRIVER_CODE = /\b(errno|errorName|sqlState)\b|'[0-9][0-9A-Z]{4}'/;
 
 /** Files outside the engines' folders that still read a driver's error codes, and why. */
-const READS_DRIVER_CODES: Readonly<Record<string, string>> = {
-  'db/database-error.ts': "Trino's EXCEEDED_TIME_LIMIT, until src/db/trino names its failures as the other engines do",
-};
+const READS_DRIVER_CODES: Readonly<Record<string, string>> = {};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

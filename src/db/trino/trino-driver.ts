@@ -12,6 +12,7 @@ import type { ColumnInfo, CompiledQuery, Driver, Row } from '../dialect.js';
 import { SpellbookError } from '../../errors.js';
 import { trinoAdapter } from './trino-adapter.js';
 import { reachCoordinator, runControl } from './trino-control.js';
+import { trinoFailure } from './trino-errors.js';
 import { decodeResponse } from './trino-json.js';
 import { withParameters } from './trino-literals.js';
 
@@ -140,7 +141,7 @@ export class TrinoDriver implements Driver {
       failed = true;
       // A failed statement aborts Trino's transaction: the next query starts a new one.
       this.endTransaction();
-      throw databaseError(err, this.secrets);
+      throw databaseError(err, this.secrets, trinoFailure(err));
     } finally {
       if (id !== undefined) {
         this.running.delete(id);

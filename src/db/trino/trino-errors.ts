@@ -1,4 +1,5 @@
 import type { MissingObject } from '../dialect.js';
+import type { Failure } from '../database-error.js';
 
 /**
  * TABLE_NOT_FOUND (`line 1:15: Table 'memory.default.accounts' does not exist`) and
@@ -10,4 +11,13 @@ export function trinoMissingObject(err: unknown): MissingObject | undefined {
   const kind = e.errorName === 'COLUMN_NOT_FOUND' ? 'column' : e.errorName === 'TABLE_NOT_FOUND' ? 'table' : undefined;
   const m = /(?:Column|Table) '(.+?)'/.exec(message);
   return kind && m ? { kind, name: m[1]! } : undefined;
+}
+
+/**
+ * EXCEEDED_TIME_LIMIT: Trino enforces query_max_run_time (--statement-timeout) itself and
+ * fails the query with it. (The coordinator not answering within --connect-timeout is
+ * Node's ETIMEDOUT, trino-control.ts, which database-error.ts knows for every engine.)
+ */
+export function trinoFailure(err: unknown): Failure | undefined {
+  return (err as { errorName?: unknown } | null)?.errorName === 'EXCEEDED_TIME_LIMIT' ? 'statement-timeout' : undefined;
 }
