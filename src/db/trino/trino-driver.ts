@@ -99,7 +99,6 @@ export class TrinoDriver implements Driver {
     if (this.closing) throw new SpellbookError('DATABASE', 'database error: the connection is closed');
     let id: string | undefined;
     let completed = false;
-    let failed = false;
     let inTransaction: Promise<string> | undefined;
     try {
       await this.reachable();
@@ -138,7 +137,6 @@ export class TrinoDriver implements Driver {
       }
       completed = true;
     } catch (err) {
-      failed = true;
       // A failed statement aborts Trino's transaction: the next query starts a new one.
       this.endTransaction();
       throw databaseError(err, this.secrets, trinoFailure(err));
@@ -146,8 +144,10 @@ export class TrinoDriver implements Driver {
       if (id !== undefined) {
         this.running.delete(id);
         if (!completed) await this.cancelQuery(id);
-        // So does a query given up (a consumer's break): cancelled, it aborts the transaction too.
-        if (!completed && !failed && inTransaction !== undefined) this.endTransaction(inTransaction);
+        // So does a query given up (a consumer's break): cancelled, it aborts the transaction
+        // too. After a failure this does nothing: the catch has ended the transaction
+        // already, so `inTransaction` is no longer the current one.
+        if (!completed && inTransaction !== undefined) this.endTransaction(inTransaction);
       }
     }
   }
