@@ -25,7 +25,13 @@ const hook: Hook<'command_not_found'> = async function ({ id, argv, config }) {
     const moved = globalFlagsFirst(words, globalFlags(), config.commands.map((c) => c.id));
     if (moved) return config.runCommand(moved.command, moved.args);
   }
-  const commands = config.commands.filter((c) => !c.hidden).map((c) => c.id.replaceAll(':', ' '));
+  // spellbook's own commands, then the plugins', each by name: oclif loads the plugins side
+  // by side, so config.commands lists theirs in whichever order they finished loading.
+  const plugin = (c: { pluginName?: string }) => (c.pluginName === config.name ? 0 : 1);
+  const commands = config.commands
+    .filter((c) => !c.hidden)
+    .sort((a, b) => plugin(a) - plugin(b) || a.id.localeCompare(b.id))
+    .map((c) => c.id.replaceAll(':', ' '));
   const message = typed.startsWith('-')
     ? `flags go after the command (only global flags such as --metadata and --db may come first): spellbook COMMAND ${typed} … (commands: ${commands.join(', ')})`
     : `unknown command "${typed}"${suggest(typed, commands)}; see spellbook --help`;
