@@ -258,7 +258,7 @@ export class Spellbook {
   }
 
   /** joinRows a batch at a time (what writeJoin reads). */
-  private async *joinBatches<P>(plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<RowBatch<P> | OutputRow<P>> {
+  private async *joinBatches<P>(plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<RowBatch<P>> {
     yield* runJoinBatches(await this.db(), plan, hooks);
   }
 

@@ -39,18 +39,14 @@ export interface JoinHooks<P> {
 
 
 export async function* runJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<OutputRow<P>> {
-  for await (const item of runJoinBatches(db, plan, hooks)) {
-    if ('values' in item) yield item;
-    else yield* rowsOfBatch(item);
-  }
+  for await (const batch of runJoinBatches(db, plan, hooks)) yield* rowsOfBatch(batch);
 }
 
 /**
- * The join's rows in label order, a batch at a time where the labels were read first:
- * what writing a file reads, since a million rows one by one through async generators
- * cost about as much as encoding them.
+ * The join's rows in label order, a batch at a time: what writing a file reads, since a
+ * million rows one by one through async generators cost about as much as encoding them.
  */
-export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<RowBatch<P> | OutputRow<P>> {
+export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<RowBatch<P>> {
   if (plan.statement !== undefined && plan.labels.kind === 'query') {
     yield* queryJoin(db, plan, plan.labels, plan.statement, hooks);
     return;
