@@ -14,7 +14,7 @@ import type { ExportPlan, GroupPlan } from '../plan/plan.js';
 import type { Feature } from '../metadata/types.js';
 import { inGroupWords } from './missing-object.js';
 import type { RunStats } from './stats.js';
-import { compareKeys, normaliseKeyValue, type KeyTuple, type KeyValue } from '../core/keys.js';
+import { compareKeys, keyId, normaliseKeyValue, type KeyTuple, type KeyValue } from '../core/keys.js';
 import { rowsOfBatch, type OutputRow, type RowBatch } from '../core/rows.js';
 import { featureValue, normaliseValue, keyValueType, type Value } from '../core/values.js';
 
@@ -124,7 +124,7 @@ export async function* runExportBatches(db: Database, plan: ExportPlan, stats?: 
   const width = plan.columns.length;
   let emitted = 0;
   // Only an export restricted to given keys remembers what it emitted, to name the misses.
-  const found: KeyTuple[] | undefined = plan.keys && stats ? [] : undefined;
+  const found: Set<string> | undefined = plan.keys && stats ? new Set() : undefined;
   const here: boolean[] = cursors.map(() => false);
   try {
     await Promise.all(cursors.map((c) => c.next()));
@@ -133,7 +133,7 @@ export async function* runExportBatches(db: Database, plan: ExportPlan, stats?: 
       let min: KeyTuple | undefined;
       for (const c of cursors) if (c.key !== undefined && (min === undefined || compareKeys(c.key, min) < 0)) min = c.key;
       if (min === undefined) {
-        if (found && stats) stats.unmatchedKeys = plan.keys!.filter((k) => !found.some((f) => compareKeys(f, k) === 0));
+        if (found && stats) stats.unmatchedKeys = plan.keys!.filter((k) => !found.has(keyId(k)));
         break;
       }
       const values = batch.values;
@@ -152,7 +152,7 @@ export async function* runExportBatches(db: Database, plan: ExportPlan, stats?: 
         if (matched && stats) stats.groups[gi]!.matched++;
       }
       batch.length++;
-      found?.push(min);
+      found?.add(keyId(min));
       if (stats) stats.rows++;
       emitted++;
       for (let gi = 0; gi < cursors.length; gi++) if (here[gi] && !cursors[gi]!.advance()) await cursors[gi]!.next();
