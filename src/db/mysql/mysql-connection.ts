@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import type { TypeCast } from 'mysql2';
 import type { SessionOptions } from '../open.js';
 import { sessionPool } from '../knex/pool-hooks.js';
 import type { MysqlConnection } from './mysql-driver.js';
+import { exactDoublesTypeCast, installed as exactDoubles } from './exact-doubles.js';
 
 function run(connection: MysqlConnection, sql: string): Promise<void> {
   return new Promise((resolve, reject) => connection.query(sql, (err) => (err ? reject(err) : resolve())));
@@ -24,19 +24,6 @@ async function setStatementTimeout(connection: MysqlConnection, ms: number): Pro
   }
 }
 
-/**
- * mysql2 reads a DOUBLE's text of up to 17 characters with its own digit loop, which is one
- * ulp off once the digits pass 2^53 (`9.993198234581573` arrives as `9.993198234581572`;
- * about 1 in 100 random doubles, sidorares/node-mysql2#1525). Number() rounds the server's
- * text correctly, so every value reads back as stored. A FLOAT's text has at most 9 digits,
- * which the loop reads exactly.
- */
-const exactDoubles: TypeCast = (field, next) => {
-  if (field.type !== 'DOUBLE') return next();
-  const text = field.string('ascii');
-  return text === null ? null : Number(text);
-};
-
 export function mysqlKnexConfig(config: Knex.Config, options: Required<SessionOptions>): Knex.Config {
   const { readOnly, connectTimeoutMs, statementTimeoutMs } = options;
   const raw = config.connection;
@@ -51,7 +38,8 @@ export function mysqlKnexConfig(config: Knex.Config, options: Required<SessionOp
     supportBigNumbers: true,
     bigNumberStrings: false,
     connectTimeout: connectTimeoutMs,
-    typeCast: exactDoubles,
+    // Floats read as stored (exact-doubles.ts); the typeCast only where its faster fix could not go in.
+    ...(exactDoubles ? {} : { typeCast: exactDoublesTypeCast }),
   });
   if (readOnly) connection.multipleStatements = false;
   return {
