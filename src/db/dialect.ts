@@ -121,6 +121,12 @@ export interface QueryCompiler {
   /** `sql DESC` with NULL after every value (where the engine's DESC does not already put it there). */
   descNullsLast(sql: string): string;
   /**
+   * Whether a computed ORDER BY term of a whole-result sort is also selected, as a last
+   * column nobody reads. Trino projects a term that is not selected away after its final
+   * merge of the sorted rows, in a stage of its own: one more task passing every row on.
+   */
+  selectsSortTerms?: boolean;
+  /**
    * How `export`'s statement keeps the newest row of each key, where the engine has a
    * cheaper way than ranking every row with ROW_NUMBER() and keeping rank 1:
    * PostgreSQL's `DISTINCT ON (key) … ORDER BY key, priority…` (one sort, no window), or

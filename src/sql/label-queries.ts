@@ -56,11 +56,19 @@ function labelsSelect(compiler: QueryCompiler, spec: LabelQuerySpec): string {
   return `SELECT ${q('q')}.*, ${time} AS ${q(LABEL_TIME)} FROM ${sourceSql(compiler, { kind: 'query', sql: spec.sql }, 'q')}`;
 }
 
-/** ORDER BY of label rows seen as `alias`: NULL time or key first, then time, then keys in compareKeys order. */
-function labelsOrder(compiler: QueryCompiler, spec: LabelQuerySpec, alias: string): string {
+/** Where QueryCompiler.selectsSortTerms says so, the name the join statement selects its NULL flag as. */
+const NULL_FLAG = '__sort_nulls';
+
+/** Of label rows seen as `alias`: 0 where the time or a key is NULL, else 1 (such rows sort first). */
+function nullFlag(compiler: QueryCompiler, spec: LabelQuerySpec, alias: string): string {
   const col = (name: string) => `${compiler.quoteIdentifier(alias)}.${compiler.quoteIdentifier(name)}`;
   const nullable = [col(LABEL_TIME), ...spec.keys.map((k) => col(k.column))];
-  const flag = `CASE WHEN ${nullable.map((c) => `${c} IS NULL`).join(' OR ')} THEN 0 ELSE 1 END`;
+  return `CASE WHEN ${nullable.map((c) => `${c} IS NULL`).join(' OR ')} THEN 0 ELSE 1 END`;
+}
+
+/** ORDER BY of label rows seen as `alias`: NULL time or key first (`flag`), then time, then keys in compareKeys order. */
+function labelsOrder(compiler: QueryCompiler, spec: LabelQuerySpec, alias: string, flag = nullFlag(compiler, spec, alias)): string {
+  const col = (name: string) => `${compiler.quoteIdentifier(alias)}.${compiler.quoteIdentifier(name)}`;
   return [flag, col(LABEL_TIME), ...spec.keys.map((k) => compiler.keyOrder(col(k.column), k.type))].join(', ');
 }
 
@@ -132,9 +140,11 @@ export function labelsJoinQuery(compiler: QueryCompiler, spec: LabelQuerySpec, g
       : rankedWinners(b, t, from, labelKeys, labelKey, time, values);
     joins.push(` LEFT JOIN (${winners}) AS ${q(`w${g}`)} ON ${back.join(' AND ')}`);
   });
+  // After the features, where no reader looks (joinedFeaturePosition counts from the front).
+  if (compiler.selectsSortTerms) selected.push(`${nullFlag(compiler, spec, 'l')} AS ${q(NULL_FLAG)}`);
   return b.compile(
     `WITH ${q('__labels')} AS (${labelsSelect(compiler, spec)})` +
       ` SELECT ${[`${q('l')}.*`, ...selected].join(', ')} FROM ${q('__labels')} AS ${q('l')}${joins.join('')}` +
-      ` ORDER BY ${labelsOrder(compiler, spec, 'l')}`,
+      ` ORDER BY ${labelsOrder(compiler, spec, 'l', compiler.selectsSortTerms ? q(NULL_FLAG) : undefined)}`,
   );
 }

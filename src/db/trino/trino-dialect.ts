@@ -46,6 +46,7 @@ export const trinoCompiler: QueryCompiler = {
   keyOrder: (col: string, _type: KeyType) => col,
   exactKey: (sql: string, _type: KeyType) => sql,
   descNullsLast: (sql: string) => `${sql} DESC NULLS LAST`,
+  selectsSortTerms: true,
   jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string {
     const q = trinoCompiler.quoteIdentifier;
     const types = { int: 'bigint', float: 'double', string: 'varchar' };
