@@ -45,6 +45,12 @@ export interface TimeComparison {
   readonly column: string;
   instant(placeholder: string): string;
   instantValue(ms: number): unknown;
+  /**
+   * Whether `column` is always a whole number of milliseconds (or NULL): then a ttl's
+   * `e >= from AND e <= at` is exact as one `BETWEEN`, which computes `e` once, not twice.
+   * Not where stored times keep microseconds (`e <= at` must then be written `e < at + 1ms`).
+   */
+  readonly wholeMs?: boolean;
 }
 
 /** Comparing through epochMs: the instant is a number of milliseconds. */
@@ -134,6 +140,13 @@ export interface QueryCompiler {
    * maximum (one pass over rows grouped by key, when the priority is one term).
    */
   readonly latestRow?: 'distinct-on' | 'bare-max';
+  /**
+   * Text whose binary order is the numeric order of a 64-bit integer expression, NULL
+   * giving the empty text, below every other. With it, 'bare-max' also serves a group with
+   * a created time: one max() over the event time's text followed by the created time's
+   * orders rows as (event, created), newest first, as SPEC §2 ranks them.
+   */
+  orderedText?(integerSql: string): string;
 }
 
 /** See QueryCompiler.greatestRow. */

@@ -11,7 +11,7 @@ import type { CompiledQuery, GreatestRow, JsonColumn, QueryCompiler, TimeCompari
 import type { Feature, Group } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
 import { SqlBuilder, sourceSql } from './builder.js';
-import { AliasedColumns, EVENT_ALIAS, FEATURE_ALIAS, GroupColumns, KEY_ALIAS, keyEquality } from './group-columns.js';
+import { AliasedColumns, CREATED_ALIAS, EVENT_ALIAS, FEATURE_ALIAS, GroupColumns, KEY_ALIAS, keyEquality } from './group-columns.js';
 
 export interface TimeParams {
   readonly ttlMs?: number;
@@ -53,21 +53,31 @@ export function latestQuery(
 ): CompiledQuery {
   const b = new SqlBuilder(compiler);
   const cols = new GroupColumns(compiler, group, features, SRC);
-  const where = cols.sourceKeys().map((k) => `${k} IS NOT NULL`);
+  const notNull = cols.sourceKeys().map((k) => `${k} IS NOT NULL`);
+  const keyWhere = keys === undefined ? [] : [keyFilter(b, cols, keys)];
   const e = cols.eventComparison();
   const c = cols.createdComparison();
   const instant = (cmp: TimeComparison, ms: number) => cmp.instant(b.bind(cmp.instantValue(ms)));
-  if (e) {
-    where.push(`${e.column} < ${instant(e, at + 1)}`);
-    if (time.ttlMs !== undefined) where.push(`${e.column} >= ${instant(e, at - time.ttlMs)}`);
+  /** SPEC §2 visibility at `at`, on the event and created times as `e` and `c` compare them. */
+  const visible = (e: TimeComparison, c: TimeComparison | undefined): string[] => {
+    const where: string[] = [];
+    if (time.ttlMs !== undefined && e.wholeMs) where.push(`${e.column} BETWEEN ${instant(e, at - time.ttlMs)} AND ${instant(e, at)}`);
+    else {
+      where.push(`${e.column} < ${instant(e, at + 1)}`);
+      if (time.ttlMs !== undefined) where.push(`${e.column} >= ${instant(e, at - time.ttlMs)}`);
+    }
     if (time.knownAt && c) where.push(`(${c.column} IS NULL OR ${c.column} < ${instant(c, at + 1)})`);
+    return where;
+  };
+  const sourceOrder = group.entity.keyTypes.map((type, i) => compiler.keyOrder(cols.sourceKeys()[i]!, type));
+  if (compiler.latestRow === 'bare-max' && e && c && compiler.orderedText) {
+    return b.compile(newestByOrderedText(compiler, group, features, [...notNull, ...keyWhere], visible(aliased(e, EVENT_ALIAS), aliased(c, CREATED_ALIAS))));
   }
-  if (keys !== undefined) where.push(keyFilter(b, cols, keys));
+  const where = [...notNull, ...(e ? visible(e, c) : []), ...keyWhere];
   const from = `FROM ${sourceSql(compiler, group.source, SRC)} WHERE ${where.join(' AND ')}`;
   // Newest first: event time, then created time with NULL last (SPEC §2); visible rows all
   // have an event time. Beyond that the engine picks.
   const priority = !e ? [] : c ? [`${e.column} DESC`, compiler.descNullsLast(c.column)] : [`${e.column} DESC`];
-  const sourceOrder = group.entity.keyTypes.map((type, i) => compiler.keyOrder(cols.sourceKeys()[i]!, type));
   if (compiler.latestRow === 'distinct-on') {
     // PostgreSQL's key order compares the exact form (bytes), so it can also say which keys are one.
     return b.compile(`SELECT DISTINCT ON (${sourceOrder.join(', ')}) ${cols.selectList({ times: false })} ${from} ORDER BY ${[...sourceOrder, ...priority].join(', ')}`);
@@ -85,6 +95,37 @@ export function latestQuery(
     `SELECT * FROM (SELECT ${cols.selectList({ times: false })}, ${window} AS ${b.id('__rn')} ${from}) AS ${b.id('w')}` +
       ` WHERE ${w.col('__rn')} = 1 ORDER BY ${keyOrder.join(', ')}`,
   );
+
+  /**
+   * A comparison on the time the inner select list (selectList) holds under `alias`. That
+   * item is the time's epochMs, which is the very expression an engine with orderedText
+   * (SQLite) compares (its timeComparison), so only the column changes.
+   */
+  function aliased(cmp: TimeComparison, alias: string): TimeComparison {
+    return { ...cmp, column: new AliasedColumns(compiler, group, 'w').col(alias) };
+  }
+}
+
+/**
+ * The newest row of each key of a group with an event and a created time, as one max()
+ * whose other (bare) columns come from the row holding the maximum (SQLite): the maximum of
+ * orderedText(event) || orderedText(created), text that orders as the pair (event, created),
+ * a NULL created time lowest (SPEC §2). One pass over the rows grouped by key, instead of
+ * ranking every visible row with ROW_NUMBER() and keeping rank 1 (about 1.6x its CPU).
+ * The times are computed once per row, in the inner query: a LIMIT keeps SQLite from
+ * flattening it into the aggregate, which would compute each time again where it is used.
+ */
+function newestByOrderedText(compiler: QueryCompiler, group: Group, features: readonly Feature[], keyWhere: readonly string[], visible: readonly string[]): string {
+  const q = compiler.quoteIdentifier;
+  const cols = new GroupColumns(compiler, group, features, SRC);
+  const w = new AliasedColumns(compiler, group, 'w');
+  const inner = `SELECT ${cols.selectList()} FROM ${sourceSql(compiler, group.source, SRC)} WHERE ${keyWhere.join(' AND ')} LIMIT -1`;
+  const text = compiler.orderedText!;
+  const newest = `max(${text(w.col(EVENT_ALIAS))} || ${text(w.col(CREATED_ALIAS))})`;
+  const list = [...w.keys().map((k, i) => `${k} AS ${q(KEY_ALIAS(i))}`), ...features.map((_, i) => `${w.col(FEATURE_ALIAS(i))} AS ${q(FEATURE_ALIAS(i))}`), `${newest} AS ${q(EVENT_ALIAS)}`];
+  const exact = w.keys().map((k, i) => compiler.exactKey(k, group.entity.keyTypes[i]!));
+  const order = w.keys().map((k, i) => compiler.keyOrder(k, group.entity.keyTypes[i]!));
+  return `SELECT ${list.join(', ')} FROM (${inner}) AS ${q('w')} WHERE ${visible.join(' AND ')} GROUP BY ${exact.join(', ')} ORDER BY ${order.join(', ')}`;
 }
 
 /** An expression and the alias it is selected as. */

@@ -4,8 +4,8 @@
  * review, not only as a different result on some engine. When a change is meant, update
  * the expected text and say in the commit why the new SQL is right.
  *
- * Written out in full except two shorthands: `ms(c)` is SQLite's epoch-ms expression of a
- * column (dialect.epochMs), and `mysql` swaps "…" for `…` so MariaDB's quoting reads as
+ * Written out in full except three shorthands: `ms(c)` is SQLite's epoch-ms expression of a
+ * column (dialect.epochMs), `ordered(c)` its orderedText of an integer, and `mysql` swaps "…" for `…` so MariaDB's quoting reads as
  * the others'. Snapshot 2024-03-01T00:00:00Z = 1709251200000.
  */
 import { describe, expect, it } from 'vitest';
@@ -87,6 +87,7 @@ function statements(plan: (c: QueryCompiler) => ExportPlan | JoinPlan, compiler:
 }
 
 const ms = (c: string) => `(CASE typeof(${c}) WHEN 'text' THEN CAST(round(unixepoch(${c}, 'subsec') * 1000) AS INTEGER) WHEN 'integer' THEN ${c} WHEN 'real' THEN CAST(round(${c}) AS INTEGER) END)`;
+const ordered = (c: string) => `CASE WHEN ${c} IS NULL THEN '' ELSE printf('%d%016x', ${c} >= 0, ${c}) END`;
 const mysql = (text: TemplateStringsArray) => text.raw.join('').replaceAll('"', '`');
 
 describe('point-in-time SQL per dialect', () => {
@@ -95,8 +96,8 @@ describe('point-in-time SQL per dialect', () => {
       expect(statements(CASES["export account"], sqlite.compiler)).toEqual([
         {
           group: 'account',
-          sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ${ms('"src"."last_login"')} AS "__f1", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY ${ms('"src"."updated_at"')} DESC, ${ms('"src"."loaded_at"')} DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND ${ms('"src"."updated_at"')} < ? AND ${ms('"src"."updated_at"')} >= ?) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
-          parameters: [1709251200001, 1706659200000],
+          sql: `SELECT "w"."__k0" AS "__k0", "w"."__f0" AS "__f0", "w"."__f1" AS "__f1", max(${ordered('"w"."__e"')} || ${ordered('"w"."__c"')}) AS "__e" FROM (SELECT "src"."user_id" AS "__k0", ${ms('"src"."updated_at"')} AS "__e", ${ms('"src"."loaded_at"')} AS "__c", "src"."balance_eur" AS "__f0", ${ms('"src"."last_login"')} AS "__f1" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL LIMIT -1) AS "w" WHERE "w"."__e" BETWEEN ? AND ? GROUP BY "w"."__k0" ORDER BY "w"."__k0"`,
+          parameters: [1706659200000, 1709251200000],
         },
       ]);
     });
@@ -125,8 +126,8 @@ describe('point-in-time SQL per dialect', () => {
       expect(statements(CASES["export account known-at ttl override"], sqlite.compiler)).toEqual([
         {
           group: 'account',
-          sql: `SELECT * FROM (SELECT "src"."user_id" AS "__k0", "src"."balance_eur" AS "__f0", ROW_NUMBER() OVER (PARTITION BY "src"."user_id" ORDER BY ${ms('"src"."updated_at"')} DESC, ${ms('"src"."loaded_at"')} DESC) AS "__rn" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL AND ${ms('"src"."updated_at"')} < ? AND ${ms('"src"."updated_at"')} >= ? AND (${ms('"src"."loaded_at"')} IS NULL OR ${ms('"src"."loaded_at"')} < ?)) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0"`,
-          parameters: [1709251200001, 1708646400000, 1709251200001],
+          sql: `SELECT "w"."__k0" AS "__k0", "w"."__f0" AS "__f0", max(${ordered('"w"."__e"')} || ${ordered('"w"."__c"')}) AS "__e" FROM (SELECT "src"."user_id" AS "__k0", ${ms('"src"."updated_at"')} AS "__e", ${ms('"src"."loaded_at"')} AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src" WHERE "src"."user_id" IS NOT NULL LIMIT -1) AS "w" WHERE "w"."__e" BETWEEN ? AND ? AND ("w"."__c" IS NULL OR "w"."__c" < ?) GROUP BY "w"."__k0" ORDER BY "w"."__k0"`,
+          parameters: [1708646400000, 1709251200000, 1709251200001],
         },
       ]);
     });

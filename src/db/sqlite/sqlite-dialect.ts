@@ -26,8 +26,9 @@ export const sqliteCompiler: QueryCompiler = {
     );
   },
   timeComparison(col: string, unit?: EpochUnit): TimeComparison {
-    // No timestamp type: ISO text in mixed forms only compares right as a number.
-    return epochComparison(sqliteCompiler.epochMs(col, unit));
+    // No timestamp type: ISO text in mixed forms only compares right as a number. epochMs
+    // is always an INTEGER (or NULL), so whole milliseconds.
+    return { ...epochComparison(sqliteCompiler.epochMs(col, unit)), wholeMs: true };
   },
   keyOrder(col: string, type: KeyType): string {
     // BINARY is memcmp on UTF-8, i.e. code-point order, even if the column was declared NOCASE.
@@ -39,6 +40,11 @@ export const sqliteCompiler: QueryCompiler = {
   // NULL sorts below every value, so DESC puts it last.
   descNullsLast: (sql: string) => `${sql} DESC`,
   latestRow: 'bare-max',
+  // '1' and 16 hex digits for n >= 0, '0' and 16 for n < 0: printf's %x writes a negative
+  // number's 64-bit two's complement, whose hex digits order negatives among themselves
+  // as the numbers (-2 is fff…fe, -1 is fff…ff), and the sign digit puts all of them
+  // first. Every 64-bit integer gets 17 characters; NULL gets '', shorter than any of them.
+  orderedText: (n: string) => `CASE WHEN ${n} IS NULL THEN '' ELSE printf('%d%016x', ${n} >= 0, ${n}) END`,
   jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string {
     const q = sqliteCompiler.quoteIdentifier;
     const cast = { int: 'INTEGER', float: 'REAL', string: 'TEXT' };
