@@ -13,6 +13,7 @@ import { ArrayRowDecoder } from './decode.js';
 import { NO_TIME } from '../core/visibility.js';
 import { featureColumns, type FeatureColumn } from './feature-column.js';
 import type { LatestWinners } from './parallel-merge.js';
+import { collectGarbage } from '../util/heap.js';
 
 /** What a merge needs of the labels: one entity's keys and index, and how many labels there are. */
 export interface EntityLabels {
@@ -114,6 +115,10 @@ export async function mergeGroupEarly(db: Database, g: GroupPlan, labels: Promis
     const merge = new GroupMerge(g, dictionary, index, labelCount);
     merge.offerWaiting(buffer);
     buffer.clear();
+    // The kept rows (up to ~45 MB) would stay resident until the thread's next full
+    // collection, which the rest of the scan may not bring: at scale 1 that was the
+    // moment of the join's peak.
+    collectGarbage();
     while (!done) {
       const next = await scan.next();
       if (next.done) done = true;

@@ -25,6 +25,7 @@ import { mergeGroup } from './group-merge.js';
 import { WindowMerge } from './window-merge.js';
 import { mergePartitioned, partitionCount } from './partitioned-merge.js';
 import { SpillFolder } from './spill.js';
+import { collectGarbage, holdYoungGeneration } from '../util/heap.js';
 
 export interface JoinHooks<P> {
   readonly encodePrefix: (fields: readonly string[]) => P;
@@ -59,6 +60,7 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
   const merging = plan.strategy === 'merge' && !forcedPartitions ? startMerge(db, scans) : undefined;
   let labels: Labels<P>;
   let winners: Winners[] = [];
+  let releaseYoung = () => {};
   // Until their answers are in, a failure anywhere must end the workers: one waiting for
   // the labels' index would otherwise keep the process alive.
   try {
@@ -80,16 +82,19 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
     }
     if (merging) {
       const indexes = new Map<string, EntityIndex>();
-      const entityOf = (g: GroupPlan): EntityIndex => {
+      for (const g of scans) {
         const name = g.group.entity.name;
-        let entry = indexes.get(name);
-        if (!entry) {
-          const { keyOfLabel, dictionary } = labels.entities.get(name)!;
-          entry = { dictionary, index: new LabelIndex(keyOfLabel, labels.times, dictionary.size) };
-          indexes.set(name, entry);
-        }
-        return entry;
-      };
+        if (indexes.has(name)) continue;
+        const { keyOfLabel, dictionary } = labels.entities.get(name)!;
+        indexes.set(name, { dictionary, index: new LabelIndex(keyOfLabel, labels.times, dictionary.size) });
+      }
+      const entityOf = (g: GroupPlan): EntityIndex => indexes.get(g.group.entity.name)!;
+      // The indexes hold all the merge reads of the labels' times and keys: their arrays
+      // in input order (12 MB at 1M labels) are let go of, and collected, before the
+      // scans, whose moment is the join's peak of memory.
+      labels = withoutTimesAndKeys(labels);
+      collectGarbage();
+      releaseYoung = holdYoungGeneration();
       const alongside = new Map<number, LatestWinners>();
       const scanned = await merging.finish(labels.count, entityOf, async (g) => {
         const { dictionary, index } = entityOf(g);
@@ -104,6 +109,8 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
           throw inGroupWords(err, db.adapter, read);
         }
       });
+      // Writing allocates as fast as scanning, with no worker's memory beside it any more.
+      releaseYoung();
       winners = plan.groups.map((g) => (g.scannedBy === undefined ? scanned[scans.indexOf(g)]! : alongside.get(plan.groups.indexOf(g))!));
     } else {
       for (const g of plan.groups) {
@@ -116,6 +123,7 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
     }
   } catch (err) {
     merging?.stop();
+    releaseYoung();
     throw err;
   }
 
@@ -135,6 +143,16 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
     }),
   );
   yield* labelBatches(labels, values, hooks);
+}
+
+/**
+ * The labels without their times and key numbers in input order: the single-pass merge's
+ * indexes hold what it reads of them, and what it still needs of the labels is their
+ * count and prefixes.
+ */
+function withoutTimesAndKeys<P>(labels: Labels<P>): Labels<P> {
+  const entities = new Map([...labels.entities].map(([name, e]) => [name, { ...e, keyOfLabel: new Int32Array(0) }]));
+  return { ...labels, times: new Float64Array(0), entities };
 }
 
 /** Label i's value of one requested feature (for any label of the batch being written). */
