@@ -47,6 +47,14 @@ export class FeatureColumn {
   }
 
   set(slot: number, raw: unknown): void {
+    // A number in a float column, or a whole one in an int column, is its own value: the
+    // common case skips the type rule's call chain (a quarter of a merge's time per row).
+    const numbers = this.numbers;
+    if (numbers !== undefined && typeof raw === 'number' && (this.type === 'float' || (this.type === 'int' && Number.isInteger(raw)))) {
+      numbers[slot] = raw;
+      this.isNull![slot] = 0;
+      return;
+    }
     const v = this.owner ? featureValue(raw, this.owner.group, this.owner.feature) : normaliseValue(raw, this.type);
     if (this.numbers) {
       if (v === null) return void (this.isNull![slot] = 1);
