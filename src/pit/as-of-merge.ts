@@ -13,6 +13,9 @@
  */
 import { NO_TIME, beats, visibleFrom, type TimeRules } from '../core/visibility.js';
 
+/** Blocks of at most this many labels are sorted by insertion. */
+const SMALL_BLOCK = 16;
+
 /**
  * Labels of one entity, sorted by (key, time) once and shared by all its groups, and by
  * the merge's worker threads: its arrays live in shared memory, so a worker reads the
@@ -39,9 +42,21 @@ export class LabelIndex {
     const fill = blockStart.slice(0, keyCount);
     const order = new Int32Array(new SharedArrayBuffer(4 * n));
     for (let i = 0; i < n; i++) order[fill[keyOfLabel[i]!]!++] = i;
+    const before = (a: number, b: number) => timeOfLabel[a]! - timeOfLabel[b]! || a - b;
     for (let k = 0; k < keyCount; k++) {
       const lo = blockStart[k]!, hi = blockStart[k + 1]!;
-      if (hi - lo > 1) order.subarray(lo, hi).sort((a, b) => timeOfLabel[a]! - timeOfLabel[b]! || a - b);
+      if (hi - lo > SMALL_BLOCK) {
+        order.subarray(lo, hi).sort(before);
+        continue;
+      }
+      // Most keys have a few labels: sorted by insertion here, not by a call of sort each
+      // (a tenth of a second of a million labels' reading on 100,000 keys).
+      for (let i = lo + 1; i < hi; i++) {
+        const label = order[i]!;
+        let j = i - 1;
+        for (; j >= lo && before(order[j]!, label) > 0; j--) order[j + 1] = order[j]!;
+        order[j + 1] = label;
+      }
     }
     const sortedTimes = new Float64Array(new SharedArrayBuffer(8 * n));
     for (let p = 0; p < n; p++) sortedTimes[p] = timeOfLabel[order[p]!]!;
