@@ -48,7 +48,7 @@ export class FeatureColumn {
 
   set(slot: number, raw: unknown): void {
     // A number in a float column, or a whole one in an int column, is its own value: the
-    // common case skips the type rule's call chain (a quarter of a merge's time per row).
+    // common case skips the type rule's call chain.
     const numbers = this.numbers;
     if (numbers !== undefined && typeof raw === 'number' && (this.type === 'float' || (this.type === 'int' && Number.isInteger(raw)))) {
       numbers[slot] = raw;
@@ -83,6 +83,54 @@ export class FeatureColumn {
     }
   }
 
+  /**
+   * Moves a latest-value merge's winners from their slots to their labels' places, in
+   * place (a copy of each column would be megabytes more at the join's peak); after it,
+   * label i's value is at i. The output reads labels in input order: read through the
+   * slots, which follow the labels' (key, time) order, every value was a cache miss.
+   *
+   * Slots are the label index's positions (AsOfMerge), so a slot is also the place of the
+   * label `order[slot]`. First each position takes its label's winner's values: a winner
+   * is an earlier (or the same) position of the key's block, and it is never overwritten
+   * before the positions it wins are filled, as a position is written only when reached and
+   * keeps its own values when it is its label's winner (AsOfMerge.resolve carries the
+   * winner forward). Then the permutation `order` moves position p's values to label
+   * order[p], one cycle at a time.
+   *
+   * @param order the label of each slot (LabelIndex.order)
+   * @param slotOfLabel each label's winning slot, or -1 (AsOfMerge.resolve)
+   */
+  static toLabelOrder(columns: readonly FeatureColumn[], order: Int32Array, slotOfLabel: Int32Array): void {
+    const n = order.length;
+    for (const column of columns) {
+      for (let p = 0; p < n; p++) {
+        const winner = slotOfLabel[order[p]!]!;
+        if (winner < 0) column.clear(p);
+        else if (winner !== p) column.copy(winner, p);
+      }
+    }
+    const moved = new Uint8Array(n);
+    for (const column of columns) {
+      if (column.numbers !== undefined) permute(column.numbers, order, moved.fill(0));
+      if (column.isNull !== undefined) permute(column.isNull, order, moved.fill(0));
+      if (column.values !== undefined) permute(column.values, order, moved.fill(0));
+    }
+  }
+
+  private clear(at: number): void {
+    if (this.values !== undefined) this.values[at] = null;
+    else this.isNull![at] = 1;
+  }
+
+  private copy(from: number, to: number): void {
+    if (this.values !== undefined) {
+      this.values[to] = this.values[from]!;
+    } else {
+      this.numbers![to] = this.numbers![from]!;
+      this.isNull![to] = this.isNull![from]!;
+    }
+  }
+
   state(): FeatureColumnState {
     return { type: this.type, size: this.size, numbers: this.numbers, isNull: this.isNull, values: this.values };
   }
@@ -99,5 +147,23 @@ export class FeatureColumn {
     this.values = values;
     this.numbers = undefined;
     this.isNull = undefined;
+  }
+}
+
+/** Moves a[p] to a[order[p]] for every p, in place: `order` is a permutation; `moved` is all zeros, one a place. */
+function permute<T extends number | Value>(a: { [i: number]: T; length: number }, order: Int32Array, moved: Uint8Array): void {
+  for (let start = 0; start < order.length; start++) {
+    if (moved[start] === 1) continue;
+    let carried = a[start]!;
+    let at = order[start]!;
+    while (at !== start) {
+      const next = a[at]!;
+      a[at] = carried;
+      moved[at] = 1;
+      carried = next;
+      at = order[at]!;
+    }
+    a[start] = carried;
+    moved[start] = 1;
   }
 }

@@ -11,6 +11,7 @@ import { SpellbookError } from '../errors.js';
 import { KeyDictionary } from '../core/key-dictionary.js';
 import { LabelIndex } from './as-of-merge.js';
 import { mergeGroupEarly, type EntityLabels } from './group-merge.js';
+import { FeatureColumn } from './feature-column.js';
 import type { LabelsMessage, WorkerInput, WorkerOutput } from './parallel-merge.js';
 
 const input = workerData as WorkerInput;
@@ -43,8 +44,15 @@ async function run(): Promise<WorkerOutput> {
     );
     const groups = [];
     for (const g of input.groups) {
-      const winners = await mergeGroupEarly(db, g, entities.then((m) => m.get(g.group.entity.name)!));
-      groups.push({ slotOfLabel: winners.slotOfLabel, columns: winners.columns.map((c) => c.state()) });
+      const labelsOf = entities.then((m) => m.get(g.group.entity.name)!);
+      const { slotOfLabel, columns } = await mergeGroupEarly(db, g, labelsOf);
+      // The main thread writes the output, reading every label's values in input order,
+      // once its own groups are merged, and this thread is idle by then: here the values
+      // are put in label order, so that it reads them in sequence (each label is then its
+      // own slot, as in a database join's answer).
+      FeatureColumn.toLabelOrder(columns, (await labelsOf).index.order, slotOfLabel);
+      for (let i = 0; i < slotOfLabel.length; i++) if (slotOfLabel[i]! >= 0) slotOfLabel[i] = i;
+      groups.push({ slotOfLabel, columns: columns.map((c) => c.state()) });
     }
     return { groups };
   } finally {

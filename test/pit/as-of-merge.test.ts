@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { AsOfMerge, LabelIndex } from '../../src/pit/as-of-merge.js';
 import { NO_TIME } from '../../src/core/visibility.js';
 import { refWinners, type RefRow } from '../support/reference.js';
+import { FeatureColumn, featureColumns } from '../../src/pit/feature-column.js';
 
 // Small time and key ranges so that ties, equal label/event times and ttl edges are common.
 const time = fc.integer({ min: 0, max: 12 });
@@ -39,6 +40,39 @@ describe('AsOfMerge agrees with the brute-force reference', () => {
             if (allowed.length === 0) expect(got[i]).toBeUndefined();
             else expect(allowed).toContain(got[i]);
           });
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('FeatureColumn.toLabelOrder', () => {
+  it('leaves each label its winning slot\'s values, or NULL, at its own place', () => {
+    fc.assert(
+      fc.property(
+        fc.array(row, { maxLength: 25 }),
+        fc.array(label, { minLength: 1, maxLength: 25 }),
+        fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
+        fc.boolean(),
+        (rows, labels, ttlMs, knownAt) => {
+          const index = new LabelIndex(Int32Array.from(labels, (l) => l.key), Float64Array.from(labels, (l) => l.t), 5);
+          const merge = new AsOfMerge(index, { ttlMs, knownAt });
+          const group = { name: 'g' } as never;
+          const read = (type: 'int' | 'string') => ({ feature: { name: type, type, column: type } as never });
+          // A numeric column, one of text (a plain array), and one with NULLs among its values.
+          const columns = featureColumns({ group, features: [read('int'), read('string'), read('int')] }, labels.length);
+          rows.forEach((r, i) => {
+            const slot = merge.offer(r.key, r.event, r.created ?? NO_TIME);
+            if (slot < 0) return;
+            columns[0]!.set(slot, i);
+            columns[1]!.set(slot, `row ${i}`);
+            columns[2]!.set(slot, i % 2 === 0 ? null : i);
+          });
+          const slotOfLabel = merge.resolve();
+          const expected = columns.map((c) => Array.from(slotOfLabel, (slot) => (slot < 0 ? null : c.get(slot))));
+          FeatureColumn.toLabelOrder(columns, index.order, slotOfLabel);
+          expect(columns.map((c) => labels.map((_, i) => c.get(i)))).toEqual(expected);
         },
       ),
       { numRuns: 2000 },
