@@ -40,6 +40,13 @@ const { values: args } = parseArgs({
   },
 });
 const LABELS = Number(args.labels);
+/**
+ * Tags this run's spellbook statements: its labels query carries it as a comment, which
+ * spellbook embeds as written, so the cluster's query list tells them from any other
+ * client's (tests share the cluster and the reader user).
+ */
+const RUN_TAG = `spellbook-bench ${process.pid}-${Date.now()}`;
+const INPUT_QUERY = `SELECT * FROM labels /* ${RUN_TAG} */`;
 const ROWS = Number(args.rows);
 const KEYS = Number(args.keys);
 
@@ -164,7 +171,7 @@ async function main() {
   for (let r = 0; r < repeat; r++) {
     // Side by side in each round, so the machine's load hits both alike.
     spellbook.push(
-      await timed([process.execPath, 'bin/run.js', 'join', '-m', md, '--input-query', 'SELECT * FROM labels', '-f', 'account.balance,activity.clicks', '--strategy', 'database', '--output', out, '--quiet']),
+      await timed([process.execPath, 'bin/run.js', 'join', '-m', md, '--input-query', INPUT_QUERY, '-f', 'account.balance,activity.clicks', '--strategy', 'database', '--output', out, '--quiet']),
     );
     const t0 = performance.now();
     const c0 = process.cpuUsage();
@@ -174,12 +181,21 @@ async function main() {
     console.error(`  round ${r + 1}: spellbook ${spellbook.at(-1).wall.toFixed(1)} s (${spellbook.at(-1).rssMB.toFixed(0)} MB), hand-written ${hand.at(-1).wall.toFixed(1)} s`);
   }
   const lines = readFileSync(out, 'utf8').split('\n').length - 2;
-  // The last query spellbook ran as the reader: its join, with where its CPU went.
+  // This run's last join statement, with where its CPU went: spellbook's statements carrying
+  // this run's tag, the latest finished one whose output is the join's rows.
   const recent = await (await fetch(`${SERVER}/v1/query`, { headers: { 'X-Trino-User': 'spellbook_reader' } })).json();
-  const join_ = recent
-    .filter((q) => q.session?.source === 'spellbook' && /__labels/.test(q.query) && q.state === 'FINISHED')
-    .sort((a, b) => Date.parse(b.queryStats?.endTime ?? 0) - Date.parse(a.queryStats?.endTime ?? 0))[0];
-  const where = join_ ? await cpuByNode(join_.queryId) : undefined;
+  const candidates = recent
+    .filter((q) => q.session?.source === 'spellbook' && q.query?.includes(RUN_TAG) && /__labels/.test(q.query) && q.state === 'FINISHED')
+    .sort((a, b) => Date.parse(b.queryStats?.endTime ?? 0) - Date.parse(a.queryStats?.endTime ?? 0));
+  let join_;
+  let where;
+  for (const q of candidates) {
+    const stats = await cpuByNode(q.queryId);
+    if (stats.outputRows !== lines) continue;
+    [join_, where] = [q, stats];
+    break;
+  }
+  if (!join_) console.error(`trino bench: no finished join statement tagged ${RUN_TAG} with ${lines} output rows in the cluster's query list; no query statistics`);
   const result = {
     labels: LABELS,
     rowsPerGroup: ROWS,
