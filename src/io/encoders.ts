@@ -71,7 +71,13 @@ export function createEncoder(format: OutputFormat, prefixColumns: readonly stri
     };
     return {
       header: () => [...prefixColumns, ...valueColumns].map(csvField).join(',') + '\n',
-      prefix: (fields) => fields.map(csvField).join(','),
+      // Once per label of a query's labels: joined in a loop, without map()'s array and
+      // join() per row (1M four-field prefixes: 0.33-0.50 s against 0.44-0.65 s CPU).
+      prefix: (fields) => {
+        let text = fields.length === 0 ? '' : csvField(fields[0]!);
+        for (let i = 1; i < fields.length; i++) text += ',' + csvField(fields[i]!);
+        return text;
+      },
       // A comma-separated line without quotes or a carriage return is its own encoding.
       prefixOfLine: (line, delimiter) => (delimiter === ',' && !line.includes('\r') ? line : line.split(delimiter).map(csvField).join(',')),
       row: (prefix, values) => lines(oneRow(prefix, values)),
