@@ -153,7 +153,9 @@ const SLOW: { readonly [E in Exclude<EngineName, 'sqlite'>]: Slow } = {
     },
     killed: /database error: (Connection lost: The server closed the connection|Connection was killed)/,
     running: async (ctx, marker) => {
-      const [rows] = await ctx.admin.raw(`SELECT 1 FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND INFO LIKE ? AND ID <> CONNECTION_ID()`, [`%${marker}%`]);
+      // A scan whose columns read the same in both protocols runs as a prepared statement
+      // (mysql-driver.ts), which the process list shows as Execute.
+      const [rows] = await ctx.admin.raw(`SELECT 1 FROM information_schema.PROCESSLIST WHERE COMMAND IN ('Query', 'Execute') AND INFO LIKE ? AND ID <> CONNECTION_ID()`, [`%${marker}%`]);
       return (rows as unknown[]).length > 0;
     },
     cancelled: async (ctx, marker) => !(await SLOW.mysql.running(ctx, marker)),
