@@ -52,6 +52,16 @@ function jsonValue(v: Value): string {
 }
 
 /**
+ * A label's fields as the start of a CSV line. Once per label: joined in a loop, without
+ * map()'s array and join() per row (1M four-field prefixes: 0.33-0.50 s against 0.44-0.65 s CPU).
+ */
+function csvPrefix(fields: readonly string[]): string {
+  let text = fields.length === 0 ? '' : csvField(fields[0]!);
+  for (let i = 1; i < fields.length; i++) text += ',' + csvField(fields[i]!);
+  return text;
+}
+
+/**
  * @param prefixColumns names of the columns `prefix()` receives (a join's label columns)
  * @param valueColumns names of the typed values `row()` receives
  */
@@ -71,15 +81,9 @@ export function createEncoder(format: OutputFormat, prefixColumns: readonly stri
     };
     return {
       header: () => [...prefixColumns, ...valueColumns].map(csvField).join(',') + '\n',
-      // Once per label of a query's labels: joined in a loop, without map()'s array and
-      // join() per row (1M four-field prefixes: 0.33-0.50 s against 0.44-0.65 s CPU).
-      prefix: (fields) => {
-        let text = fields.length === 0 ? '' : csvField(fields[0]!);
-        for (let i = 1; i < fields.length; i++) text += ',' + csvField(fields[i]!);
-        return text;
-      },
+      prefix: csvPrefix,
       // A comma-separated line without quotes or a carriage return is its own encoding.
-      prefixOfLine: (line, delimiter) => (delimiter === ',' && !line.includes('\r') ? line : line.split(delimiter).map(csvField).join(',')),
+      prefixOfLine: (line, delimiter) => (delimiter === ',' && !line.includes('\r') ? line : csvPrefix(line.split(delimiter))),
       row: (prefix, values) => lines(oneRow(prefix, values)),
       lines,
       bytes: (batch) => bytes.lines(batch, first),
