@@ -25,7 +25,7 @@ import { mergeGroup } from './group-merge.js';
 import { WindowMerge } from './window-merge.js';
 import { mergePartitioned, partitionCount } from './partitioned-merge.js';
 import { SpillFolder } from './spill.js';
-import { collectGarbage, holdYoungGeneration } from '../util/heap.js';
+import { capYoungGeneration, collectGarbage } from '../util/heap.js';
 
 export interface JoinHooks<P> {
   readonly encodePrefix: (fields: readonly string[]) => P;
@@ -60,7 +60,8 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
   const merging = plan.strategy === 'merge' && !forcedPartitions ? startMerge(db, scans) : undefined;
   let labels: Labels<P>;
   let winners: Winners[] = [];
-  let releaseYoung = () => {};
+  // The young generation is held from the labels on, through the scans (heap.ts).
+  let releaseYoung = merging ? capYoungGeneration() : () => {};
   // Until their answers are in, a failure anywhere must end the workers: one waiting for
   // the labels' index would otherwise keep the process alive.
   try {
@@ -76,6 +77,7 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
     hooks.onPhase?.('scanning');
     const partitions = plan.strategy === 'merge' ? partitionCount(labels.count, plan.partitions) : 1;
     if (partitions > 1) {
+      releaseYoung();
       merging?.stop();
       yield* partitionedJoin(db, plan, labels, partitions, hooks);
       return;
@@ -94,7 +96,6 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
       // scans, whose moment is the join's peak of memory.
       labels = withoutTimesAndKeys(labels);
       collectGarbage();
-      releaseYoung = holdYoungGeneration();
       const alongside = new Map<number, LatestWinners>();
       const scanned = await merging.finish(labels.count, entityOf, async (g) => {
         const { dictionary, index } = entityOf(g);

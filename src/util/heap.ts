@@ -25,18 +25,36 @@ export function collectGarbage(): void {
 /** Semi-spaces of 8 MB: V8 grows them to 16 (32 MB of young generation) by default. */
 const HELD_SEMI_SPACE = 8 * 1024 * 1024;
 
+/** How often the cap looks at the young generation (and puts its hold back, see below). */
+const CAP_POLL_MS = 5;
+
 /**
- * Keeps every thread's young generation at the size it has now, once this thread's
- * semi-spaces have reached 8 MB: V8 would double them to 16 MB during a long scan, for
- * 16 MB more resident memory and no measurable time (a scan's rows die within their
- * batch). Below 8 MB it cost time, hence the threshold, which only reading many labels
- * reaches: by then a merge worker, scanning since the join began, has long reached its
- * own smaller limit (parallel-merge.ts). Returns the undo, for when the scans are done.
+ * Lets this thread's young generation grow to 8 MB semi-spaces and holds every thread's
+ * there from then on: V8 would double them to 16 MB while a join reads a million labels,
+ * and never give the 16 MB back (a full collection does not shrink them), so they would
+ * be resident through the scans, the join's peak of memory. Smaller than 8 MB cost time,
+ * hence letting it grow that far. Growth is a flag V8 reads at each young collection,
+ * and sets back to its default whenever a thread's heap is set up (a merge worker
+ * starting, at any moment while the labels are read): so it is looked at, and the hold
+ * put back, every few milliseconds until the undo this returns.
  */
-export function holdYoungGeneration(): () => void {
-  const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-  if (young === undefined || young.space_size < 2 * HELD_SEMI_SPACE) return () => {};
-  // Growth multiplies the size by this factor: 1 leaves it where it is.
-  setFlagsFromString('--semi-space-growth-factor=1');
-  return () => setFlagsFromString('--semi-space-growth-factor=2');
+export function capYoungGeneration(): () => void {
+  let held = false;
+  const hold = (): void => {
+    if (held || youngGenerationSize() >= 2 * HELD_SEMI_SPACE) {
+      // Growth multiplies the size by this factor: 1 leaves it where it is.
+      setFlagsFromString('--semi-space-growth-factor=1');
+      held = true;
+    }
+  };
+  hold();
+  const poll = setInterval(hold, CAP_POLL_MS).unref();
+  return () => {
+    clearInterval(poll);
+    if (held) setFlagsFromString('--semi-space-growth-factor=2');
+  };
+}
+
+function youngGenerationSize(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 }
