@@ -23,6 +23,13 @@ export interface RowBatch<P> {
   readonly width: number;
   prefix(row: number): P;
   value(row: number, feature: number): Value;
+  /**
+   * Row r's label fields, unencoded, where the batch still holds them (a database join
+   * over a labels query): a writer that copies them into its output as it writes (the CSV
+   * bytes) reads these and never asks for the prefix, which would be a string built and
+   * thrown away for every row.
+   */
+  fields?(row: number): readonly string[];
 }
 
 /** A row as a batch of one, so that one code writes a row and a batch. */

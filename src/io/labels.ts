@@ -356,6 +356,20 @@ export class LabelColumns {
     return dictionary.add(this.key(record, e));
   }
 
+  /**
+   * Throws as `key` does when the key of entity number `e` is missing or not of its type;
+   * a key of one int column written as plain digits, as keyNumber reads it, passes
+   * without the key being built (a database join checks every row's key it never looks up).
+   */
+  checkKey(record: LabelRecord, e: number): void {
+    const indexes = this.keyIndexes[e]!;
+    if (indexes.length === 1 && this.options.entities[e]!.entity.keyTypes[0] === 'int') {
+      const text = record.fields[indexes[0]!]!;
+      if (!Number.isNaN(plainDigits(text, 0, text.length))) return;
+    }
+    this.key(record, e);
+  }
+
   /** The key of entity number `e` (see LabelsOptions.entities). */
   key(record: LabelRecord, e: number): KeyValue[] {
     const { entity, columns } = this.options.entities[e]!;

@@ -224,15 +224,15 @@ async function* queryJoin<P>(db: Database, plan: JoinPlan, source: QueryLabelSou
   // Which groups matched the row at hand: one array for the run, not a Set per row.
   const seen = new Uint8Array(plan.groups.length);
   hooks.onPhase?.('writing');
+  const encode = hooks.encodePrefix;
   for await (const batch of queryLabelRows(db, source, statement)) {
-    const prefixes = new Array<P>(batch.length);
     // Row r's feature f at r * width + f: one array per batch, none per row.
     const values = new Array<Value>(batch.length * width);
     for (let r = 0; r < batch.length; r++) {
       const record = batch[r]!;
       const row = record.row;
       check.time(record);
-      for (let e = 0; e < plan.entities.length; e++) check.key(record, e);
+      for (let e = 0; e < plan.entities.length; e++) check.checkKey(record, e);
       for (let f = 0; f < width; f++) values[r * width + f] = featureValue(row[features[f]!.at], features[f]!.group, features[f]!.feature);
       if (stats) {
         // One statement answers every group: a label counts as matched by a group when one
@@ -242,9 +242,10 @@ async function* queryJoin<P>(db: Database, plan: JoinPlan, source: QueryLabelSou
         for (let f = 0; f < width; f++) if (values[r * width + f] !== null) seen[features[f]!.read] = 1;
         for (let g = 0; g < seen.length; g++) stats.groups[g]!.matched += seen[g]!;
       }
-      prefixes[r] = hooks.encodePrefix(record.fields);
     }
-    yield { length: batch.length, width, prefix: (r) => prefixes[r]!, value: (r, f) => values[r * width + f]! };
+    // The label fields are encoded only if the writer asks for the prefix: the CSV writer
+    // copies the fields themselves (RowBatch.fields).
+    yield { length: batch.length, width, prefix: (r) => encode(batch[r]!.fields), fields: (r) => batch[r]!.fields, value: (r, f) => values[r * width + f]! };
   }
 }
 

@@ -60,6 +60,23 @@ describe('csv bytes', () => {
     );
   });
 
+  it("are the text lines from a batch's label fields, as the encoder's prefix writes them", () => {
+    const field = fc.oneof(fc.string(), fc.constantFrom('', 'é,"x"', 'a\nb', 'a\rb', '"', ',', '😀', '2024-03-01T12:00:00.000Z', '42'));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(fc.array(field, { minLength: 4, maxLength: 4 }), { maxLength: 20 }), (columns, rows) => {
+        const encoder = createEncoder('csv', Array.from({ length: columns }, (_, i) => `l${i}`), ['v']);
+        const fields = rows.map((r) => r.slice(0, columns));
+        const batch = { length: rows.length, width: 1, prefix: (r: number) => encoder.prefix(fields[r]!), value: (r: number) => r };
+        const expected = Buffer.from(encoder.lines(batch));
+        expect(Buffer.from(encoder.bytes!({ ...batch, prefix: () => 'unused', fields: (r: number) => fields[r]! }))).toEqual(expected);
+      }),
+      { numRuns: RUNS * 10 },
+    );
+    const encoder = createEncoder('csv', ['a', 'b', 'c'], ['v']);
+    const batch = { length: 1, width: 1, prefix: () => 'unused', fields: () => ['x,y', 'say "hi"', 'é'], value: () => 1 };
+    expect(Buffer.from(encoder.bytes!(batch)).toString()).toBe('"x,y","say ""hi""",é,1\n');
+  });
+
   it('a batch larger than the first guess of its size', () => {
     const long = 'é'.repeat(5000);
     const { bytes, text } = both([long, 'x', long], [[1.5], [null], ['y'.repeat(10_000)]], 1);

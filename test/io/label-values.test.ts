@@ -10,6 +10,11 @@ describe('labelValueText', () => {
     expect(t('2024-03-01 12:00:00.5+00')).toBe('2024-03-01T12:00:00.500Z');
     expect(t('2024-03-01 12:00:00.123456')).toBe('2024-03-01T12:00:00.123Z');
     expect(t('2024-03-01 14:00:00+02:00')).toBe('2024-03-01T12:00:00.000Z');
+    expect(t('2024-03-01 12:00:00.250')).toBe('2024-03-01T12:00:00.250Z');
+    expect(t('2024-03-01T12:00:00.250')).toBe('2024-03-01T12:00:00.250Z');
+    // 23 characters, but not the milliseconds shape: read as any other text.
+    expect(t('2024-03-01 12:00:00.5Z+')).toBe('2024-03-01 12:00:00.5Z+');
+    expect(t('2024-03-01 12:00:00+0000')).toBe('2024-03-01T12:00:00.000Z');
     expect(t('infinity')).toBe('infinity');
     expect(t(null)).toBe('');
   });
