@@ -25,9 +25,10 @@ export interface RowBatch<P> {
   value(row: number, feature: number): Value;
   /**
    * Row r's label fields, unencoded, where the batch still holds them (a database join
-   * over a labels query): a writer that copies them into its output as it writes (the CSV
-   * bytes) reads these and never asks for the prefix, which would be a string built and
-   * thrown away for every row.
+   * over a labels query); prefix(r) is then these fields encoded by the writer's own
+   * prefix(). A writer that encodes fields as it copies them out (the CSV bytes) reads
+   * these and never asks for the prefix, a string that would be built and thrown away for
+   * every row.
    */
   fields?(row: number): readonly string[];
 }

@@ -22,8 +22,8 @@ function plain(raw: unknown): string {
 /** What a UTC session writes for a date-time: `2024-03-01 12:00:00[.ffffff][+00]`. */
 const UTC_TEXT = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(?:Z|\+00(?::?00)?)?$/;
 
-/** Where `YYYY-MM-DD HH:MM:SS.fff` has its separators (the other 17 characters are digits). */
-const MILLIS_SEPARATORS = [4, 7, 10, 13, 16, 19];
+/** The shape of `YYYY-MM-DD HH:MM:SS.fff`, a 0 standing for any digit. */
+const MILLIS_SHAPE = '0000-00-00 00:00:00.000';
 
 /**
  * Whether `raw` is a date-time with milliseconds, `YYYY-MM-DD HH:MM:SS.fff` (Trino's
@@ -31,13 +31,11 @@ const MILLIS_SEPARATORS = [4, 7, 10, 13, 16, 19];
  * the regular expression's match and captures for every label.
  */
 function isMillisText(raw: string): boolean {
-  if (raw.length !== 23) return false;
-  for (let i = 0, s = 0; i < 23; i++) {
+  if (raw.length !== MILLIS_SHAPE.length) return false;
+  for (let i = 0; i < MILLIS_SHAPE.length; i++) {
     const c = raw.charCodeAt(i);
-    if (i === MILLIS_SEPARATORS[s]) {
-      s++;
-      if (c !== (i < 10 ? 0x2d : i === 10 ? 0x20 : i === 19 ? 0x2e : 0x3a)) return false;
-    } else if (c < 48 || c > 57) return false;
+    const shape = MILLIS_SHAPE.charCodeAt(i);
+    if (shape === 0x30 ? c < 0x30 || c > 0x39 : c !== shape) return false;
   }
   return true;
 }
