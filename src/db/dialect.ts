@@ -147,6 +147,13 @@ export interface QueryCompiler {
    * orders rows as (event, created), newest first, as SPEC §2 ranks them.
    */
   orderedText?(integerSql: string): string;
+  /**
+   * An int feature's column as the driver reads it without rounding, where the driver
+   * would: better-sqlite3 reads every INTEGER as a double, so a value beyond ±2^53 is
+   * selected as its decimal text (which the type rule reads as a bigint). Absent: the
+   * column itself.
+   */
+  exactInt?(columnSql: string): string;
 }
 
 /** See QueryCompiler.greatestRow. */

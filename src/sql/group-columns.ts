@@ -11,14 +11,31 @@ export const FEATURE_ALIAS = (i: number) => `__f${i}`;
 export const EVENT_ALIAS = '__e';
 export const CREATED_ALIAS = '__c';
 
+/** How a select-list item reads its stored column: as is, as epoch ms, or as an exact int. */
+type ValueRead = 'raw' | 'ms' | 'int';
+
 /**
  * What a feature's select-list item reads: the stored column, a timestamp as its epoch
- * milliseconds (so no driver or TZ interprets it); undefined for a count of rows, which
- * reads no column (a constant that is never NULL stands in for it).
+ * milliseconds (so no driver or TZ interprets it), an int feature's value exactly
+ * (QueryCompiler.exactInt); undefined for a count of rows, which reads no column (a
+ * constant that is never NULL stands in for it). An aggregate's int column is read as
+ * is: the merge adds and compares numbers, exact up to 2^53 (README).
  */
-function scannedValue(f: Feature): { column: string; epochMs: boolean } | undefined {
+function scannedValue(f: Feature): { column: string; read: ValueRead } | undefined {
   const stored = storedColumn(f);
-  return stored && { column: stored.column, epochMs: f.type === 'timestamp' };
+  if (stored === undefined) return undefined;
+  const read = f.type === 'timestamp' ? 'ms' : f.type === 'int' && f.aggregate === undefined ? 'int' : 'raw';
+  return { column: stored.column, read };
+}
+
+/** Whether a feature's select-list item reads an int exactly (QueryCompiler.exactInt). */
+export function readsExactInt(f: Feature): boolean {
+  return scannedValue(f)?.read === 'int';
+}
+
+/** `sql` as the engine reads an int without rounding: QueryCompiler.exactInt, or as is. */
+export function exactInt(compiler: QueryCompiler, sql: string): string {
+  return compiler.exactInt ? compiler.exactInt(sql) : sql;
 }
 
 /**
@@ -27,7 +44,7 @@ function scannedValue(f: Feature): { column: string; epochMs: boolean } | undefi
  */
 export function scannedValueKey(f: Feature): string {
   const value = scannedValue(f);
-  return value === undefined ? '*' : `${value.column}/${value.epochMs ? 'ms' : 'raw'}`;
+  return value === undefined ? '*' : `${value.column}/${value.read}`;
 }
 
 /** Where each part of a `selectList()` row sits, for drivers that return rows as arrays. */
@@ -75,9 +92,10 @@ export class GroupColumns {
 
   /**
    * `k AS __k0, …, e AS __e, c AS __c, f AS __f0, …`; timestamp features as epoch ms, so no
-   * driver or TZ interprets them. `times: false` leaves out __e and __c.
+   * driver or TZ interprets them, int features exactly. `times: false` leaves out __e and
+   * __c; `exactInts: false` reads ints as stored, for a caller that applies exactInt itself.
    */
-  selectList(options: { times?: boolean } = {}): string {
+  selectList(options: { times?: boolean; exactInts?: boolean } = {}): string {
     const q = (a: string) => this.compiler.quoteIdentifier(a);
     const items = this.sourceKeys().map((k, i) => `${k} AS ${q(KEY_ALIAS(i))}`);
     const e = options.times === false ? undefined : this.group.eventTime;
@@ -86,7 +104,8 @@ export class GroupColumns {
     this.features.forEach((f, i) => {
       const value = scannedValue(f);
       const col = value ? this.ref(value.column) : '1';
-      items.push(`${value?.epochMs ? this.compiler.epochMs(col) : col} AS ${q(FEATURE_ALIAS(i))}`);
+      const read = value?.read === 'ms' ? this.compiler.epochMs(col) : value?.read === 'int' && options.exactInts !== false ? exactInt(this.compiler, col) : col;
+      items.push(`${read} AS ${q(FEATURE_ALIAS(i))}`);
     });
     return items.join(', ');
   }

@@ -11,7 +11,7 @@ import type { CompiledQuery, GreatestRow, JsonColumn, QueryCompiler, TimeCompari
 import type { Feature, Group } from '../metadata/types.js';
 import type { KeyTuple } from '../core/keys.js';
 import { SqlBuilder, sourceSql } from './builder.js';
-import { AliasedColumns, CREATED_ALIAS, EVENT_ALIAS, FEATURE_ALIAS, GroupColumns, KEY_ALIAS, keyEquality } from './group-columns.js';
+import { AliasedColumns, CREATED_ALIAS, EVENT_ALIAS, exactInt, FEATURE_ALIAS, GroupColumns, KEY_ALIAS, keyEquality, readsExactInt } from './group-columns.js';
 
 export interface TimeParams {
   readonly ttlMs?: number;
@@ -119,10 +119,13 @@ function newestByOrderedText(compiler: QueryCompiler, group: Group, features: re
   const q = compiler.quoteIdentifier;
   const cols = new GroupColumns(compiler, group, features, SRC);
   const w = new AliasedColumns(compiler, group, 'w');
-  const inner = `SELECT ${cols.selectList()} FROM ${sourceSql(compiler, group.source, SRC)} WHERE ${keyWhere.join(' AND ')} LIMIT -1`;
+  // Ints are read exactly in the outer list, once per key, not per row of the inner query
+  // (which computes every item of every row: ~0.05 s of the 2 s of a scale-1 export).
+  const inner = `SELECT ${cols.selectList({ exactInts: false })} FROM ${sourceSql(compiler, group.source, SRC)} WHERE ${keyWhere.join(' AND ')} LIMIT -1`;
   const text = compiler.orderedText!;
   const newest = `max(${text(w.col(EVENT_ALIAS))} || ${text(w.col(CREATED_ALIAS))})`;
-  const list = [...w.keys().map((k, i) => `${k} AS ${q(KEY_ALIAS(i))}`), ...features.map((_, i) => `${w.col(FEATURE_ALIAS(i))} AS ${q(FEATURE_ALIAS(i))}`), `${newest} AS ${q(EVENT_ALIAS)}`];
+  const value = (f: Feature, i: number) => (readsExactInt(f) ? exactInt(compiler, w.col(FEATURE_ALIAS(i))) : w.col(FEATURE_ALIAS(i)));
+  const list = [...w.keys().map((k, i) => `${k} AS ${q(KEY_ALIAS(i))}`), ...features.map((f, i) => `${value(f, i)} AS ${q(FEATURE_ALIAS(i))}`), `${newest} AS ${q(EVENT_ALIAS)}`];
   const exact = w.keys().map((k, i) => compiler.exactKey(k, group.entity.keyTypes[i]!));
   const order = w.keys().map((k, i) => compiler.keyOrder(k, group.entity.keyTypes[i]!));
   return `SELECT ${list.join(', ')} FROM (${inner}) AS ${q('w')} WHERE ${visible.join(' AND ')} GROUP BY ${exact.join(', ')} ORDER BY ${order.join(', ')}`;
