@@ -14,6 +14,14 @@ import { SpellbookError } from '../errors.js';
 
 const BATCH_BYTES = 64 * 1024;
 
+/**
+ * How much a file's stream holds before a write waits for the disk (Node's default is
+ * 16 KiB). A join's batch of CSV is ~100 KiB, so every batch waited for its own write to
+ * reach the file before the next was encoded; with room for several, the next batch is
+ * encoded while the thread pool writes the last.
+ */
+const FILE_BUFFER_BYTES = 1024 * 1024;
+
 /** Temporary files of sinks not yet committed, removed if the process exits early. */
 const pending = new Set<string>();
 process.once('exit', () => {
@@ -90,7 +98,7 @@ class AtomicFileSink extends StreamSink {
     private readonly target: string,
     private readonly temporary: string,
   ) {
-    super(createWriteStream(temporary, { flags: 'wx' }), target);
+    super(createWriteStream(temporary, { flags: 'wx', highWaterMark: FILE_BUFFER_BYTES }), target);
     pending.add(temporary);
   }
 
