@@ -38,7 +38,7 @@ async function run(): Promise<WorkerOutput> {
         new Map<string, EntityLabels>(
           Object.entries(l.entities).map(([name, e]) => [
             name,
-            { dictionary: KeyDictionary.fromKeys(e.width, e.keys), index: LabelIndex.fromState(e.index), labelCount: l.labelCount },
+            { dictionary: KeyDictionary.fromEntries(e.width, e.keys), index: LabelIndex.fromState(e.index), labelCount: l.labelCount },
           ]),
         ),
     );

@@ -18,7 +18,7 @@ import type { SessionOptions } from '../db/open.js';
 import { trackDriver } from '../db/interrupt.js';
 import { SpellbookError, type ErrorCode } from '../errors.js';
 import type { ConnectionSpec } from '../db/connection.js';
-import type { KeyTuple } from '../core/keys.js';
+import type { KeyTuple, KeyValue } from '../core/keys.js';
 import type { GroupPlan } from '../plan/plan.js';
 import type { KeyDictionary } from '../core/key-dictionary.js';
 import type { LabelIndex } from './as-of-merge.js';
@@ -34,7 +34,7 @@ export interface WorkerInput {
 /** The labels, sent to a worker once they are read. */
 export interface LabelsMessage {
   readonly labelCount: number;
-  readonly entities: Record<string, { width: number; keys: readonly KeyTuple[]; index: ReturnType<LabelIndex['state']> }>;
+  readonly entities: Record<string, { width: number; keys: readonly (KeyValue | KeyTuple)[]; index: ReturnType<LabelIndex['state']> }>;
 }
 
 export interface WorkerOutput {
@@ -194,7 +194,7 @@ class MergeWorker {
     const entities: LabelsMessage['entities'] = {};
     for (const g of this.groups) {
       const { dictionary, index } = entityOf(g);
-      entities[g.group.entity.name] ??= { width: g.group.entity.keyTypes.length, keys: dictionary.tuples(), index: index.state() };
+      entities[g.group.entity.name] ??= { width: g.group.entity.keyTypes.length, keys: dictionary.entriesToSend(), index: index.state() };
     }
     this.worker.postMessage({ labels: { labelCount, entities } } satisfies { labels: LabelsMessage });
   }

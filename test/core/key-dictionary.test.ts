@@ -41,4 +41,25 @@ describe('KeyDictionary', () => {
     expect(d.lookup([1, 2])).toBe(-1);
     expect(d.key(1)).toEqual([11, 2]);
   });
+
+  it('is rebuilt from its entries on another thread with the same numbers, whichever look-up serves it', () => {
+    const cases: [number, (string | number)[]][] = [
+      [1, [10, 12, 11]], // dense table
+      [1, [5, 1e12, -3]], // sparse ints: the Map
+      [1, ['b', 'a']], // strings: the Map
+      [2, [[1, 12], [11, 2]] as never],
+    ];
+    for (const [width, keys] of cases) {
+      const d = new KeyDictionary(width);
+      for (const k of keys) d.add(width === 1 ? [k] : (k as never));
+      const copy = KeyDictionary.fromEntries(width, structuredClone(d.entriesToSend()));
+      expect(copy.size).toBe(keys.length);
+      for (let i = 0; i < keys.length; i++) expect(copy.lookup(d.key(i))).toBe(i);
+      expect(copy.lookup(width === 1 ? [7] : [7, 7])).toBe(-1);
+      expect(copy.lookupValue('zz')).toBe(-1);
+      // A key added afterwards is numbered after the others, as in the original.
+      expect(copy.add(width === 1 ? [99] : [99, 99])).toBe(keys.length);
+      expect(copy.tuples()).toEqual([...d.tuples(), width === 1 ? [99] : [99, 99]]);
+    }
+  });
 });
