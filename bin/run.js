@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 
 // @oclif/core checks the running Node against its own `engines` on every start, which
@@ -10,8 +11,10 @@ process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true';
 // promoted, so its old generation is mostly garbage: growing it by half instead held a
 // scale-1 join's peak RSS with parquet output from ~350 MB to ~285 MB (docs/benchmarks.md).
 setFlagsFromString('--heap-growing-percent=50');
-// oclif bundled (src/cli/main.ts, scripts/bundle-cli.js): a few files to load instead of
-// some 160 for `--help`.
-const { execute } = await import('../dist/bundle/cli.js');
+// oclif and the commands bundled (scripts/bundle-cli.js), compiled with V8's code cache
+// (src/cli/code-cache.ts): `--help` loads cli.cjs, a command commands.cjs too.
+const { requireCached } = await import('../dist/cli/code-cache.js');
+const cli = requireCached(fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url)));
+cli.loadCommandsWith(requireCached);
 
-await execute({ dir: import.meta.url });
+await cli.execute({ dir: import.meta.url });

@@ -1,15 +1,25 @@
 // Bundles the CLI into dist/bundle/ after tsc has compiled src/ to dist/ (`npm run build`):
-// dist/bundle/cli.js is @oclif/core (src/cli/main.ts), dist/bundle/commands/ one module per
-// command, as oclif's pattern discovery expects them, and code two of them share goes to
-// chunks beside cli.js. `spellbook --help` then loads cli.js and its chunks only; a command
-// adds its own module and what it imports.
+//
+// - dist/bundle/cli.cjs: all of @oclif/core, for the commands, bin/run.js and the tests'
+//   in-process runner alike, and oclif's view of the commands,
+//   `COMMANDS` and the `commandNotFound` hook (package.json "oclif"), which load
+//   commands.cjs the first time a command or the hook is wanted. `spellbook --help` loads
+//   this file only.
+// - dist/bundle/commands.cjs: every command, the hook and what they import, each module
+//   evaluated on its first require(), so a command runs only its own modules' code. Its
+//   `@oclif/core` is cli.cjs, so everything shares one copy of oclif.
+// - dist/bundle/merge-worker.js: the join's worker thread, started from its own file.
+//
+// CommonJS, not ES modules, so that bin/run.js can compile the two files with V8's code
+// cache (src/cli/code-cache.ts), which Node 20 offers for scripts and not for ES modules.
 //
 // Kept out of the bundle: the database drivers (native code, or modules that load their
 // dialects by name at run time), loaded from node_modules when an engine is opened; and
 // TypeScript and ts-node, which oclif only asks for when run from .ts sources.
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import ts from 'typescript';
 
 const DRIVERS = ['better-sqlite3', 'knex', 'pg', 'pg-copy-streams', 'pg-query-stream', 'mysql2', 'trino-client', '@duckdb/node-api'];
 const DEVELOPMENT = ['typescript', 'ts-node'];
@@ -21,28 +31,91 @@ function files(dir) {
   });
 }
 
-const commands = Object.fromEntries(files('dist/commands').map((path) => [relative('dist', path).replace(/\.js$/, ''), path]));
+// oclif's command ids as its pattern discovery derives them: dist/commands/get/meta.js is `get:meta`.
+const commands = files('dist/commands')
+  .map((path) => relative('dist/commands', path).replace(/\.js$/, ''))
+  .map((path) => ({ id: path.split('/').join(':'), path: `./commands/${path}.js` }));
 
-await build({
-  entryPoints: {
-    cli: 'dist/cli/main.js',
-    ...commands,
-    'command-not-found': 'dist/hooks/command-not-found.js',
-    'merge-worker': 'dist/pit/merge-worker.js',
-  },
-  outdir: 'dist/bundle',
+const CLI = `
+export * from '@oclif/core';
+
+let loadCommands = () => require('./commands.cjs');
+/** bin/run.js loads commands.cjs as it loaded this file, through V8's code cache. */
+export function loadCommandsWith(load) {
+  loadCommands = () => load(require('node:path').join(__dirname, 'commands.cjs'));
+}
+
+export const COMMANDS = {
+${commands.map(({ id }) => `  get ${JSON.stringify(id)}() { return loadCommands().COMMANDS[${JSON.stringify(id)}]; },`).join('\n')}
+};
+
+export function commandNotFound(options) {
+  return loadCommands().commandNotFound.call(this, options);
+}
+`;
+
+const COMMANDS = `
+export const COMMANDS = {
+${commands.map(({ id, path }) => `  get ${JSON.stringify(id)}() { return require(${JSON.stringify(path)}).default; },`).join('\n')}
+};
+
+export function commandNotFound(options) {
+  return require('./hooks/command-not-found.js').default.call(this, options);
+}
+`;
+
+rmSync('dist/bundle', { recursive: true, force: true });
+
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: [...DRIVERS, ...DEVELOPMENT],
   // Every start reads, decodes and scans the source of what it loads (about 1 MB for
   // `get meta`): without the indentation and comments that is a third less. Only
   // whitespace: names and code stay as written, so error messages and class names do too.
   minifyWhitespace: true,
-  // oclif and some of its dependencies are CommonJS: give their require() and __dirname
-  // what Node gives a CommonJS module, relative to the bundle's own file.
+  logLevel: 'warning',
+};
+
+const commonJs = {
+  ...common,
+  format: 'cjs',
+  // As strict as the ES modules they are compiled from.
+  banner: { js: `"use strict";const __sbImportMetaUrl=require('node:url').pathToFileURL(__filename).href;` },
+  // `new URL('./merge-worker.js', import.meta.url)` then names dist/bundle/merge-worker.js.
+  define: { 'import.meta.url': '__sbImportMetaUrl' },
+};
+
+await build({
+  ...commonJs,
+  stdin: { contents: CLI, resolveDir: 'dist', sourcefile: 'cli.js' },
+  outfile: 'dist/bundle/cli.cjs',
+  external: ['./commands.cjs', ...DEVELOPMENT],
+});
+
+await build({
+  ...commonJs,
+  stdin: { contents: COMMANDS, resolveDir: 'dist', sourcefile: 'commands.js' },
+  outfile: 'dist/bundle/commands.cjs',
+  external: [...DRIVERS, ...DEVELOPMENT],
+  plugins: [
+    {
+      name: 'oclif-from-cli',
+      setup(b) {
+        b.onResolve({ filter: /^@oclif\/core$/ }, () => ({ path: './cli.cjs', external: true }));
+      },
+    },
+  ],
+});
+
+await build({
+  ...common,
+  entryPoints: { 'merge-worker': 'dist/pit/merge-worker.js' },
+  outdir: 'dist/bundle',
+  format: 'esm',
+  external: [...DRIVERS, ...DEVELOPMENT],
+  // Some of its dependencies are CommonJS: give their require() and __dirname what Node
+  // gives a CommonJS module, relative to the bundle's own file.
   banner: {
     js: [
       "import { createRequire as __sbCreateRequire } from 'node:module';",
@@ -53,14 +126,31 @@ await build({
       'const __dirname = __sbDirname(__filename);',
     ].join('\n'),
   },
-  logLevel: 'warning',
 });
 
-// `new URL('…', import.meta.url)` (the merge worker) resolves from
-// dist/<folder>/ after tsc, and from dist/bundle/ here only in files directly in it: a
-// command's own module, one folder deeper, must not carry one.
-for (const path of files('dist/bundle/commands')) {
-  if (/new URL\([^;]*import\.meta\.url/.test(readFileSync(path, 'utf8'))) {
-    throw new Error(`${path} holds import.meta.url, which would resolve from dist/bundle/commands/: move that code into a module two commands share`);
+// A script compiled with a code cache cannot import() on Node 20 (the callback that
+// resolves it is lost with the cache): each import() in the two bundles calls
+// __sbImport instead, which src/cli/code-cache.ts gives them as an import() of its own
+// (an ES module's), and is import() itself where the bundle is required as usual. Found by
+// TypeScript's parser, so that "import(" in a string or comment stays as it is.
+function routeDynamicImports(path) {
+  const text = readFileSync(path, 'utf8');
+  const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const starts = [];
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) starts.push(node.expression.getStart(file));
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  let routed = text;
+  for (const start of starts.sort((a, b) => b - a)) {
+    if (routed.slice(start, start + 6) !== 'import') throw new Error(`${path}: no import at ${start}`);
+    routed = `${routed.slice(0, start)}__sbImport${routed.slice(start + 6)}`;
   }
+  // Added after the search, which would route this import() too.
+  const importer = 'const __sbImport=module.importDynamically??((specifier)=>import(specifier));';
+  if (!routed.startsWith('"use strict";')) throw new Error(`${path} does not start with the banner`);
+  writeFileSync(path, `"use strict";${importer}${routed.slice('"use strict";'.length)}`);
 }
+routeDynamicImports('dist/bundle/cli.cjs');
+routeDynamicImports('dist/bundle/commands.cjs');

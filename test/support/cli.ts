@@ -14,20 +14,20 @@
  */
 import { execFile } from 'node:child_process';
 import { Console } from 'node:console';
+import { createRequire } from 'node:module';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
 import type * as Oclif from '@oclif/core';
 import { stringify } from 'yaml';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'run.js');
 
-// oclif as bin/run.js takes it: the copy bundled with the commands (src/cli/main.ts), so
+// oclif as bin/run.js takes it: the copy bundled with the commands (scripts/bundle-cli.js), so
 // the commands run under the oclif they were built against, not a second copy.
-const { Config, flush, handle, run } = (await import(pathToFileURL(join(ROOT, 'dist', 'bundle', 'cli.js')).href)) as typeof Oclif;
+const { Config, flush, handle, run } = createRequire(import.meta.url)(join(ROOT, 'dist', 'bundle', 'cli.cjs')) as typeof Oclif;
 
 export interface CliResult {
   code: number;
