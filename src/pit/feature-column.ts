@@ -102,19 +102,20 @@ export class FeatureColumn {
    */
   static toLabelOrder(columns: readonly FeatureColumn[], order: Int32Array, slotOfLabel: Int32Array): void {
     const n = order.length;
-    for (const column of columns) {
-      for (let p = 0; p < n; p++) {
-        const winner = slotOfLabel[order[p]!]!;
+    for (let p = 0; p < n; p++) {
+      const winner = slotOfLabel[order[p]!]!;
+      if (winner === p) continue;
+      for (const column of columns) {
         if (winner < 0) column.clear(p);
-        else if (winner !== p) column.copy(winner, p);
+        else column.copy(winner, p);
       }
     }
-    const moved = new Uint8Array(n);
-    for (const column of columns) {
-      if (column.numbers !== undefined) permute(column.numbers, order, moved.fill(0));
-      if (column.isNull !== undefined) permute(column.isNull, order, moved.fill(0));
-      if (column.values !== undefined) permute(column.values, order, moved.fill(0));
-    }
+    permute(
+      columns.flatMap((c) => (c.numbers === undefined ? [] : [c.numbers])),
+      columns.flatMap((c) => (c.isNull === undefined ? [] : [c.isNull])),
+      columns.flatMap((c) => (c.values === undefined ? [] : [c.values])),
+      order,
+    );
   }
 
   private clear(at: number): void {
@@ -150,20 +151,48 @@ export class FeatureColumn {
   }
 }
 
-/** Moves a[p] to a[order[p]] for every p, in place: `order` is a permutation; `moved` is all zeros, one a place. */
-function permute<T extends number | Value>(a: { [i: number]: T; length: number }, order: Int32Array, moved: Uint8Array): void {
+/**
+ * Moves a[p] to a[order[p]] for every p and every array, in place: `order` is a
+ * permutation. All arrays move in one walk of its cycles, so `order` and the walk's marks
+ * are read once, not once an array (each a random read of a megabytes-long array); the
+ * arrays are passed by kind so that each inner loop reads one kind.
+ */
+function permute(numbers: readonly Float64Array[], flags: readonly Uint8Array[], values: readonly Value[][], order: Int32Array): void {
+  const moved = new Uint8Array(order.length);
+  const carriedNumbers = new Float64Array(numbers.length);
+  const carriedFlags = new Uint8Array(flags.length);
+  const carriedValues = new Array<Value>(values.length);
   for (let start = 0; start < order.length; start++) {
     if (moved[start] === 1) continue;
-    let carried = a[start]!;
+    for (let k = 0; k < numbers.length; k++) carriedNumbers[k] = numbers[k]![start]!;
+    for (let k = 0; k < flags.length; k++) carriedFlags[k] = flags[k]![start]!;
+    for (let k = 0; k < values.length; k++) carriedValues[k] = values[k]![start]!;
     let at = order[start]!;
     while (at !== start) {
-      const next = a[at]!;
-      a[at] = carried;
+      for (let k = 0; k < numbers.length; k++) {
+        const a = numbers[k]!;
+        const next = a[at]!;
+        a[at] = carriedNumbers[k]!;
+        carriedNumbers[k] = next;
+      }
+      for (let k = 0; k < flags.length; k++) {
+        const a = flags[k]!;
+        const next = a[at]!;
+        a[at] = carriedFlags[k]!;
+        carriedFlags[k] = next;
+      }
+      for (let k = 0; k < values.length; k++) {
+        const a = values[k]!;
+        const next = a[at]!;
+        a[at] = carriedValues[k]!;
+        carriedValues[k] = next;
+      }
       moved[at] = 1;
-      carried = next;
       at = order[at]!;
     }
-    a[start] = carried;
+    for (let k = 0; k < numbers.length; k++) numbers[k]![start] = carriedNumbers[k]!;
+    for (let k = 0; k < flags.length; k++) flags[k]![start] = carriedFlags[k]!;
+    for (let k = 0; k < values.length; k++) values[k]![start] = carriedValues[k]!;
     moved[start] = 1;
   }
 }
