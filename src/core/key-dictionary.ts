@@ -13,6 +13,11 @@
  */
 import { keyId, type KeyTuple, type KeyValue } from './keys.js';
 
+/** A dictionary's look-ups as another thread receives them (KeyDictionary.forThread). */
+export type KeysForThread =
+  | { readonly width: number; readonly dense: { readonly min: number; readonly ids: Int32Array } }
+  | { readonly width: number; readonly entries: readonly (KeyValue | KeyTuple)[] };
+
 export class KeyDictionary {
   /** Number of each key; undefined while the dense table stands in for it (see lookupValue). */
   private ids: Map<string | number, number> | undefined = new Map();
@@ -50,6 +55,29 @@ export class KeyDictionary {
     if (width !== 1) return KeyDictionary.fromKeys(width, entries as readonly KeyTuple[]);
     const dictionary = new KeyDictionary(1);
     for (const entry of entries) dictionary.entries.push(entry);
+    dictionary.ids = undefined;
+    return dictionary;
+  }
+
+  /**
+   * What another thread needs to look keys up (fromThread): the dense table where there
+   * is one, on shared memory, so nothing is copied (at 1M keys, a copy of the keys and
+   * the Map built from them were ~60 MB of the worker's heap); otherwise the keys in
+   * number order as they are held (bare values for a single-column key).
+   */
+  forThread(): KeysForThread {
+    const dense = this.dense === undefined ? this.denseTable() : this.dense;
+    return dense !== null ? { width: this.width, dense } : { width: this.width, entries: this.entries };
+  }
+
+  /**
+   * A dictionary that finds the same numbers for the same keys as forThread's: over the
+   * shared dense table it answers look-ups only (no key(), tuples() or size).
+   */
+  static fromThread(keys: KeysForThread): KeyDictionary {
+    if (!('dense' in keys)) return KeyDictionary.fromEntries(keys.width, keys.entries);
+    const dictionary = new KeyDictionary(keys.width);
+    dictionary.dense = keys.dense;
     dictionary.ids = undefined;
     return dictionary;
   }
@@ -166,7 +194,8 @@ export class KeyDictionary {
     }
     const span = max - min + 1;
     if (span > Math.max(4 * this.entries.length, 1024) || span > 1 << 24) return null;
-    const ids = new Int32Array(span).fill(-1);
+    // Shared memory: a worker thread looks keys up in this very table (forThread).
+    const ids = new Int32Array(new SharedArrayBuffer(4 * span)).fill(-1);
     this.entries.forEach((k, id) => (ids[(k as number) - min] = id));
     this.ids = undefined;
     return (this.dense = { min, ids });

@@ -99,13 +99,16 @@ export interface LabelsOptions<P> {
 export interface EntityLabels {
   readonly entity: Entity;
   readonly dictionary: KeyDictionary;
-  /** Key number of each label row. */
+  /** Key number of each label row (shared memory, as `times`). */
   readonly keyOfLabel: Int32Array;
 }
 
 export interface Labels<P> {
   readonly header: readonly string[];
   readonly count: number;
+  /**
+   * Each label's time. On a SharedArrayBuffer, as the key numbers are: the partitioned merge's worker thread reads both where they are (120 MB at 10M labels).
+   */
   readonly times: Float64Array;
   readonly entities: ReadonlyMap<string, EntityLabels>;
   /** Each row's encoded input columns, in order (read again from the source when it allows). */
@@ -445,7 +448,7 @@ export async function readLabels<P>(reader: LabelReader, options: LabelsOptions<
   for (let e = 0; e < options.entities.length; e++) {
     const { entity } = options.entities[e]!;
     dictionaries[e]!.doneAdding();
-    entities.set(entity.name, { entity, dictionary: dictionaries[e]!, keyOfLabel: keys[e]!.toArray() });
+    entities.set(entity.name, { entity, dictionary: dictionaries[e]!, keyOfLabel: keys[e]!.toArray(true) });
   }
   const count = times.length;
   const encodeLine = options.encodeLine;
@@ -457,7 +460,7 @@ export async function readLabels<P>(reader: LabelReader, options: LabelsOptions<
   return {
     header: reader.header,
     count,
-    times: times.toArray(),
+    times: times.toArray(true),
     entities,
     prefixBatches,
     async *prefixes() {

@@ -79,7 +79,7 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
     if (partitions > 1) {
       releaseYoung();
       merging?.stop();
-      yield* partitionedJoin(db, plan, labels, partitions, hooks);
+      yield* partitionedJoin(db, plan, labels, hooks);
       return;
     }
     if (merging) {
@@ -176,7 +176,7 @@ async function* labelBatches<P>(labels: Labels<P>, values: readonly FeatureValue
 }
 
 /** The merge over key-hash partitions (partitioned-merge.ts): for label sets too large for one pass. */
-async function* partitionedJoin<P>(db: Database, plan: JoinPlan, labels: Labels<P>, partitions: number, hooks: JoinHooks<P>): AsyncGenerator<RowBatch<P>> {
+async function* partitionedJoin<P>(db: Database, plan: JoinPlan, labels: Labels<P>, hooks: JoinHooks<P>): AsyncGenerator<RowBatch<P>> {
   const folder = new SpillFolder();
   try {
     const inGroup = async <T>(g: GroupPlan, work: () => Promise<T>): Promise<T> => {
@@ -186,7 +186,7 @@ async function* partitionedJoin<P>(db: Database, plan: JoinPlan, labels: Labels<
         throw inGroupWords(err, db.adapter, g);
       }
     };
-    const { results, matched } = await mergePartitioned(db, plan.groups, labels, partitions, folder, inGroup);
+    const { results, matched } = await mergePartitioned(db, plan.groups, labels, plan.partitions, folder, inGroup);
     if (hooks.stats) matched.forEach((m, gi) => (hooks.stats!.groups[gi]!.matched = m));
     hooks.onPhase?.('writing');
     // Where each group's features go among the requested ones.

@@ -4,6 +4,9 @@
  * every core (see parallel-merge.ts). Its scan starts at once; the labels' key dictionary
  * and index come in a message once the main thread has read them. It sends back each
  * group's winners as typed arrays, and forwards a cancel (Ctrl-C) to its driver.
+ *
+ * Or, started with a lane of the partitioned merge (input.partitioned), it runs that lane
+ * (partitioned-merge.ts, runPartitionLane) and sends back the names of its result files.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/open.js';
@@ -13,6 +16,7 @@ import { LabelIndex } from './as-of-merge.js';
 import { mergeGroupEarly, type EntityLabels } from './group-merge.js';
 import { FeatureColumn } from './feature-column.js';
 import type { LabelsMessage, WorkerInput, WorkerOutput } from './parallel-merge.js';
+import { runPartitionLane } from './partitioned-merge.js';
 
 const input = workerData as WorkerInput;
 const port = parentPort!;
@@ -33,6 +37,7 @@ async function run(): Promise<WorkerOutput> {
   let db: Awaited<typeof opened> | undefined;
   try {
     db = await opened;
+    if (input.partitioned) return { scans: await runPartitionLane(db, input.partitioned) };
     const entities = labels.then(
       (l) =>
         new Map<string, EntityLabels>(
@@ -43,7 +48,7 @@ async function run(): Promise<WorkerOutput> {
         ),
     );
     const groups = [];
-    for (const g of input.groups) {
+    for (const g of input.groups!) {
       const labelsOf = entities.then((m) => m.get(g.group.entity.name)!);
       const { slotOfLabel, columns } = await mergeGroupEarly(db, g, labelsOf);
       // The main thread writes the output, reading every label's values in input order,
@@ -64,7 +69,7 @@ async function run(): Promise<WorkerOutput> {
 
 run().then(
   (output) => {
-    const transfer = output.groups!.flatMap((g) => [g.slotOfLabel.buffer, ...g.columns.flatMap((c) => [c.numbers?.buffer, c.isNull?.buffer].filter((b) => b !== undefined))]);
+    const transfer = (output.groups ?? []).flatMap((g) => [g.slotOfLabel.buffer, ...g.columns.flatMap((c) => [c.numbers?.buffer, c.isNull?.buffer].filter((b) => b !== undefined))]);
     port.postMessage(output, transfer as ArrayBuffer[]);
   },
   (err: unknown) => {

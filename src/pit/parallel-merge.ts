@@ -24,11 +24,16 @@ import type { KeyDictionary } from '../core/key-dictionary.js';
 import type { LabelIndex } from './as-of-merge.js';
 import { FeatureColumn, type FeatureColumnState } from './feature-column.js';
 import type { Value } from '../core/values.js';
+import type { PartitionLaneInput, ScanAnswer } from './partitioned-merge.js';
+import type { HandedOverFile } from './spill.js';
 
 export interface WorkerInput {
   readonly spec: ConnectionSpec;
   readonly options: SessionOptions;
-  readonly groups: readonly GroupPlan[];
+  /** The one-pass merge's share of the groups, merged once the labels come. */
+  readonly groups?: readonly GroupPlan[];
+  /** Or a lane of the partitioned merge (partitioned-merge.ts). */
+  readonly partitioned?: PartitionLaneInput;
 }
 
 /** The labels, sent to a worker once they are read. */
@@ -39,6 +44,7 @@ export interface LabelsMessage {
 
 export interface WorkerOutput {
   readonly groups?: readonly { slotOfLabel: Int32Array; columns: readonly FeatureColumnState[] }[];
+  readonly scans?: readonly ScanAnswer<HandedOverFile>[];
   readonly error?: { code?: ErrorCode; message: string; details?: string[] };
 }
 
@@ -93,7 +99,7 @@ export function startMerge(db: Database, groups: readonly GroupPlan[]): StartedM
   // Aggregate (window) reads stay on the main thread; latest-value reads can move.
   const movable = groups.filter((g) => g.operation !== 'window').length;
   const lanes = Math.min(movable, availableParallelism());
-  if (lanes < 2 || db.reopen === undefined || !fileURLToPath(WORKER).endsWith('.js')) {
+  if (lanes < 2 || !canUseWorker(db)) {
     return {
       finish: async (_labelCount, _entityOf, mergeHere) => {
         const out: Winners[] = [];
@@ -139,17 +145,31 @@ export function startMerge(db: Database, groups: readonly GroupPlan[]): StartedM
   };
 }
 
-/** One worker thread and its share of the groups, from its start to its answer. */
-class MergeWorker {
-  readonly answer: Promise<LatestWinners[]>;
+/**
+ * Whether a worker thread can take a share of a merge: a second core, a database a second
+ * connection can see, and a compiled worker script.
+ */
+export function canUseWorker(db: Database): boolean {
+  return availableParallelism() >= 2 && db.reopen !== undefined && fileURLToPath(WORKER).endsWith('.js');
+}
+
+/**
+ * A worker thread running a lane of the partitioned merge (partitioned-merge.ts), started
+ * once the labels are read; its answer is each scan's result files. The caller has
+ * checked canUseWorker.
+ */
+export function startPartitionWorker(db: Database, lane: PartitionLaneInput): { answer: Promise<readonly ScanAnswer<HandedOverFile>[]>; stop(): void } {
+  const worker = new WorkerThread({ spec: db.reopen!.spec, options: db.reopen!.options, partitioned: lane }, (output) => output.scans!);
+  return { answer: worker.answer, stop: () => worker.stop() };
+}
+
+/** One worker thread running merge-worker.ts, from its start to its answer. */
+class WorkerThread<A> {
+  readonly answer: Promise<A>;
   private readonly worker: Worker;
   private untrack: () => void = () => {};
 
-  constructor(
-    reopen: NonNullable<Database['reopen']>,
-    private readonly groups: readonly GroupPlan[],
-  ) {
-    const input: WorkerInput = { spec: reopen.spec, options: reopen.options, groups };
+  constructor(input: WorkerInput, answerOf: (output: WorkerOutput) => A) {
     const worker = (this.worker = new Worker(WORKER, { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } }));
     this.answer = new Promise((resolve, reject) => {
       // Ctrl-C cancels the worker's statement on the server as it does the main thread's.
@@ -173,7 +193,7 @@ class MergeWorker {
           const { code, message: text, details } = message.error;
           reject(code ? new SpellbookError(code, text, { details }) : new Error(text));
         } else {
-          resolve(message.groups!.map((g) => ({ slotOfLabel: g.slotOfLabel, columns: g.columns.map((c) => FeatureColumn.fromState(c)) })));
+          resolve(answerOf(message));
         }
       });
       worker.on('error', (err) => {
@@ -185,8 +205,29 @@ class MergeWorker {
         if (!answered) reject(new SpellbookError('INTERNAL', `a merge worker thread stopped (exit code ${code}) before it answered`));
       });
     });
-    // A worker that fails while the labels are still read is heard of when they are done.
+    // A worker that fails while the main thread is busy is heard of when it is done.
     this.answer.catch(() => {});
+  }
+
+  post(message: unknown): void {
+    this.worker.postMessage(message);
+  }
+
+  stop(): void {
+    this.untrack();
+    void this.worker.terminate();
+  }
+}
+
+/** A worker thread of the one-pass merge and its share of the groups. */
+class MergeWorker extends WorkerThread<LatestWinners[]> {
+  constructor(
+    reopen: NonNullable<Database['reopen']>,
+    private readonly groups: readonly GroupPlan[],
+  ) {
+    super({ spec: reopen.spec, options: reopen.options, groups }, (output) =>
+      output.groups!.map((g) => ({ slotOfLabel: g.slotOfLabel, columns: g.columns.map((c) => FeatureColumn.fromState(c)) })),
+    );
   }
 
   /** The labels, once read: the index's arrays are shared, not copied. */
@@ -196,11 +237,6 @@ class MergeWorker {
       const { dictionary, index } = entityOf(g);
       entities[g.group.entity.name] ??= { width: g.group.entity.keyTypes.length, keys: dictionary.entriesToSend(), index: index.state() };
     }
-    this.worker.postMessage({ labels: { labelCount, entities } } satisfies { labels: LabelsMessage });
-  }
-
-  stop(): void {
-    this.untrack();
-    void this.worker.terminate();
+    this.post({ labels: { labelCount, entities } } satisfies { labels: LabelsMessage });
   }
 }

@@ -27,7 +27,11 @@ import { AsOfMerge, LabelIndex } from './as-of-merge.js';
 import { ArrayRowDecoder } from './decode.js';
 import { featureColumns } from './feature-column.js';
 import { WindowMerge } from './window-merge.js';
-import { SpillFolder, spillColumn, spilledValue, type SpillFile, type SpilledColumn } from './spill.js';
+import { SpillFolder, spillColumn, spilledValue, type HandedOverFile, type SpillFile, type SpilledColumn } from './spill.js';
+import { KeyDictionary, type KeysForThread } from '../core/key-dictionary.js';
+import { inGroupWords } from './missing-object.js';
+import { canUseWorker, startPartitionWorker } from './parallel-merge.js';
+import { collectGarbage } from '../util/heap.js';
 
 /**
  * Up to this many labels the join is merged in one pass (with its parallel scans: the
@@ -40,10 +44,14 @@ export const LABELS_PER_PARTITION = 1 << 19;
 /** Rows (or labels) per chunk of a temporary file. */
 const CHUNK = 8_192;
 
-/** How many partitions a join of `labelCount` labels uses: `forced` when given (1 = one pass). */
-export function partitionCount(labelCount: number, forced?: number): number {
+/**
+ * How many partitions a join of `labelCount` labels uses: `forced` when given (1 = one
+ * pass). With two lanes merging at once (mergePartitioned), partitions are half as large,
+ * so that the two merges' state together is one partition's of LABELS_PER_PARTITION.
+ */
+export function partitionCount(labelCount: number, forced?: number, lanes = 1): number {
   if (forced !== undefined) return Math.max(1, Math.floor(forced));
-  return labelCount <= ONE_PASS_MAX_LABELS ? 1 : Math.ceil(labelCount / LABELS_PER_PARTITION);
+  return labelCount <= ONE_PASS_MAX_LABELS ? 1 : Math.ceil((labelCount * lanes) / LABELS_PER_PARTITION);
 }
 
 /** A chunk of one partition's rows of a group. */
@@ -122,42 +130,159 @@ function chunkLength(column: SpilledColumn): number {
 
 /**
  * Every group's answers by the partitioned merge, in plan order; `matched` receives, per
- * group, how many labels a row matched. `group` runs one group's work, so the caller can
- * put its errors in the group's words.
+ * group, how many labels a row matched. `inGroup` runs one group's work, so the caller
+ * can put its errors in the group's words.
+ *
+ * The scans are dealt to two lanes, as the one-pass merge deals its groups
+ * (parallel-merge.ts): the main thread runs the first, third… scan and a worker thread
+ * the others, each scanning, spilling and merging its groups' partitions into result
+ * files of its own; the main thread then reads them all. The worker reads the labels'
+ * times and key numbers where they are (shared memory), and the key dictionary's table
+ * of int keys too; only other keys are copied.
  */
 export async function mergePartitioned(
   db: Database,
   groups: readonly GroupPlan[],
   labels: Labels<unknown>,
-  partitions: number,
+  forcedPartitions: number | undefined,
   folder: SpillFolder,
   inGroup: <T>(g: GroupPlan, work: () => Promise<T>) => Promise<T>,
 ): Promise<{ results: GroupResults[]; matched: number[] }> {
+  // A read whose rows another read's scan selects (plan.ts, mergeScans) is merged with it,
+  // from the same spilled rows, its features after the scanning read's.
+  const scans: ScanReads[] = [];
+  for (const [gi, g] of groups.entries()) {
+    if (g.scannedBy !== undefined) continue;
+    scans.push([{ read: g, at: gi }, ...(g.alongside === undefined ? [] : [{ read: groups[g.alongside]!, at: g.alongside }])]);
+  }
+  const lanes = scans.length > 1 && canUseWorker(db) ? 2 : 1;
+  const partitions = partitionCount(labels.count, forcedPartitions, lanes);
+  const here = scans.filter((_, i) => i % lanes === 0);
+  const elsewhere = scans.filter((_, i) => i % lanes === 1);
+  const worker = elsewhere.length === 0 ? undefined : startPartitionWorker(db, workerInput(elsewhere, labels, partitions, folder));
+
   const results: GroupResults[] = new Array(groups.length);
   const matched: number[] = new Array(groups.length).fill(0);
-  for (const [gi, g] of groups.entries()) {
-    // A read whose rows another read's scan selects (plan.ts, mergeScans) is merged with it,
-    // from the same spilled rows, its features after the scanning read's.
-    if (g.scannedBy !== undefined) continue;
-    const reads = [{ read: g, at: gi }, ...(g.alongside === undefined ? [] : [{ read: groups[g.alongside]!, at: g.alongside }])];
-    const width = g.scan?.width ?? g.features.length;
-    const { dictionary, keyOfLabel } = labels.entities.get(g.group.entity.name)!;
-    await inGroup(g, async () => {
-      const spills = await spillRows(db, g, width, (row, decoder) => decoder.keyNumber(row, dictionary), partitions, folder);
-      const files: SpillFile[][] = reads.map(() => []);
-      for (let p = 0; p < partitions; p++) {
-        const part = partitionLabels(keyOfLabel, labels.times, dictionary.size, p, partitions);
-        for (const [k, { read, at }] of reads.entries()) {
-          const winners = await mergePartition(read, part.index, spills[p]!, partitions);
-          for (const slot of winners.slotOfLabel) if (slot >= 0) matched[at]!++;
-          files[k]!.push(writeResults(folder, winners));
-        }
-        spills[p]!.delete();
-      }
-      reads.forEach(({ at }, k) => (results[at] = new GroupResults(files[k]!, keyOfLabel)));
+  const keep = (scan: ScanReads, answer: ScanAnswer<SpillFile>): void =>
+    scan.forEach(({ read, at }, k) => {
+      results[at] = new GroupResults(answer.files[k]!, labels.entities.get(read.group.entity.name)!.keyOfLabel);
+      matched[at] = answer.matched[k]!;
     });
+  // The first failure ends the worker (its connection closes with the thread), and is
+  // reported once the main thread's scan at hand has ended, so no scan runs on behind it.
+  let firstFailure: { error: unknown } | undefined;
+  const failed = (error: unknown): void => {
+    if (firstFailure) return;
+    firstFailure = { error };
+    worker?.stop();
+  };
+  const inWorker = worker?.answer.then(
+    (answers) => answers.forEach((answer, i) => keep(elsewhere[i]!, { files: answer.files.map((files) => files.map((f) => folder.adopt(f))), matched: answer.matched })),
+    failed,
+  );
+  for (const scan of here) {
+    if (firstFailure) break;
+    try {
+      const { dictionary, keyOfLabel } = labels.entities.get(scan[0]!.read.group.entity.name)!;
+      keep(scan, await inGroup(scan[0]!.read, () => mergeScan(db, scan, { dictionary, keyCount: dictionary.size, keyOfLabel, times: labels.times }, partitions, folder)));
+    } catch (error) {
+      failed(error);
+    }
   }
+  await inWorker;
+  if (firstFailure) throw firstFailure.error;
   return { results, matched };
+}
+
+/** A scan's reads: the read that runs it, then the read sharing it, each with its place in the plan. */
+type ScanReads = readonly { read: GroupPlan; at: number }[];
+
+/** What a scan's partitioned merge leaves, per read: its result files (one per partition) and how many labels a row matched. */
+export interface ScanAnswer<F> {
+  readonly files: readonly (readonly F[])[];
+  readonly matched: readonly number[];
+}
+
+/** What mergeScan reads of the labels: one entity's key numbers and dictionary (look-ups only), how many keys, and the times. */
+interface EntityLabelArrays {
+  readonly dictionary: KeyDictionary;
+  readonly keyCount: number;
+  readonly keyOfLabel: Int32Array;
+  readonly times: Float64Array;
+}
+
+/** What the worker thread is given: its scans, and the labels in shared memory (see labels.ts). */
+export interface PartitionLaneInput {
+  readonly partitions: number;
+  /** The spill folder, where the worker writes its files under a name of its own. */
+  readonly folder: string;
+  readonly scans: readonly (readonly GroupPlan[])[];
+  readonly times: Float64Array;
+  readonly entities: Record<string, { keyOfLabel: Int32Array; keyCount: number; dictionary: KeysForThread }>;
+}
+
+function workerInput(scans: readonly ScanReads[], labels: Labels<unknown>, partitions: number, folder: SpillFolder): PartitionLaneInput {
+  const entities: PartitionLaneInput['entities'] = {};
+  for (const scan of scans) {
+    const name = scan[0]!.read.group.entity.name;
+    const { keyOfLabel, dictionary } = labels.entities.get(name)!;
+    entities[name] ??= { keyOfLabel, keyCount: dictionary.size, dictionary: dictionary.forThread() };
+  }
+  return { partitions, folder: folder.path, scans: scans.map((scan) => scan.map(({ read }) => read)), times: labels.times, entities };
+}
+
+/**
+ * The worker thread's lane (merge-worker.ts): mergeScan for each of its scans on its own
+ * connection, its files handed over to the main thread. Errors are put in the group's
+ * words here, where the group is known.
+ */
+export async function runPartitionLane(db: Database, input: PartitionLaneInput): Promise<ScanAnswer<HandedOverFile>[]> {
+  const folder = new SpillFolder({ path: input.folder, prefix: 'w' });
+  const dictionaries = new Map(Object.entries(input.entities).map(([name, e]) => [name, KeyDictionary.fromThread(e.dictionary)]));
+  const answers: ScanAnswer<HandedOverFile>[] = [];
+  for (const reads of input.scans) {
+    const name = reads[0]!.group.entity.name;
+    const { keyOfLabel, keyCount } = input.entities[name]!;
+    const labels = { dictionary: dictionaries.get(name)!, keyCount, keyOfLabel, times: input.times };
+    try {
+      // A full collection after each partition: the worker's heap would otherwise grow by
+      // half over each partition's merge state before collecting, beside the main thread's.
+      const answer = await mergeScan(db, reads.map((read, at) => ({ read, at })), labels, input.partitions, folder, collectGarbage);
+      answers.push({ files: answer.files.map((files) => files.map((f) => f.handOver())), matched: answer.matched });
+    } catch (err) {
+      throw inGroupWords(err, db.adapter, reads[0]!);
+    }
+  }
+  return answers;
+}
+
+/** One scan's partitioned merge, on either thread: spill its rows, then merge them partition by partition. */
+async function mergeScan(
+  db: Database,
+  reads: ScanReads,
+  labels: EntityLabelArrays,
+  partitions: number,
+  folder: SpillFolder,
+  afterPartition: () => void = () => {},
+): Promise<ScanAnswer<SpillFile>> {
+  const g = reads[0]!.read;
+  const { keyOfLabel, times } = labels;
+  const keyCount = labels.keyCount;
+  const width = g.scan?.width ?? g.features.length;
+  const spills = await spillRows(db, g, width, (row, decoder) => decoder.keyNumber(row, labels.dictionary), partitions, folder);
+  const files: SpillFile[][] = reads.map(() => []);
+  const matched = reads.map(() => 0);
+  for (let p = 0; p < partitions; p++) {
+    const part = partitionLabels(keyOfLabel, times, keyCount, p, partitions);
+    for (const [k, { read }] of reads.entries()) {
+      const winners = await mergePartition(read, part.index, spills[p]!, partitions);
+      for (const slot of winners.slotOfLabel) if (slot >= 0) matched[k]!++;
+      files[k]!.push(writeResults(folder, winners));
+    }
+    spills[p]!.delete();
+    afterPartition();
+  }
+  return { files, matched };
 }
 
 /** Step 1: one scan of the group, its rows dealt to partition files by key number. */

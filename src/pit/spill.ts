@@ -16,16 +16,32 @@ import { deserialize, serialize } from 'node:v8';
 export class SpillFolder {
   readonly path: string;
   private files = 0;
+  private readonly prefix: string;
   private readonly removeOnExit = (): void => this.remove();
 
-  constructor() {
+  /**
+   * A new folder; or, with `shared`, another thread's folder, in which this thread's files
+   * are named with `prefix` (the folder's owner removes it, on exit too).
+   */
+  constructor(shared?: { path: string; prefix: string }) {
+    if (shared) {
+      this.path = shared.path;
+      this.prefix = shared.prefix;
+      return;
+    }
     this.path = mkdtempSync(join(tmpdir(), 'spellbook-join-'));
+    this.prefix = '';
     process.on('exit', this.removeOnExit);
   }
 
   /** A new empty file in the folder. */
   file(): SpillFile {
-    return new SpillFile(join(this.path, `${this.files++}.bin`));
+    return new SpillFile(join(this.path, `${this.prefix}${this.files++}.bin`));
+  }
+
+  /** A file another thread wrote in the folder and handed over (SpillFile.handOver). */
+  adopt(file: HandedOverFile): SpillFile {
+    return new SpillFile(file.path, file.size);
   }
 
   /** Deletes the folder and everything in it; safe to call more than once. */
@@ -41,8 +57,20 @@ export class SpillFile {
   private size = 0;
   private readonly header = Buffer.alloc(4);
 
-  constructor(private readonly path: string) {
-    this.fd = openSync(path, 'w+', 0o600);
+  /** A new file; or, with `size`, one already written (by another thread). */
+  constructor(
+    private readonly path: string,
+    size?: number,
+  ) {
+    this.fd = openSync(path, size === undefined ? 'w+' : 'r', 0o600);
+    this.size = size ?? 0;
+  }
+
+  /** Closes the file, written, for another thread to read (SpillFolder.adopt). */
+  handOver(): HandedOverFile {
+    closeSync(this.fd!);
+    this.fd = undefined;
+    return { path: this.path, size: this.size };
   }
 
   append(value: unknown): void {
@@ -72,6 +100,12 @@ export class SpillFile {
     this.fd = undefined;
     unlinkSync(this.path);
   }
+}
+
+/** A written file passed between threads: where it is and how long. */
+export interface HandedOverFile {
+  readonly path: string;
+  readonly size: number;
 }
 
 function readFully(fd: number, into: Buffer, position: number): void {

@@ -17,7 +17,10 @@ export class Growable<T extends TypedArray> {
   private at = 0;
   length = 0;
 
-  constructor(private readonly make: (size: number) => T) {
+  constructor(
+    private readonly make: (size: number) => T,
+    private readonly makeShared: (size: number) => T,
+  ) {
     this.block = make(1024);
   }
 
@@ -31,10 +34,13 @@ export class Growable<T extends TypedArray> {
     this.length++;
   }
 
-  /** The values, in an array of their exact length. */
-  toArray(): T {
-    if (this.full.length === 0 && this.at === this.block.length) return this.block;
-    const out = this.make(this.length);
+  /**
+   * The values, in an array of their exact length; with `shared`, on a SharedArrayBuffer,
+   * so that a worker thread can read them without a copy of its own.
+   */
+  toArray(shared = false): T {
+    if (!shared && this.full.length === 0 && this.at === this.block.length) return this.block;
+    const out = (shared ? this.makeShared : this.make)(this.length);
     let o = 0;
     for (const b of this.full) {
       out.set(b, o);
@@ -45,5 +51,13 @@ export class Growable<T extends TypedArray> {
   }
 }
 
-export const growableFloat64 = () => new Growable((n) => new Float64Array(n));
-export const growableInt32 = () => new Growable((n) => new Int32Array(n));
+export const growableFloat64 = () =>
+  new Growable<Float64Array>(
+    (n) => new Float64Array(n),
+    (n) => new Float64Array(new SharedArrayBuffer(8 * n)),
+  );
+export const growableInt32 = () =>
+  new Growable<Int32Array>(
+    (n) => new Int32Array(n),
+    (n) => new Int32Array(new SharedArrayBuffer(4 * n)),
+  );

@@ -62,4 +62,24 @@ describe('KeyDictionary', () => {
       expect(copy.tuples()).toEqual([...d.tuples(), width === 1 ? [99] : [99, 99]]);
     }
   });
+
+  it('looks keys up in another thread as it does here, sharing its table of int keys', () => {
+    const ints = new KeyDictionary(1);
+    [10, 12, 11].forEach((k) => ints.addValue(k));
+    const sparse = new KeyDictionary(1);
+    [5, 1e12].forEach((k) => sparse.addValue(k));
+    const strings = new KeyDictionary(1);
+    ['b', 'a'].forEach((k) => strings.addValue(k));
+    const pairs = KeyDictionary.fromKeys(2, [
+      [1, 'x'],
+      [1, 'y'],
+    ]);
+    // Through structured clone, as a worker thread receives them.
+    const [a, b, c, d] = [ints, sparse, strings, pairs].map((k) => KeyDictionary.fromThread(structuredClone(k.forThread())));
+    expect('dense' in ints.forThread()).toBe(true);
+    expect([10, 11, 12, 13, 9, 'a'].map((k) => a!.lookupValue(k))).toEqual([0, 2, 1, -1, -1, -1]);
+    expect([1e12, 5, 6].map((k) => b!.lookupValue(k))).toEqual([1, 0, -1]);
+    expect(['a', 'b', 'c'].map((k) => c!.lookupValue(k))).toEqual([1, 0, -1]);
+    expect([d!.lookup([1, 'y']), d!.lookup([1, 'x']), d!.lookup([2, 'x'])]).toEqual([1, 0, -1]);
+  });
 });

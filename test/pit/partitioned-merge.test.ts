@@ -49,4 +49,11 @@ describe('partitionCount', () => {
     expect(partitionCount(10_000_000, 1)).toBe(1);
     expect(partitionCount(5, 7)).toBe(7);
   });
+
+  it('makes partitions half as large for two lanes merging at once, unless the count is forced', () => {
+    expect(partitionCount(1_048_576, undefined, 2)).toBe(1);
+    expect(partitionCount(1_048_577, undefined, 2)).toBe(5);
+    expect(partitionCount(10_000_000, undefined, 2)).toBe(39);
+    expect(partitionCount(10_000_000, 4, 2)).toBe(4);
+  });
 });

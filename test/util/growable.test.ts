@@ -10,12 +10,16 @@ describe('Growable', () => {
         ints.push(i * 7 - 3);
         doubles.push(i + 0.5);
       }
-      const a = ints.toArray();
-      const b = doubles.toArray();
-      expect([a.length, b.length, ints.length]).toEqual([n, n, n]);
-      let wrong = 0;
-      for (let i = 0; i < n; i++) if (a[i] !== i * 7 - 3 || b[i] !== i + 0.5) wrong++;
-      expect(wrong).toBe(0);
+      for (const shared of [false, true]) {
+        const a = ints.toArray(shared);
+        const b = doubles.toArray(shared);
+        expect([a.length, b.length, ints.length]).toEqual([n, n, n]);
+        // Shared: what a worker thread reads without a copy (the partitioned merge's labels).
+        expect([a.buffer instanceof SharedArrayBuffer, b.buffer instanceof SharedArrayBuffer]).toEqual([shared, shared]);
+        let wrong = 0;
+        for (let i = 0; i < n; i++) if (a[i] !== i * 7 - 3 || b[i] !== i + 0.5) wrong++;
+        expect(wrong).toBe(0);
+      }
     }
   });
 });
