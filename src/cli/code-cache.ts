@@ -13,7 +13,7 @@ import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync,
 import { createRequire, Module } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { crc32 } from 'node:zlib';
+import * as zlib from 'node:zlib';
 
 /** Where the caches live: git-ignored with the rest of dist/, left out of the package (package.json "files"). */
 const CACHE_DIR = '.code-cache';
@@ -33,7 +33,7 @@ export function requireCached(path: string): unknown {
 
   const bytes = readFileSync(filename);
   // The bytes', not the decoded string's: a string is encoded again to be summed.
-  const name = `${basename(filename)}-${hex(crc32(bytes))}-${hex(crc32(v8Settings()))}`;
+  const name = `${basename(filename)}-${checksum(bytes)}-${checksum(Buffer.from(v8Settings()))}`;
   const cacheFile = join(dirname(filename), CACHE_DIR, name);
   let cachedData: Buffer | undefined;
   try {
@@ -86,6 +86,16 @@ function save(script: Script, cacheFile: string): void {
   }
 }
 
-function hex(n: number): string {
-  return n.toString(16).padStart(8, '0');
+/**
+ * CRC-32 of the bytes, ~2 ms for a bundle; zlib.crc32 came with Node 20.15, and before it
+ * an MD5 (a few ms more) names the cache, so `engines` can stay >= 20.
+ */
+function checksum(bytes: Buffer): string {
+  const crc32 = (zlib as { crc32?: (data: Buffer) => number }).crc32;
+  if (crc32 === undefined) {
+    // Loaded only then: node:crypto costs every other start its load time.
+    const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+    return createHash('md5').update(bytes).digest('hex').slice(0, 8);
+  }
+  return crc32(bytes).toString(16).padStart(8, '0');
 }
