@@ -37,19 +37,12 @@ export class KeyDictionary {
   }
 
   /**
-   * The keys in number order, as another thread rebuilds the dictionary from them
-   * (fromEntries): a one-column key as its bare value, which a message copies far more
-   * cheaply than as a one-element array (100k of them at scale 1).
-   */
-  entriesToSend(): readonly (KeyValue | KeyTuple)[] {
-    return this.entries;
-  }
-
-  /**
-   * The dictionary another thread's entriesToSend gave. A one-column dictionary builds no
-   * Map from them: its first look-up builds the dense table where the keys allow, and the
-   * Map only where they do not (100k Map inserts were ~0.1-0.2 s of a merge worker's
-   * start on the join's critical path).
+   * The dictionary of the keys in number order, as forThread sends them: a one-column key
+   * as its bare value, which a message copies far more cheaply than as a one-element array
+   * (100k of them at scale 1). A one-column dictionary builds no Map from them: its first
+   * look-up builds the dense table where the keys allow, and the Map only where they do
+   * not (100k Map inserts were ~0.1-0.2 s of a merge worker's start on the join's
+   * critical path).
    */
   static fromEntries(width: number, entries: readonly (KeyValue | KeyTuple)[]): KeyDictionary {
     if (width !== 1) return KeyDictionary.fromKeys(width, entries as readonly KeyTuple[]);

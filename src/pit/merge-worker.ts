@@ -43,7 +43,7 @@ async function run(): Promise<WorkerOutput> {
         new Map<string, EntityLabels>(
           Object.entries(l.entities).map(([name, e]) => [
             name,
-            { dictionary: KeyDictionary.fromEntries(e.width, e.keys), index: LabelIndex.fromState(e.index), labelCount: l.labelCount },
+            { dictionary: KeyDictionary.fromThread(e.dictionary), index: LabelIndex.fromState(e.index), labelCount: l.labelCount },
           ]),
         ),
     );

@@ -18,9 +18,8 @@ import type { SessionOptions } from '../db/open.js';
 import { trackDriver } from '../db/interrupt.js';
 import { SpellbookError, type ErrorCode } from '../errors.js';
 import type { ConnectionSpec } from '../db/connection.js';
-import type { KeyTuple, KeyValue } from '../core/keys.js';
 import type { GroupPlan } from '../plan/plan.js';
-import type { KeyDictionary } from '../core/key-dictionary.js';
+import type { KeyDictionary, KeysForThread } from '../core/key-dictionary.js';
 import type { LabelIndex } from './as-of-merge.js';
 import { FeatureColumn, type FeatureColumnState } from './feature-column.js';
 import type { Value } from '../core/values.js';
@@ -39,7 +38,8 @@ export interface WorkerInput {
 /** The labels, sent to a worker once they are read. */
 export interface LabelsMessage {
   readonly labelCount: number;
-  readonly entities: Record<string, { width: number; keys: readonly (KeyValue | KeyTuple)[]; index: ReturnType<LabelIndex['state']> }>;
+  /** Each entity's key dictionary (look-ups only: its int-key table is shared, not copied) and label index. */
+  readonly entities: Record<string, { dictionary: KeysForThread; index: ReturnType<LabelIndex['state']> }>;
 }
 
 export interface WorkerOutput {
@@ -230,12 +230,12 @@ class MergeWorker extends WorkerThread<LatestWinners[]> {
     );
   }
 
-  /** The labels, once read: the index's arrays are shared, not copied. */
+  /** The labels, once read: the index's arrays, and the dictionary's table of int keys, are shared, not copied. */
   send(labelCount: number, entityOf: (g: GroupPlan) => EntityIndex): void {
     const entities: LabelsMessage['entities'] = {};
     for (const g of this.groups) {
       const { dictionary, index } = entityOf(g);
-      entities[g.group.entity.name] ??= { width: g.group.entity.keyTypes.length, keys: dictionary.entriesToSend(), index: index.state() };
+      entities[g.group.entity.name] ??= { dictionary: dictionary.forThread(), index: index.state() };
     }
     this.post({ labels: { labelCount, entities } } satisfies { labels: LabelsMessage });
   }
