@@ -137,9 +137,13 @@ export interface QueryCompiler {
    * cheaper way than ranking every row with ROW_NUMBER() and keeping rank 1:
    * PostgreSQL's `DISTINCT ON (key) … ORDER BY key, priority…` (one sort, no window), or
    * SQLite's bare columns of a `max()` aggregate, which come from the row holding the
-   * maximum (one pass over rows grouped by key, when the priority is one term).
+   * maximum (one pass over rows grouped by key, when the priority is one term), or a join
+   * of the rows to their key's greatest event time, whose rows come newest first per key
+   * and export keeps each key's first (MariaDB: no ranked copy of every visible row).
    */
-  readonly latestRow?: 'distinct-on' | 'bare-max';
+  readonly latestRow?: 'distinct-on' | 'bare-max' | 'max-join';
+  /** The SELECT modifier that has a GROUP BY sort its rows rather than update a temporary table per row. */
+  readonly sortedGroupBy?: string;
   /**
    * Text whose binary order is the numeric order of a 64-bit integer expression, NULL
    * giving the empty text, below every other. With it, 'bare-max' also serves a group with

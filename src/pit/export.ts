@@ -76,7 +76,9 @@ class GroupCursor {
         else key[i] = v;
       }
       if (!fits) continue; // a key that does not fit its declared type
-      if (this.key !== undefined && compareKeys(key, this.key) <= 0) {
+      const order = this.key === undefined ? 1 : compareKeys(key, this.key);
+      if (order === 0 && this.read.repeatsKeys) continue; // a key's later rows lost to its first
+      if (order <= 0) {
         // The merge relies on the database's order matching ours; never guess past a mismatch.
         throw new SpellbookError('INTERNAL', `group ${this.read.group.name}: the database returned keys out of order (${JSON.stringify(this.key)} then ${JSON.stringify(key)})`);
       }

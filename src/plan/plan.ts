@@ -39,6 +39,8 @@ export interface GroupPlan {
   readonly rules: TimeRules;
   /** The statement the read runs. For a database join, the labels go into it at `labels` (see labelStatements). */
   readonly query: CompiledQuery;
+  /** Export only: the statement may return several rows of a key, the winning one first; the others are skipped. */
+  readonly repeatsKeys?: boolean;
   readonly labels?: LabelParameters;
   /**
    * Merge only, a group with both kinds of features: the one scan serves both reads. The
@@ -166,11 +168,9 @@ export function planExport(md: Metadata, compiler: QueryCompiler, request: Expor
   const groups = byRead(features).map(({ group, operation, features: fs, outputs }): GroupPlan => {
     const rules = timeRules(group, operation, request);
     const feats = fs.map((f) => f.feature);
-    const query =
-      operation === 'window'
-        ? windowExportQuery(compiler, group, feats, snapshot, rules.knownAt, keys)
-        : latestQuery(compiler, group, feats, snapshot, rules, keys);
-    return { group, operation, features: fs, outputs, rules, query };
+    if (operation === 'window') return { group, operation, features: fs, outputs, rules, query: windowExportQuery(compiler, group, feats, snapshot, rules.knownAt, keys) };
+    const { repeatsKeys, ...query } = latestQuery(compiler, group, feats, snapshot, rules, keys);
+    return { group, operation, features: fs, outputs, rules, query, ...(repeatsKeys ? { repeatsKeys } : {}) };
   });
   return { kind: 'export', entity, snapshot, knownAt: request.knownAt === true, keys, limit: request.limit, features, groups, columns };
 }

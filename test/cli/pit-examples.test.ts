@@ -215,8 +215,9 @@ describeEngines('join and export examples', (ctx) => {
     const e = await runCli(['export', '--feature', 'account.balance', '--snapshot-date', '2024-01-06', '--dry-run'], { cwd: dir });
     expect(e.stdout).toContain('snapshot: 2024-01-06T00:00:00.000Z');
     // PostgreSQL keeps each key's newest row with DISTINCT ON, SQLite with max() over its
-    // orderedText of the event and created times; the others rank (QueryCompiler.latestRow).
-    const newest = { postgres: 'SELECT DISTINCT ON (', sqlite: "max(CASE WHEN \"w\".\"__e\" IS NULL THEN '' ELSE printf(" } as Record<string, string>;
+    // orderedText of the event and created times, MariaDB joins the rows to their key's
+    // newest event time; the others rank (QueryCompiler.latestRow).
+    const newest = { postgres: 'SELECT DISTINCT ON (', sqlite: "max(CASE WHEN \"w\".\"__e\" IS NULL THEN '' ELSE printf(", mysql: 'JOIN (SELECT SQL_BIG_RESULT ' } as Record<string, string>;
     expect(e.stdout).toContain(newest[ctx().engine] ?? 'ROW_NUMBER() OVER');
   });
 });

@@ -55,6 +55,14 @@ groups:
     features:
       - name: total
         type: float
+  - name: ledger
+    entity: user
+    table: app.ledger
+    event_time: posted_at
+    created_time: loaded_at
+    features:
+      - name: amount
+        type: float
   - name: device_info
     entity: device
     features:
@@ -75,6 +83,8 @@ const CASES = {
   'export account known-at ttl override': (d) => planExport(md, d, { features: ['account.balance'], snapshot, knownAt: true, ttl: { account: 7 * DAY } }),
   // Composite (int, string) key, query source, epoch seconds, no ttl, --key twice.
   'export spend keys': (d) => planExport(md, d, { features: ['spend.total'], snapshot, keys: [['1', 'm1'], ['2', 'm2']] }),
+  // No ttl, a created time, --known-at: MariaDB joins the rows to their key's newest event time.
+  'export ledger known-at': (d) => planExport(md, d, { features: ['ledger.amount'], snapshot, knownAt: true }),
   // Static group: no time at all.
   'export device static': (d) => planExport(md, d, { features: ['device_info.model'], snapshot }),
   'join database': (d) =>
@@ -185,6 +195,40 @@ FROM payments -- a comment at the end
 GROUP BY 1, 2, 3
 ) AS "src" WHERE "src"."customer_id" IS NOT NULL AND "src"."shop_id" IS NOT NULL AND CAST(FLOOR(("src"."day") * 1000) AS DOUBLE) < ? AND (("src"."customer_id" = ? AND "src"."shop_id" = ? AND CAST(CONVERT("src"."shop_id" USING utf8mb4) AS BINARY) = CAST(CONVERT(? USING utf8mb4) AS BINARY)) OR ("src"."customer_id" = ? AND "src"."shop_id" = ? AND CAST(CONVERT("src"."shop_id" USING utf8mb4) AS BINARY) = CAST(CONVERT(? USING utf8mb4) AS BINARY)))) AS "w" WHERE "w"."__rn" = 1 ORDER BY "w"."__k0", CAST(CONVERT("w"."__k1" USING utf8mb4) AS BINARY)`,
           parameters: [1709251200001, 1, "m1", "m1", 2, "m2", "m2"],
+        },
+      ]);
+    });
+  });
+
+  describe("export ledger known-at", () => {
+    it('sqlite', () => {
+      expect(statements(CASES["export ledger known-at"], sqlite.compiler)).toEqual([
+        {
+          group: 'ledger',
+          sql: `SELECT "w"."__k0" AS "__k0", "w"."__f0" AS "__f0", max(${ordered('"w"."__e"')} || ${ordered('"w"."__c"')}) AS "__e" FROM (SELECT "src"."user_id" AS "__k0", ${ms('"src"."posted_at"')} AS "__e", ${ms('"src"."loaded_at"')} AS "__c", "src"."amount" AS "__f0" FROM "app"."ledger" AS "src" WHERE "src"."user_id" IS NOT NULL LIMIT -1) AS "w" WHERE "w"."__e" < ? AND ("w"."__c" IS NULL OR "w"."__c" < ?) GROUP BY "w"."__k0" ORDER BY "w"."__k0"`,
+          parameters: [1709251200001, 1709251200001],
+        },
+      ]);
+    });
+    it('postgres', () => {
+      expect(statements(CASES["export ledger known-at"], postgres.compiler)).toEqual([
+        {
+          group: 'ledger',
+          sql: `SELECT DISTINCT ON ("src"."user_id") "src"."user_id" AS "__k0", "src"."amount" AS "__f0" FROM "app"."ledger" AS "src" WHERE "src"."user_id" IS NOT NULL AND CAST("src"."posted_at" AS timestamptz) < CAST($1 AS timestamptz) AND (CAST("src"."loaded_at" AS timestamptz) IS NULL OR CAST("src"."loaded_at" AS timestamptz) < CAST($2 AS timestamptz)) ORDER BY "src"."user_id", CAST("src"."posted_at" AS timestamptz) DESC, CAST("src"."loaded_at" AS timestamptz) DESC NULLS LAST`,
+          parameters: ["2024-03-01T00:00:00.001Z", "2024-03-01T00:00:00.001Z"],
+        },
+      ]);
+    });
+    it('mysql', () => {
+      // Rows of a key come newest created time first (NULL last) among those at its newest
+      // event time; export keeps the first (repeatsKeys).
+      const [g] = CASES["export ledger known-at"](mariadb.compiler).groups;
+      expect(g!.repeatsKeys).toBe(true);
+      expect(statements(CASES["export ledger known-at"], mariadb.compiler)).toEqual([
+        {
+          group: 'ledger',
+          sql: mysql`SELECT "a"."user_id" AS "__k0", "a"."amount" AS "__f0" FROM "app"."ledger" AS "a" JOIN (SELECT SQL_BIG_RESULT "src"."user_id" AS "__k0", max("src"."posted_at") AS "__m" FROM "app"."ledger" AS "src" WHERE "src"."user_id" IS NOT NULL AND "src"."posted_at" < CAST(? AS DATETIME(3)) AND ("src"."loaded_at" IS NULL OR "src"."loaded_at" < CAST(? AS DATETIME(3))) GROUP BY "src"."user_id") AS "x" ON "a"."user_id" = "x"."__k0" AND "a"."posted_at" = "x"."__m" WHERE "a"."posted_at" < CAST(? AS DATETIME(3)) AND ("a"."loaded_at" IS NULL OR "a"."loaded_at" < CAST(? AS DATETIME(3))) ORDER BY "a"."user_id", "a"."loaded_at" DESC`,
+          parameters: ["2024-03-01 00:00:00.001", "2024-03-01 00:00:00.001", "2024-03-01 00:00:00.001", "2024-03-01 00:00:00.001"],
         },
       ]);
     });

@@ -45,6 +45,8 @@ export const mysqlCompiler: QueryCompiler = {
   },
   // NULL sorts below every value, so DESC puts it last (and MariaDB has no NULLS LAST).
   descNullsLast: (sql: string) => `${sql} DESC`,
+  latestRow: 'max-join',
+  sortedGroupBy: 'SQL_BIG_RESULT',
   jsonRows(jsonSql: string, alias: string, columns: readonly JsonColumn[]): string {
     const q = mysqlCompiler.quoteIdentifier;
     const type = { int: 'BIGINT', float: 'DOUBLE', string: 'TEXT CHARACTER SET utf8mb4' };
