@@ -150,9 +150,9 @@ function newestByOrderedText(compiler: QueryCompiler, group: Group, features: re
  * (NULL last, SPEC §2): the first row of each key wins, and the caller skips the others
  * (rows tied on event and created time, where SPEC §2 lets any one win). Ranking every
  * visible row with ROW_NUMBER() has MariaDB write them all to a temporary table, which
- * past its 16 MiB in memory goes to disk: a scale-1 table at "now" took 2.3-2.9 s of server
- * CPU that way, 0.7-1.0 s this way. The maxima are grouped by sorting the rows
- * (`sortedGroupBy`), not in a temporary table updated per row (1.0-1.3 s). `where` is the
+ * past tmp_table_size (16 MiB by default) goes to disk: a scale-1 table at "now" took
+ * 2.3-2.9 s of server CPU that way, 0.8-0.9 s this way. The maxima are grouped by sorting
+ * the rows (`sortedGroupBy`), not in a temporary table updated per row (1.0-1.6 s). `where` is the
  * visibility of `src`'s rows; `visibleOn(t)` the same for another alias of the source.
  */
 function newestByMaxJoin(b: SqlBuilder, group: Group, features: readonly Feature[], where: readonly string[], visibleOn: (t: GroupColumns) => string[]): string {
