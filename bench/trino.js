@@ -4,7 +4,10 @@
 // point-in-time query run on the same cluster, and where the work ran, from Trino's own
 // query statistics.
 //
-//   node bench/trino.js [--labels 1000000] [--rows 1000000] [--keys 250000] [--repeat 3]
+//   node bench/trino.js [--labels 1000000] [--rows 1000000] [--keys 250000] [--repeat 3] [--base DIR]
+//
+// --base DIR also runs another build's spellbook (DIR/bin/run.js, e.g. main's) in every
+// round, in turn with this one, so a change is measured against its base under the same load.
 //
 // Data lives in the memory catalog (on the worker): account(user_id, updated_at, balance)
 // and activity(user_id, seen_at, clicks), `--rows` each, and labels(label_id, user_id,
@@ -37,6 +40,7 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     keys: { type: 'string', default: '250000' },
     repeat: { type: 'string', default: '3' },
+    base: { type: 'string' },
   },
 });
 const LABELS = Number(args.labels);
@@ -46,7 +50,11 @@ const LABELS = Number(args.labels);
  * client's (tests share the cluster and the reader user).
  */
 const RUN_TAG = `spellbook-bench ${process.pid}-${Date.now()}`;
-const INPUT_QUERY = `SELECT * FROM labels /* ${RUN_TAG} */`;
+/** The builds measured: this one, and --base's; each tags its labels query with its own name. */
+const BUILDS = [{ name: 'spellbook', app: APP }, ...(args.base ? [{ name: 'base', app: args.base }] : [])].map((b) => ({
+  ...b,
+  tag: `${RUN_TAG} ${b.name}`,
+}));
 const ROWS = Number(args.rows);
 const KEYS = Number(args.keys);
 
@@ -121,11 +129,11 @@ LEFT JOIN (SELECT l.label_id, max_by(f.clicks, f.seen_at) AS clicks
 ORDER BY l.event_timestamp, l.user_id, l.label_id`;
 
 /** Runs a command under GNU time; resolves {wall, rssMB, cpu} (cpu: the process's user + system seconds). */
-function timed(argv) {
+function timed(argv, cwd = APP) {
   const timeFile = join(OUT, `trino-time-${process.pid}.txt`);
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, ...argv], { cwd: APP, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, ...argv], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => {
@@ -159,63 +167,76 @@ async function cpuByNode(id) {
   return { byNode, totalCpu: seconds(info.queryStats?.totalCpuTime), physicalInputRows: info.queryStats?.physicalInputPositions, outputRows: info.queryStats?.outputPositions };
 }
 
+/** The latest finished join statement tagged `tag` whose output is the join's `lines` rows, with where its CPU went. */
+async function joinStatement(tag, lines) {
+  const recent = await (await fetch(`${SERVER}/v1/query`, { headers: { 'X-Trino-User': 'spellbook_reader' } })).json();
+  const candidates = recent
+    .filter((q) => q.session?.source === 'spellbook' && q.query?.includes(tag) && /__labels/.test(q.query) && q.state === 'FINISHED')
+    .sort((a, b) => Date.parse(b.queryStats?.endTime ?? 0) - Date.parse(a.queryStats?.endTime ?? 0));
+  for (const q of candidates) {
+    const stats = await cpuByNode(q.queryId);
+    if (stats.outputRows === lines) return { id: q.queryId, ...stats };
+  }
+  console.error(`trino bench: no finished join statement tagged ${tag} with ${lines} output rows in the cluster's query list; no query statistics`);
+  return undefined;
+}
+
 async function main() {
   mkdirSync(OUT, { recursive: true });
   await setup();
   const md = join(OUT, 'trino-metadata.yml');
   writeFileSync(md, METADATA);
-  const out = join(OUT, 'trino-join.csv');
+  const outOf = (b) => join(OUT, `trino-join-${b.name}.csv`);
   const repeat = Number(args.repeat);
-  const spellbook = [];
+  const runs = new Map(BUILDS.map((b) => [b.name, []]));
   const hand = [];
   for (let r = 0; r < repeat; r++) {
-    // Side by side in each round, so the machine's load hits both alike.
-    spellbook.push(
-      await timed([process.execPath, 'bin/run.js', 'join', '-m', md, '--input-query', INPUT_QUERY, '-f', 'account.balance,activity.clicks', '--strategy', 'database', '--output', out, '--quiet']),
-    );
+    // Side by side in each round, so the machine's load hits all alike; with --base the
+    // two builds take turns at going first.
+    const order = r % 2 === 0 ? BUILDS : [...BUILDS].reverse();
+    for (const b of order) {
+      const argv = [process.execPath, 'bin/run.js', 'join', '-m', md, '--input-query', `SELECT * FROM labels /* ${b.tag} */`];
+      argv.push('-f', 'account.balance,activity.clicks', '--strategy', 'database', '--output', outOf(b), '--quiet');
+      runs.get(b.name).push(await timed(argv, b.app));
+    }
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     const h = await run(HAND_WRITTEN, 'spellbook_reader', { keep: false });
     const c = process.cpuUsage(c0);
     hand.push({ wall: (performance.now() - t0) / 1000, rows: h.count, id: h.id, cpu: (c.user + c.system) / 1e6 });
-    console.error(`  round ${r + 1}: spellbook ${spellbook.at(-1).wall.toFixed(1)} s (${spellbook.at(-1).rssMB.toFixed(0)} MB), hand-written ${hand.at(-1).wall.toFixed(1)} s`);
+    const each = BUILDS.map((b) => `${b.name} ${runs.get(b.name).at(-1).wall.toFixed(1)} s (${runs.get(b.name).at(-1).rssMB.toFixed(0)} MB)`);
+    console.error(`  round ${r + 1}: ${each.join(', ')}, hand-written ${hand.at(-1).wall.toFixed(1)} s`);
   }
+  const out = outOf(BUILDS[0]);
   const lines = readFileSync(out, 'utf8').split('\n').length - 2;
-  // This run's last join statement, with where its CPU went: spellbook's statements carrying
-  // this run's tag, the latest finished one whose output is the join's rows.
-  const recent = await (await fetch(`${SERVER}/v1/query`, { headers: { 'X-Trino-User': 'spellbook_reader' } })).json();
-  const candidates = recent
-    .filter((q) => q.session?.source === 'spellbook' && q.query?.includes(RUN_TAG) && /__labels/.test(q.query) && q.state === 'FINISHED')
-    .sort((a, b) => Date.parse(b.queryStats?.endTime ?? 0) - Date.parse(a.queryStats?.endTime ?? 0));
-  let join_;
-  let where;
-  for (const q of candidates) {
-    const stats = await cpuByNode(q.queryId);
-    if (stats.outputRows !== lines) continue;
-    [join_, where] = [q, stats];
-    break;
-  }
-  if (!join_) console.error(`trino bench: no finished join statement tagged ${RUN_TAG} with ${lines} output rows in the cluster's query list; no query statistics`);
+  if (BUILDS.length > 1 && !readFileSync(out).equals(readFileSync(outOf(BUILDS[1])))) console.error('trino bench: the two builds wrote different files');
   const result = {
     labels: LABELS,
     rowsPerGroup: ROWS,
     keys: KEYS,
     outputRows: lines,
     handWrittenRows: hand.at(-1).rows,
-    spellbook: {
-      wall: median(spellbook.map((x) => x.wall)),
-      walls: spellbook.map((x) => Number(x.wall.toFixed(2))),
-      peakRssMB: Math.max(...spellbook.map((x) => x.rssMB)),
-      clientCpu: median(spellbook.map((x) => x.cpu)),
-    },
     handWritten: { wall: median(hand.map((x) => x.wall)), walls: hand.map((x) => Number(x.wall.toFixed(2))), clientCpu: Number(median(hand.map((x) => x.cpu)).toFixed(2)) },
-    ratios: spellbook.map((x, r) => Number((x.wall / hand[r].wall).toFixed(2))),
-    joinQuery: join_ ? { id: join_.queryId, ...where } : undefined,
     handWrittenQuery: { id: hand.at(-1).id, ...(await cpuByNode(hand.at(-1).id)) },
   };
-  result.ratio = result.spellbook.wall / result.handWritten.wall;
+  for (const b of BUILDS) {
+    const xs = runs.get(b.name);
+    result[b.name] = {
+      app: b.app,
+      wall: median(xs.map((x) => x.wall)),
+      walls: xs.map((x) => Number(x.wall.toFixed(2))),
+      peakRssMB: Math.max(...xs.map((x) => x.rssMB)),
+      clientCpu: median(xs.map((x) => x.cpu)),
+      clientCpus: xs.map((x) => Number(x.cpu.toFixed(2))),
+      ratios: xs.map((x, r) => Number((x.wall / hand[r].wall).toFixed(2))),
+      ratio: median(xs.map((x, r) => x.wall / hand[r].wall)),
+      joinQuery: await joinStatement(b.tag, lines),
+    };
+  }
+  // As before --base: the first build's figures at the top level too.
+  Object.assign(result, { ratios: result.spellbook.ratios, ratio: result.spellbook.wall / result.handWritten.wall, joinQuery: result.spellbook.joinQuery });
   console.log(JSON.stringify(result, null, 2));
-  rmSync(out, { force: true });
+  for (const b of BUILDS) rmSync(outOf(b), { force: true });
 }
 
 await main();
