@@ -18,7 +18,7 @@
 // TypeScript and ts-node, which oclif only asks for when run from .ts sources.
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
 const DRIVERS = ['better-sqlite3', 'knex', 'pg', 'pg-copy-streams', 'pg-query-stream', 'mysql2', 'trino-client', '@duckdb/node-api'];
@@ -86,11 +86,29 @@ const commonJs = {
   define: { 'import.meta.url': '__sbImportMetaUrl' },
 };
 
+// oclif sorts each plugin's command ids with localeCompare when it loads the plugin, on
+// every start, which builds ICU's collator: src/cli/command-order.ts sorts them in the same
+// order without one where it can. An oclif whose line differs fails the build here, to be
+// looked at again.
+const LOCALE_SORT = '.sort((a, b) => a.id.localeCompare(b.id));';
+const commandOrder = {
+  name: 'oclif-command-order',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, ({ path }) => {
+      const text = readFileSync(path, 'utf8');
+      if (text.split(LOCALE_SORT).length !== 2) throw new Error(`${path}: expected one "${LOCALE_SORT}" (scripts/bundle-cli.js, commandOrder)`);
+      const byCommandId = `.sort(require(${JSON.stringify(resolve('dist/cli/command-order.js'))}).byCommandId());`;
+      return { contents: text.replace(LOCALE_SORT, byCommandId), loader: 'js' };
+    });
+  },
+};
+
 await build({
   ...commonJs,
   stdin: { contents: CLI, resolveDir: 'dist', sourcefile: 'cli.js' },
   outfile: 'dist/bundle/cli.cjs',
   external: ['./commands.cjs', ...DEVELOPMENT],
+  plugins: [commandOrder],
 });
 
 await build({
