@@ -19,6 +19,13 @@ export type Row = Record<string, unknown>;
 export interface CompiledQuery {
   readonly sql: string;
   readonly parameters: readonly unknown[];
+  /**
+   * Columns whose text is a time's exact epoch seconds as a decimal (a scan's
+   * QueryCompiler.scanEpochSeconds), which the driver's arrayBatches reads as whole epoch
+   * milliseconds, as epochMs would have given them. Only the engine whose compiler writes
+   * such columns sets this, so only its driver needs to read it.
+   */
+  readonly epochSecondsAt?: readonly number[];
 }
 
 /** A column of `QueryCompiler.jsonRows`: a key type, or `float` for epoch milliseconds. */
@@ -83,6 +90,14 @@ export interface QueryCompiler {
    * either SQLite form, or integer epochs in `unit`.
    */
   epochMs(columnSql: string, unit?: EpochUnit): string;
+  /**
+   * For a merge's scan only, where the engine computes a time more cheaply than epochMs: a
+   * stored time (no unit) as its exact epoch seconds, a decimal the driver floors to the
+   * millisecond in Node (CompiledQuery.epochSecondsAt). PostgreSQL: `extract(epoch)`'s
+   * numeric text, without the numeric arithmetic and the cast to float8 that were about
+   * half the server's work for a scan (docs/benchmarks.md).
+   */
+  readonly scanEpochSeconds?: (columnSql: string) => string;
   /**
    * A stored time as an expression that orders and compares like the instant it holds,
    * cheaply: the native column where the engine's own timestamp types already do (no

@@ -4,7 +4,7 @@
  * filter, rank and join on those aliases only, so each time expression is written once.
  */
 import type { QueryCompiler, TimeComparison } from '../db/dialect.js';
-import { storedColumn, type Feature, type Group, type KeyType } from '../metadata/types.js';
+import { storedColumn, type EpochUnit, type Feature, type Group, type KeyType } from '../metadata/types.js';
 
 export const KEY_ALIAS = (i: number) => `__k${i}`;
 export const FEATURE_ALIAS = (i: number) => `__f${i}`;
@@ -96,18 +96,38 @@ export class GroupColumns {
    * __c; `exactInts: false` reads ints as stored, for a caller that applies exactInt itself.
    */
   selectList(options: { times?: boolean; exactInts?: boolean } = {}): string {
+    return this.select(options).sql;
+  }
+
+  /**
+   * selectList for a merge's scan: stored times in the compiler's cheaper scan form where
+   * it has one (QueryCompiler.scanEpochSeconds), and the positions of those columns, which
+   * the driver reads back as epoch ms.
+   */
+  scanList(): { sql: string; epochSecondsAt: number[] } {
+    return this.select({}, this.compiler.scanEpochSeconds);
+  }
+
+  private select(options: { times?: boolean; exactInts?: boolean }, scanSeconds?: (col: string) => string): { sql: string; epochSecondsAt: number[] } {
     const q = (a: string) => this.compiler.quoteIdentifier(a);
     const items = this.sourceKeys().map((k, i) => `${k} AS ${q(KEY_ALIAS(i))}`);
+    const epochSecondsAt: number[] = [];
+    // Called just before its item is pushed: items.length is that item's position.
+    const time = (col: string, unit?: EpochUnit): string => {
+      if (scanSeconds === undefined || unit !== undefined) return this.compiler.epochMs(col, unit);
+      epochSecondsAt.push(items.length);
+      return scanSeconds(col);
+    };
     const e = options.times === false ? undefined : this.group.eventTime;
-    if (e) items.push(`${this.compiler.epochMs(this.ref(e.column), e.unit)} AS ${q(EVENT_ALIAS)}`);
-    if (e && this.group.createdTime !== undefined) items.push(`${this.compiler.epochMs(this.ref(this.group.createdTime), e?.unit)} AS ${q(CREATED_ALIAS)}`);
+    if (e) items.push(`${time(this.ref(e.column), e.unit)} AS ${q(EVENT_ALIAS)}`);
+    if (e && this.group.createdTime !== undefined) items.push(`${time(this.ref(this.group.createdTime), e?.unit)} AS ${q(CREATED_ALIAS)}`);
     this.features.forEach((f, i) => {
       const value = scannedValue(f);
       const col = value ? this.ref(value.column) : '1';
-      const read = value?.read === 'ms' ? this.compiler.epochMs(col) : value?.read === 'int' && options.exactInts !== false ? exactInt(this.compiler, col) : col;
+      const read = value?.read === 'ms' ? time(col) : value?.read === 'int' && options.exactInts !== false ? exactInt(this.compiler, col) : col;
       items.push(`${read} AS ${q(FEATURE_ALIAS(i))}`);
     });
-    return items.join(', ');
+    return { sql: items.join(', '), epochSecondsAt };
   }
 
   /** The event and created times as the compiler compares them natively (see QueryCompiler.timeComparison). */

@@ -46,6 +46,16 @@ describeEngines('epochMs', (ctx, engine) => {
         { v: '2024-03-01 12:00:00.123', expected: T + 123 },
         { v: '2024-03-01 12:00:00.123999', expected: T + 123 }, // truncated to the ms, like parseInstant
         { v: '1965-07-04 23:59:59.999', expected: Date.UTC(1965, 6, 4, 23, 59, 59, 999) },
+        // Floored, not truncated, before 1970; the ends of the range; infinity stays infinite.
+        { v: '1969-12-31 23:59:59.9995', expected: -1 },
+        { v: '1969-12-31 23:59:59.999999', expected: -1 },
+        { v: '1969-12-31 23:59:59', expected: -1000 },
+        { v: '1970-01-01 00:00:00.000001', expected: 0 },
+        { v: '1900-02-28 23:59:59.000999', expected: Date.UTC(1900, 1, 28, 23, 59, 59, 0) },
+        { v: '9999-12-31 23:59:59.999999', expected: Date.UTC(9999, 11, 31, 23, 59, 59, 999) },
+        { v: '4713-01-01 00:00:00 BC', expected: Date.UTC(-4712, 0, 1) }, // year 0 is 1 BC
+        { v: 'infinity', expected: Infinity },
+        { v: '-infinity', expected: -Infinity },
         { v: null, expected: null },
       ];
     } else {
@@ -65,6 +75,17 @@ describeEngines('epochMs', (ctx, engine) => {
       const rows = await db.driver.all({ sql: `SELECT id, ${expr} AS ms FROM t ORDER BY id`, parameters: [] });
       expect(rows.map((r) => r.ms)).toEqual(cases.map((c) => c.expected));
       for (const r of rows) if (r.ms !== null) expect(typeof r.ms).toBe('number');
+      // A merge's scan may select the time in the compiler's own scan form, which its
+      // driver reads back as the same milliseconds (CompiledQuery.epochSecondsAt).
+      const scanSeconds = db.compiler.scanEpochSeconds;
+      const scan = {
+        sql: `SELECT id, ${scanSeconds ? scanSeconds(db.compiler.quoteIdentifier(column)) : expr} AS ms FROM t ORDER BY id`,
+        parameters: [],
+        ...(scanSeconds ? { epochSecondsAt: [1] } : {}),
+      };
+      const scanned: unknown[] = [];
+      for await (const batch of db.driver.arrayBatches(scan)) for (const row of batch) scanned.push(row[1]);
+      expect(scanned).toEqual(cases.map((c) => c.expected));
     });
   });
 

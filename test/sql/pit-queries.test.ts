@@ -93,7 +93,13 @@ const CASES = {
 } satisfies Record<string, (d: QueryCompiler) => ExportPlan | JoinPlan>;
 
 function statements(plan: (c: QueryCompiler) => ExportPlan | JoinPlan, compiler: QueryCompiler) {
-  return plan(compiler).groups.map((g) => ({ group: g.group.name, sql: g.query.sql, parameters: g.query.parameters, ...(g.labels ? { labels: g.labels } : {}) }));
+  return plan(compiler).groups.map((g) => ({
+    group: g.group.name,
+    sql: g.query.sql,
+    parameters: g.query.parameters,
+    ...(g.query.epochSecondsAt ? { epochSecondsAt: g.query.epochSecondsAt } : {}),
+    ...(g.labels ? { labels: g.labels } : {}),
+  }));
 }
 
 const ms = (c: string) => `(CASE typeof(${c}) WHEN 'text' THEN CAST(round(unixepoch(${c}, 'subsec') * 1000) AS INTEGER) WHEN 'integer' THEN ${c} WHEN 'real' THEN CAST(round(${c}) AS INTEGER) END)`;
@@ -369,8 +375,10 @@ GROUP BY 1, 2, 3
       expect(statements(CASES["join merge"], postgres.compiler)).toEqual([
         {
           group: 'account',
-          sql: `SELECT "src"."user_id" AS "__k0", floor(extract(epoch from ("src"."updated_at")::timestamptz) * 1000)::float8 AS "__e", floor(extract(epoch from ("src"."loaded_at")::timestamptz) * 1000)::float8 AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src"`,
+          // The merge's scan leaves the floor to the millisecond to the driver (epochSecondsAt).
+          sql: `SELECT "src"."user_id" AS "__k0", extract(epoch from ("src"."updated_at")::timestamptz) AS "__e", extract(epoch from ("src"."loaded_at")::timestamptz) AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src"`,
           parameters: [],
+          epochSecondsAt: [1, 2],
         },
         {
           group: 'spend',

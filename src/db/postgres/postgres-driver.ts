@@ -7,6 +7,7 @@ import { discard } from '../knex/pool.js';
 import { bufferedBatches } from '../batches.js';
 import { KnexDriver, type Execute } from '../knex/knex-driver.js';
 import { CopyTextRows, type TextParser } from './copy-text.js';
+import { epochSecondsToMs } from './epoch-seconds.js';
 
 /** The alias of the statement wrapped to learn its column types. */
 const SUBQUERY = '"spellbook_copy"';
@@ -51,6 +52,14 @@ function whenLost(connection: pg.Client, rows: QueryStream): { happened(): boole
   };
 }
 
+/** The cursor's numeric text of scanEpochSeconds columns as epoch ms, as the COPY reader gives them. */
+async function* epochSecondsRead(batches: AsyncIterable<unknown[][]>, at: readonly number[]): AsyncGenerator<unknown[][]> {
+  for await (const batch of batches) {
+    for (const row of batch) for (const i of at) if (row[i] !== null) row[i] = epochSecondsToMs(row[i] as string);
+    yield batch;
+  }
+}
+
 export class PostgresDriver extends KnexDriver {
   stream(query: CompiledQuery): AsyncIterable<Row> {
     return this.rows<Row>(query);
@@ -66,17 +75,17 @@ export class PostgresDriver extends KnexDriver {
    */
   arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
     if (query.parameters.length > 0) return this.cursorBatches(query);
-    return this.copyBatches(query.sql);
+    return this.copyBatches(query.sql, query.epochSecondsAt ?? []);
   }
 
-  private copyBatches(sql: string): AsyncIterable<unknown[][]> {
+  private copyBatches(sql: string, epochSecondsAt: readonly number[]): AsyncIterable<unknown[][]> {
     return this.streamOn<pg.Client, unknown[][]>((connection) => {
       let copy: CopyToStreamQuery | undefined;
       async function* batches(): AsyncGenerator<unknown[][]> {
         // COPY's text carries no column types: a LIMIT 0 run of the same statement gives them
         // (the server plans it, reads nothing), so each column gets the parser the cursor used.
         const described = await connection.query({ text: `SELECT * FROM (${sql}) AS ${SUBQUERY} LIMIT 0`, rowMode: 'array' });
-        const parsers = described.fields.map((f) => connection.getTypeParser(f.dataTypeID, 'text') as TextParser);
+        const parsers = described.fields.map((f, i) => (epochSecondsAt.includes(i) ? epochSecondsToMs : (connection.getTypeParser(f.dataTypeID, 'text') as TextParser)));
         const rows = new CopyTextRows(parsers);
         copy = connection.query(copyTo(`COPY (${sql}) TO STDOUT`));
         for await (const chunk of copy as AsyncIterable<Buffer>) {
@@ -99,7 +108,9 @@ export class PostgresDriver extends KnexDriver {
 
   /** The cursor's rows as arrays, every row it holds at each wake-up as one batch (see bufferedBatches). */
   private cursorBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
-    return this.rows<unknown[][]>(query, 'array', (rows) => bufferedBatches<unknown[]>(rows, undefined, 'Connection terminated unexpectedly'));
+    const batches = this.rows<unknown[][]>(query, 'array', (rows) => bufferedBatches<unknown[]>(rows, undefined, 'Connection terminated unexpectedly'));
+    const at = query.epochSecondsAt ?? [];
+    return at.length === 0 ? batches : epochSecondsRead(batches, at);
   }
 
   private rows<R>(query: CompiledQuery, rowMode?: 'array', read: (rows: QueryStream) => AsyncIterable<unknown> = (rows) => rows): AsyncIterable<R> {
