@@ -1,13 +1,13 @@
 import { finished } from 'node:stream/promises';
-import type pg from 'pg';
+import pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import { to as copyTo, type CopyToStreamQuery } from 'pg-copy-streams';
 import type { CompiledQuery, Row } from '../dialect.js';
 import { discard } from '../knex/pool.js';
 import { bufferedBatches } from '../batches.js';
 import { KnexDriver, type Execute } from '../knex/knex-driver.js';
-import { CopyTextRows, type TextParser } from './copy-text.js';
-import { epochSecondsToMs } from './epoch-seconds.js';
+import { CopyTextRows, floatReader, intReader, textReader, type FieldReader, type TextParser } from './copy-text.js';
+import { epochSecondsToMs, readEpochSeconds } from './epoch-seconds.js';
 
 /** The alias of the statement wrapped to learn its column types. */
 const SUBQUERY = '"spellbook_copy"';
@@ -60,6 +60,18 @@ async function* epochSecondsRead(batches: AsyncIterable<unknown[][]>, at: readon
   }
 }
 
+/** int2, int4; float4, float8: read from a COPY row's bytes where the connection parses them as pg does by default. */
+const INT_OIDS = new Set([21, 23]);
+const FLOAT_OIDS = new Set([700, 701]);
+
+/** How a COPY row's field of type `oid` is read: from its bytes for pg's own int and float parsers, else as text through `parse`. */
+function fieldReader(oid: number, parse: TextParser): FieldReader {
+  const pgOwn = parse === (pg.types.getTypeParser(oid, 'text') as TextParser);
+  if (pgOwn && INT_OIDS.has(oid)) return intReader(parse);
+  if (pgOwn && FLOAT_OIDS.has(oid)) return floatReader(parse);
+  return textReader(parse);
+}
+
 export class PostgresDriver extends KnexDriver {
   stream(query: CompiledQuery): AsyncIterable<Row> {
     return this.rows<Row>(query);
@@ -86,7 +98,8 @@ export class PostgresDriver extends KnexDriver {
         // (the server plans it, reads nothing), so each column gets the parser the cursor used.
         const described = await connection.query({ text: `SELECT * FROM (${sql}) AS ${SUBQUERY} LIMIT 0`, rowMode: 'array' });
         const parsers = described.fields.map((f, i) => (epochSecondsAt.includes(i) ? epochSecondsToMs : (connection.getTypeParser(f.dataTypeID, 'text') as TextParser)));
-        const rows = new CopyTextRows(parsers);
+        const readers = described.fields.map((f, i) => (epochSecondsAt.includes(i) ? readEpochSeconds : fieldReader(f.dataTypeID, parsers[i]!)));
+        const rows = new CopyTextRows(readers, parsers);
         copy = connection.query(copyTo(`COPY (${sql}) TO STDOUT`));
         for await (const chunk of copy as AsyncIterable<Buffer>) {
           const batch = rows.push(chunk);
