@@ -8,7 +8,8 @@
 // - dist/bundle/commands.cjs: every command, the hook and what they import, each module
 //   evaluated on its first require(), so a command runs only its own modules' code. Its
 //   `@oclif/core` is cli.cjs, so everything shares one copy of oclif.
-// - dist/bundle/merge-worker.js: the join's worker thread, started from its own file.
+// - dist/bundle/merge-worker.js: the join's worker thread, started from its own file
+//   (CommonJS: dist/bundle/package.json says so).
 //
 // CommonJS, not ES modules, so that bin/run.js can compile the two files with V8's code
 // cache (src/cli/code-cache.ts), which Node 20 offers for scripts and not for ES modules.
@@ -126,25 +127,19 @@ await build({
   ],
 });
 
+// CommonJS too, so that each engine's driver is required when that engine is opened: an
+// ES module bundle hoists every external import to its top, and the worker loaded pg,
+// pg-copy-streams, pg-query-stream, mysql2 and trino-client (with axios) before any join,
+// ~0.3 s of its start on SQLite. The file keeps its name, which parallel-merge.ts's URL
+// gives (dist/pit/merge-worker.js, as tsc compiled it, is the library's own worker); the
+// package.json beside it makes Node read the folder's .js files as CommonJS.
 await build({
-  ...common,
+  ...commonJs,
   entryPoints: { 'merge-worker': 'dist/pit/merge-worker.js' },
   outdir: 'dist/bundle',
-  format: 'esm',
   external: [...DRIVERS, ...DEVELOPMENT],
-  // Some of its dependencies are CommonJS: give their require() and __dirname what Node
-  // gives a CommonJS module, relative to the bundle's own file.
-  banner: {
-    js: [
-      "import { createRequire as __sbCreateRequire } from 'node:module';",
-      "import { dirname as __sbDirname } from 'node:path';",
-      "import { fileURLToPath as __sbFileURLToPath } from 'node:url';",
-      'const require = __sbCreateRequire(import.meta.url);',
-      'const __filename = __sbFileURLToPath(import.meta.url);',
-      'const __dirname = __sbDirname(__filename);',
-    ].join('\n'),
-  },
 });
+writeFileSync('dist/bundle/package.json', `${JSON.stringify({ type: 'commonjs' })}\n`);
 
 // A script compiled with a code cache cannot import() on Node 20 (the callback that
 // resolves it is lost with the cache): each import() in the two bundles calls
