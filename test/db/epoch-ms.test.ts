@@ -86,6 +86,11 @@ describeEngines('epochMs', (ctx, engine) => {
       const scanned: unknown[] = [];
       for await (const batch of db.driver.arrayBatches(scan)) for (const row of batch) scanned.push(row[1]);
       expect(scanned).toEqual(cases.map((c) => c.expected));
+      // The same statement with a bound parameter, which PostgreSQL reads through a cursor, not COPY.
+      const bound = { ...scan, sql: scan.sql.replace(' ORDER BY', ` WHERE id >= ${db.compiler.placeholder(1)} ORDER BY`), parameters: [0] };
+      const viaCursor: unknown[] = [];
+      for await (const batch of db.driver.arrayBatches(bound)) for (const row of batch) viaCursor.push(row[1]);
+      expect(viaCursor).toEqual(cases.map((c) => c.expected));
     });
   });
 
