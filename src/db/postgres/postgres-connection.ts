@@ -42,6 +42,10 @@ export function postgresKnexConfig(config: Knex.Config, options: Required<Sessio
   // leaves a healthy session and nothing on the client has to race it.
   const setup =
     `SET TIME ZONE 'UTC'` +
+    // Every digit of a float, whatever the server's default: 12 and later print the
+    // shortest exact text at any setting above 0, 11 and older print 15 digits unless
+    // asked (a double, or a time's epoch seconds, read back a little off).
+    `; SET extra_float_digits = 3` +
     (readOnly ? '; SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY' : '') +
     `; SET statement_timeout = ${Math.max(0, Math.round(statementTimeoutMs))}`;
   return {
