@@ -289,6 +289,7 @@ export class Spellbook {
           encodePrefix: (fields) => encoder.prefix(fields),
           encodeLine: encoder.prefixOfLine && ((line, delimiter) => encoder.prefixOfLine!(line, delimiter)),
           stats: options.stats,
+          csvValues: encoder.copiesCsvValues,
           onLabel: () => {
             labels++;
             progress.tick();

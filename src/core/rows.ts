@@ -31,6 +31,25 @@ export interface RowBatch<P> {
    * every row.
    */
   fields?(row: number): readonly string[];
+  /**
+   * Features whose values a worker thread has already written as CSV text
+   * (JoinHooks.csvValues): `runs[f]`, where present, holds features f onwards for the
+   * labels from its `first` on, and row r of the batch is label `first + r`. A CSV writer
+   * copies those bytes; value(r, f) still gives every value, for any other writer.
+   */
+  readonly csv?: { readonly first: number; readonly runs: readonly (CsvValues | undefined)[] };
+}
+
+/**
+ * The values of `width` consecutive features for the labels from `first` on, as a CSV
+ * line writes them: comma-separated, NULL as nothing. Label i's are bytes[ends[i - first]]
+ * up to bytes[ends[i - first + 1]]; a label before `first` has none here.
+ */
+export interface CsvValues {
+  readonly width: number;
+  readonly first: number;
+  readonly bytes: Uint8Array;
+  readonly ends: Uint32Array;
 }
 
 /** A row as a batch of one, so that one code writes a row and a batch. */

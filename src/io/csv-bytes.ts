@@ -7,7 +7,9 @@
  * Numbers are written by digits where that is provably the text `String(n)` gives (see
  * writeNumber); anything else is written from the same csvValue as the text encoder.
  */
-import type { RowBatch } from '../core/rows.js';
+import type { CsvValues, RowBatch } from '../core/rows.js';
+import type { Value } from '../core/values.js';
+import type { FeatureType } from '../metadata/types.js';
 import { csvField, csvValue } from './encoders.js';
 
 const COMMA = 0x2c;
@@ -30,6 +32,8 @@ export class CsvBytes {
     this.at = 0;
     const separated = first !== '';
     const fields = batch.fields?.bind(batch);
+    const runs = batch.csv?.runs;
+    const label = batch.csv?.first ?? 0;
     for (let r = 0; r < batch.length; r++) {
       if (fields === undefined) this.text(batch.prefix(r));
       else this.fields(fields(r));
@@ -38,9 +42,14 @@ export class CsvBytes {
           this.ensure(1);
           this.buf[this.at++] = COMMA;
         }
-        const v = batch.value(r, f);
-        if (v === null) continue;
-        if (typeof v !== 'number' || !this.number(v)) this.text(csvValue(v));
+        const run = runs?.[f];
+        const i = label + r - (run?.first ?? 0);
+        if (run === undefined || i < 0) {
+          this.value(batch.value(r, f));
+        } else {
+          this.copy(run.bytes, run.ends[i]!, run.ends[i + 1]!);
+          f += run.width - 1;
+        }
       }
       this.ensure(1);
       this.buf[this.at++] = NEWLINE;
@@ -48,6 +57,46 @@ export class CsvBytes {
     const out = this.buf.subarray(0, this.at);
     this.buf = Buffer.alloc(0);
     return out;
+  }
+
+  /**
+   * `width` features' values for labels `first` to `end` - 1 (value(i, f)), each label's as
+   * lines() writes them after its prefix: what a merge worker, idle while the main thread
+   * scans or writes, writes ahead for the main thread to copy (RowBatch.csv).
+   */
+  values(first: number, end: number, width: number, value: (label: number, feature: number) => Value): CsvValues {
+    const n = end - first;
+    this.buf = Buffer.allocUnsafe(Math.max(1024, n * 12 * width));
+    this.at = 0;
+    const ends = new Uint32Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      for (let f = 0; f < width; f++) {
+        if (f > 0) {
+          this.ensure(1);
+          this.buf[this.at++] = COMMA;
+        }
+        this.value(value(first + i, f));
+      }
+      ends[i + 1] = this.at;
+    }
+    // Its own exact-sized buffer, to move to another thread without the spare room.
+    const bytes = new Uint8Array(this.buf.subarray(0, this.at));
+    this.buf = Buffer.alloc(0);
+    return { width, first, bytes, ends };
+  }
+
+  private value(v: Value): void {
+    if (v === null) return;
+    if (typeof v !== 'number' || !this.number(v)) this.text(csvValue(v));
+  }
+
+  /** Bytes another CsvBytes wrote (CsvValues): a few a value, so a loop, not a subarray and set. */
+  private copy(bytes: Uint8Array, start: number, end: number): void {
+    this.ensure(end - start);
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = start; i < end; i++) buf[at++] = bytes[i]!;
+    this.at = at;
   }
 
   private ensure(n: number): void {
@@ -154,4 +203,39 @@ export class CsvBytes {
     }
     this.at = at;
   }
+}
+
+/**
+ * A CsvValues text read back as columns: `get(label)` is feature f's value for a label
+ * from the text's first on, as the column it was written from gave it. Only for columns
+ * that held every value as a number (FeatureColumn.holdsNumbers), whose text is plain
+ * ASCII without commas: a number's text is the shortest that reads back as it (-0 is
+ * written, and read back, as 0), a boolean's true or false, a time's ISO form. A merge
+ * worker's groups keep only their text, not their columns beside it, once it is written;
+ * the CSV writer copies the text, and any other reader of the rows gets the values here.
+ */
+export function csvTextColumns(text: CsvValues, types: readonly FeatureType[]): { get(label: number): Value }[] {
+  const bytes = Buffer.from(text.bytes.buffer, text.bytes.byteOffset, text.bytes.byteLength);
+  const field = (label: number, f: number): string => {
+    const i = label - text.first;
+    let start = text.ends[i]!;
+    const end = text.ends[i + 1]!;
+    for (let k = 0; k < f; k++) start = bytes.indexOf(COMMA, start) + 1;
+    const comma = bytes.indexOf(COMMA, start);
+    return bytes.toString('latin1', start, comma >= 0 && comma < end ? comma : end);
+  };
+  return types.map((type, f) => ({
+    get(label: number): Value {
+      const s = field(label, f);
+      if (s === '') return null;
+      switch (type) {
+        case 'bool':
+          return s === 'true';
+        case 'timestamp':
+          return new Date(s);
+        default:
+          return Number(s);
+      }
+    },
+  }));
 }

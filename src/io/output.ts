@@ -35,6 +35,8 @@ export function formatOf(format: OutputFormat | undefined, output: string | unde
 export interface PrefixEncoder {
   prefix(fields: readonly string[]): unknown;
   prefixOfLine?(line: string, delimiter: string): unknown;
+  /** Whether the writer copies values a batch already holds as CSV text (RowBatch.csv). */
+  readonly copiesCsvValues?: boolean;
 }
 
 /**

@@ -19,6 +19,8 @@ export interface RowWriter<P> {
   row(prefix: P, values: readonly Value[]): Promise<void> | undefined;
   /** Adds a batch of rows, as `row` does each (a text writer encodes them into one chunk). */
   rowBatch?(batch: RowBatch<P>): Promise<void> | undefined;
+  /** Whether rowBatch copies values a batch holds as CSV text (RowBatch.csv) rather than encoding them again. */
+  readonly copiesCsvValues?: boolean;
   /** Writes what is still buffered and any trailer, then commits the sink. */
   finish(): Promise<void>;
   /** Discards the output. */
@@ -35,6 +37,8 @@ export function textRowWriter(encoder: RowEncoder, sink: Sink): RowWriter<string
     prefixOfLine: (line, delimiter) => encoder.prefixOfLine(line, delimiter),
     row: (prefix, values) => sink.write(encoder.row(prefix, values)),
     rowBatch: encoder.bytes ? (batch) => sink.write(encoder.bytes!(batch)) : (batch) => sink.write(encoder.lines(batch)),
+    // Only the bytes encoder (csv) reads RowBatch.csv.
+    copiesCsvValues: encoder.bytes !== undefined,
     finish: () => sink.commit(),
     abort: () => sink.abort(),
   };

@@ -3,7 +3,9 @@
  * read-only connection while the main thread does the same with the rest, so a join uses
  * every core (see parallel-merge.ts). Its scan starts at once; the labels' key dictionary
  * and index come in a message once the main thread has read them. It sends back each
- * group's winners as typed arrays, and forwards a cancel (Ctrl-C) to its driver.
+ * group's winners as typed arrays, and forwards a cancel (Ctrl-C) to its driver. Writing
+ * a CSV file, it sends their values as CSV text too, and then waits to write the main
+ * thread's groups' text for the labels it is asked for (csvAhead), until it is ended.
  *
  * Or, started with a lane of the partitioned merge (input.partitioned), it runs that lane
  * (partitioned-merge.ts, runPartitionLane) and sends back the names of its result files.
@@ -15,7 +17,10 @@ import { KeyDictionary } from '../core/key-dictionary.js';
 import { LabelIndex } from './as-of-merge.js';
 import { mergeGroupEarly, type EntityLabels } from './group-merge.js';
 import { FeatureColumn } from './feature-column.js';
-import type { LabelsMessage, WorkerInput, WorkerOutput } from './parallel-merge.js';
+import { CsvBytes } from '../io/csv-bytes.js';
+import { collectGarbage } from '../util/heap.js';
+import type { CsvAheadMessage, LabelsMessage, WorkerInput, WorkerOutput } from './parallel-merge.js';
+import type { CsvValues } from '../core/rows.js';
 import { runPartitionLane } from './partitioned-merge.js';
 
 const input = workerData as WorkerInput;
@@ -57,7 +62,13 @@ async function run(): Promise<WorkerOutput> {
       // own slot, as in a database join's answer).
       FeatureColumn.toLabelOrder(columns, (await labelsOf).index.order, slotOfLabel);
       for (let i = 0; i < slotOfLabel.length; i++) if (slotOfLabel[i]! >= 0) slotOfLabel[i] = i;
-      groups.push({ slotOfLabel, columns: columns.map((c) => c.state()) });
+      // Idle here until the main thread has scanned its own groups: their CSV text is
+      // written now, and the main thread copies it (at most ~25 bytes a value: numbers,
+      // booleans and times only, so the text stays a bounded size: at a million labels
+      // about that of the columns it replaces).
+      // The text replaces the columns: the main thread reads values from it (csvTextColumns).
+      const csv = input.csvValues && columns.every((c) => c.holdsNumbers()) ? csvText({ slotOfLabel, columns }, 0) : undefined;
+      groups.push(csv ? { slotOfLabel, columns: [], csv } : { slotOfLabel, columns: columns.map((c) => c.state()) });
     }
     return { groups };
   } finally {
@@ -67,10 +78,40 @@ async function run(): Promise<WorkerOutput> {
   }
 }
 
+/** A read's values as CSV text for the labels from `first` on (CsvBytes.values). */
+function csvText(winners: { slotOfLabel: Int32Array; columns: readonly FeatureColumn[] }, first: number): CsvValues {
+  const { slotOfLabel, columns } = winners;
+  return new CsvBytes().values(first, slotOfLabel.length, columns.length, (i, f) => {
+    const slot = slotOfLabel[i]!;
+    return slot < 0 ? null : columns[f]!.get(slot);
+  });
+}
+
+/**
+ * Once answered, a worker asked to write CSV text writes it for the main thread's reads
+ * too, for the labels it names (parallel-merge.ts, csvAhead), and waits to be ended.
+ */
+function writeAhead(message: unknown): void {
+  if (typeof message !== 'object' || message === null || !('csvAhead' in message)) return;
+  const { first, reads } = message.csvAhead as CsvAheadMessage;
+  const texts = reads.map((r) => csvText({ slotOfLabel: r.slotOfLabel, columns: r.columns.map((c) => FeatureColumn.fromState(c)) }, first));
+  port.postMessage({ csvAhead: texts }, texts.flatMap((t) => [t.bytes.buffer, t.ends.buffer]) as ArrayBuffer[]);
+  // Nothing runs here after this to bring a collection: the slots' copy and the text's
+  // first buffer (~20 MB at a million labels) would stay resident until the join ends.
+  collectGarbage();
+}
+
 run().then(
   (output) => {
-    const transfer = (output.groups ?? []).flatMap((g) => [g.slotOfLabel.buffer, ...g.columns.flatMap((c) => [c.numbers?.buffer, c.isNull?.buffer].filter((b) => b !== undefined))]);
+    // The columns' numbers are in shared memory (feature-column.ts): only the rest moves.
+    const transfer = (output.groups ?? []).flatMap((g) => [g.slotOfLabel.buffer, ...(g.csv ? [g.csv.bytes.buffer, g.csv.ends.buffer] : [])]);
     port.postMessage(output, transfer as ArrayBuffer[]);
+    if (input.csvValues && output.groups) {
+      // Kept alive to write more: what the scan left in its heap is let go of now, not
+      // kept resident beside the main thread's writing.
+      collectGarbage();
+      port.on('message', writeAhead);
+    }
   },
   (err: unknown) => {
     const error =

@@ -6,6 +6,12 @@
  * side by side. Answers are the same whichever thread merges a group: each runs the
  * same merge (group-merge.ts) on the same labels.
  *
+ * A worker is done first (the main thread read the labels before it scanned), and the
+ * main thread then writes every row alone. For a CSV file the worker spends that time
+ * writing values as CSV text (JoinHooks.csvValues): its own groups' with its answer, then
+ * the main thread's for the labels from 45% on, while the main thread writes the rows
+ * before them; the main thread copies the text into its rows.
+ *
  * Falls back to one thread where a worker cannot help or cannot run: one group, one
  * core, a database no second connection can see (in-memory SQLite), or code run from
  * TypeScript sources (the test runner), where there is no compiled worker script.
@@ -23,6 +29,8 @@ import type { KeyDictionary, KeysForThread } from '../core/key-dictionary.js';
 import type { LabelIndex } from './as-of-merge.js';
 import { FeatureColumn, type FeatureColumnState } from './feature-column.js';
 import type { Value } from '../core/values.js';
+import type { CsvValues } from '../core/rows.js';
+import { csvTextColumns } from '../io/csv-bytes.js';
 import type { PartitionLaneInput, ScanAnswer } from './partitioned-merge.js';
 import type { HandedOverFile } from './spill.js';
 
@@ -33,6 +41,8 @@ export interface WorkerInput {
   readonly groups?: readonly GroupPlan[];
   /** Or a lane of the partitioned merge (partitioned-merge.ts). */
   readonly partitioned?: PartitionLaneInput;
+  /** Whether to write the groups' values as CSV text as well (JoinHooks.csvValues). */
+  readonly csvValues?: boolean;
 }
 
 /** The labels, sent to a worker once they are read. */
@@ -42,8 +52,14 @@ export interface LabelsMessage {
   readonly entities: Record<string, { dictionary: KeysForThread; index: ReturnType<LabelIndex['state']> }>;
 }
 
+/** The main thread's reads, whose CSV text an idle worker writes for the labels from `first` on. */
+export interface CsvAheadMessage {
+  readonly first: number;
+  readonly reads: readonly { slotOfLabel: Int32Array; columns: readonly FeatureColumnState[] }[];
+}
+
 export interface WorkerOutput {
-  readonly groups?: readonly { slotOfLabel: Int32Array; columns: readonly FeatureColumnState[] }[];
+  readonly groups?: readonly { slotOfLabel: Int32Array; columns: readonly FeatureColumnState[]; csv?: CsvValues }[];
   readonly scans?: readonly ScanAnswer<HandedOverFile>[];
   readonly error?: { code?: ErrorCode; message: string; details?: string[] };
 }
@@ -55,6 +71,8 @@ export interface WorkerOutput {
 export interface Winners {
   readonly slotOfLabel: Int32Array;
   readonly columns: readonly { get(slot: number): Value }[];
+  /** The same values as CSV text, label by label, where a worker wrote them (JoinHooks.csvValues); the columns then read it. */
+  readonly csv?: CsvValues;
 }
 
 /** The answer of a latest-value read, whose typed columns can move between threads. */
@@ -86,7 +104,13 @@ export interface StartedMerge {
    * (the caller's database); `entityOf` gives a group's key dictionary and label index.
    */
   finish(labelCount: number, entityOf: (g: GroupPlan) => EntityIndex, mergeHere: (g: GroupPlan) => Promise<Winners>): Promise<Winners[]>;
-  /** Ends the workers (the labels failed, or the join goes another way). */
+  /**
+   * Where a worker can, the CSV text of reads merged here (`finish`'s answers for them),
+   * for the labels from `first` on: written by a worker while this thread writes the
+   * labels before `first` (JoinHooks.csvValues).
+   */
+  csvAhead?(reads: readonly LatestWinners[], first: number): Promise<CsvValues[]>;
+  /** Ends the workers (the labels failed, the join goes another way, or the join is done). */
   stop(): void;
 }
 
@@ -95,7 +119,7 @@ export interface StartedMerge {
  * read: each opens its connection and begins its scan while the main thread reads the
  * labels, keeping the rows until the labels' index comes (group-merge.ts).
  */
-export function startMerge(db: Database, groups: readonly GroupPlan[]): StartedMerge {
+export function startMerge(db: Database, groups: readonly GroupPlan[], options: { readonly csvValues?: boolean } = {}): StartedMerge {
   // Aggregate (window) reads stay on the main thread; latest-value reads can move.
   const movable = groups.filter((g) => g.operation !== 'window').length;
   const lanes = Math.min(movable, availableParallelism());
@@ -115,10 +139,11 @@ export function startMerge(db: Database, groups: readonly GroupPlan[]): StartedM
   for (const g of groups) lane.push(g.operation === 'window' ? 0 : dealt++ % lanes);
   const laneOf = (i: number) => lane[i]!;
   const shares = Array.from({ length: lanes - 1 }, (_, w) => groups.map((g, i) => ({ g, i })).filter(({ i }) => laneOf(i) === w + 1));
-  const workers = shares.map((mine) => new MergeWorker(db.reopen!, mine.map(({ g }) => g)));
+  const workers = shares.map((mine) => new MergeWorker(db.reopen!, mine.map(({ g }) => g), options.csvValues === true));
   const stop = () => workers.forEach((w) => w.stop());
   return {
     stop,
+    ...(options.csvValues ? { csvAhead: (reads: readonly LatestWinners[], first: number) => workers[0]!.csvAhead(reads, first) } : {}),
     finish: async (labelCount, entityOf, mergeHere) => {
       const results: Winners[] = new Array(groups.length);
       const inWorkers = workers.map((worker, w) => {
@@ -168,6 +193,8 @@ class WorkerThread<A> {
   readonly answer: Promise<A>;
   private readonly worker: Worker;
   private untrack: () => void = () => {};
+  /** Messages after the answer, to the one waiting for them. */
+  protected onLater: (message: unknown) => void = () => {};
 
   constructor(input: WorkerInput, answerOf: (output: WorkerOutput) => A) {
     const worker = (this.worker = new Worker(WORKER, { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } }));
@@ -187,7 +214,10 @@ class WorkerThread<A> {
       let answered = false;
       worker.on('message', (message: WorkerOutput & { cancelled?: boolean }) => {
         if (message.cancelled) return cancelled?.();
+        if (answered) return this.onLater(message);
         answered = true;
+        // A worker kept for later work (csvAhead) never holds the process open.
+        worker.unref();
         this.untrack();
         if (message.error) {
           const { code, message: text, details } = message.error;
@@ -203,6 +233,7 @@ class WorkerThread<A> {
       worker.on('exit', (code) => {
         this.untrack();
         if (!answered) reject(new SpellbookError('INTERNAL', `a merge worker thread stopped (exit code ${code}) before it answered`));
+        this.onLater({ exited: code });
       });
     });
     // A worker that fails while the main thread is busy is heard of when it is done.
@@ -213,6 +244,12 @@ class WorkerThread<A> {
     this.worker.postMessage(message);
   }
 
+  /** Whether the worker keeps the process alive (it does not once it has answered). */
+  protected hold(alive: boolean): void {
+    if (alive) this.worker.ref();
+    else this.worker.unref();
+  }
+
   stop(): void {
     this.untrack();
     void this.worker.terminate();
@@ -220,13 +257,18 @@ class WorkerThread<A> {
 }
 
 /** A worker thread of the one-pass merge and its share of the groups. */
-class MergeWorker extends WorkerThread<LatestWinners[]> {
+class MergeWorker extends WorkerThread<Winners[]> {
   constructor(
     reopen: NonNullable<Database['reopen']>,
     private readonly groups: readonly GroupPlan[],
+    csvValues: boolean,
   ) {
-    super({ spec: reopen.spec, options: reopen.options, groups }, (output) =>
-      output.groups!.map((g) => ({ slotOfLabel: g.slotOfLabel, columns: g.columns.map((c) => FeatureColumn.fromState(c)) })),
+    super({ spec: reopen.spec, options: reopen.options, groups, csvValues }, (output) =>
+      output.groups!.map((g, k) =>
+        g.csv
+          ? { slotOfLabel: g.slotOfLabel, columns: csvTextColumns(g.csv, groups[k]!.features.map((f) => f.feature.type)), csv: g.csv }
+          : { slotOfLabel: g.slotOfLabel, columns: g.columns.map((c) => FeatureColumn.fromState(c)) },
+      ),
     );
   }
 
@@ -238,5 +280,23 @@ class MergeWorker extends WorkerThread<LatestWinners[]> {
       entities[g.group.entity.name] ??= { dictionary: dictionary.forThread(), index: index.state() };
     }
     this.post({ labels: { labelCount, entities } } satisfies { labels: LabelsMessage });
+  }
+
+  /**
+   * The CSV text of the main thread's reads for the labels from `first` on; their columns
+   * are shared with the worker, their slots copied.
+   */
+  csvAhead(reads: readonly LatestWinners[], first: number): Promise<CsvValues[]> {
+    // Awaited, the answer must hold the process open as any other pending work does.
+    this.hold(true);
+    return new Promise((resolve, reject) => {
+      this.onLater = (message) => {
+        this.hold(false);
+        const texts = (message as { csvAhead?: CsvValues[] }).csvAhead;
+        if (texts) resolve(texts);
+        else reject(new SpellbookError('INTERNAL', 'a merge worker thread stopped before it wrote the CSV text it was asked for'));
+      };
+      this.post({ csvAhead: { first, reads: reads.map((r) => ({ slotOfLabel: r.slotOfLabel, columns: r.columns.map((c) => c.state()) })) } } satisfies { csvAhead: CsvAheadMessage });
+    });
   }
 }

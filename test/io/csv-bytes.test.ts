@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Value } from '../../src/core/values.js';
 import { createEncoder } from '../../src/io/encoders.js';
+import { CsvBytes, csvTextColumns } from '../../src/io/csv-bytes.js';
 
 const RUNS = Number(process.env['SPELLBOOK_PROPERTY_RUNS'] ?? 100);
 
@@ -75,6 +76,90 @@ describe('csv bytes', () => {
     const encoder = createEncoder('csv', ['a', 'b', 'c'], ['v']);
     const batch = { length: 1, width: 1, prefix: () => 'unused', fields: () => ['x,y', 'say "hi"', 'é'], value: () => 1 };
     expect(Buffer.from(encoder.bytes!(batch)).toString()).toBe('"x,y","say ""hi""",é,1\n');
+  });
+
+  // A merge worker writes some features' values ahead (CsvBytes.values) for the labels
+  // from a point on; the writer copies them there and encodes every other value itself.
+  it("are the text lines when some features' values come written ahead, from any label on", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.array(value, { minLength: 5, maxLength: 5 }), { maxLength: 20 }),
+        fc.nat(),
+        fc.nat(),
+        fc.boolean(),
+        fc.nat({ max: 25 }),
+        fc.nat({ max: 10 }),
+        (width, all, s, w, poisoned, first, offset) => {
+          const rows = all.map((v) => v.slice(0, width));
+          const start = s % width;
+          const run = 1 + (w % (width - start));
+          // The batch is labels offset.. of the join; the text covers labels from.. of it.
+          const labelCount = offset + rows.length;
+          const from = Math.min(first, labelCount);
+          const text = new CsvBytes().values(from, labelCount, run, (label, k) => (label < offset ? 'not in the batch' : rows[label - offset]![start + k]!));
+          const { text: expected } = both(rows.map((_, r) => `p${r}`), rows, width);
+          const encoder = createEncoder('csv', ['a'], Array.from({ length: width }, (_, i) => `v${i}`));
+          const runs = Array.from({ length: width }, (_, k) => (k === start ? text : undefined));
+          // Poisoned: a value the text covers is not to be read, only copied.
+          const covered = (r: number, k: number) => k >= start && k < start + run && offset + r >= from;
+          const batch = { length: rows.length, width, prefix: (r: number) => `p${r}`, value: (r: number, k: number) => (poisoned && covered(r, k) ? 'read' : rows[r]![k]!), csv: { first: offset, runs } };
+          expect(Buffer.from(encoder.bytes!(batch))).toEqual(expected);
+        },
+      ),
+      { numRuns: RUNS * 10 },
+    );
+  });
+
+  it("values written ahead: each label's comma-separated, NULL as nothing, from the first label asked for", () => {
+    const rows: Value[][] = [
+      [1.5, null],
+      [null, true],
+      [-0, new Date(Date.UTC(2024, 0, 5))],
+      [2 ** 53 + 2, 'a,"b"'],
+      [1e21, 12345678901234567890n],
+    ];
+    const text = new CsvBytes().values(1, 5, 2, (label, f) => rows[label]![f]!);
+    expect(text.first).toBe(1);
+    expect(Buffer.from(text.bytes).toString()).toBe(',true' + '0,2024-01-05T00:00:00.000Z' + '9007199254740994,"a,""b"""' + '1e+21,12345678901234567890');
+    expect([...text.ends]).toEqual([0, 5, 31, 57, 83]);
+  });
+
+  // A merge worker's groups whose values are all held as numbers keep only their text;
+  // any reader of the rows other than the CSV writer gets their values back from it.
+  it('values written ahead read back as the values they were written from', () => {
+    const typed = fc.oneof(
+      fc.tuple(fc.constant('float' as const), fc.oneof(number, fc.constant(null))),
+      fc.tuple(fc.constant('int' as const), fc.oneof(fc.maxSafeInteger(), fc.constantFrom(2 ** 60, -(2 ** 53) - 2, -0), fc.constant(null))),
+      fc.tuple(fc.constant('bool' as const), fc.oneof(fc.boolean(), fc.constant(null))),
+      fc.tuple(fc.constant('timestamp' as const), fc.oneof(fc.date({ noInvalidDate: true }), fc.constant(null))),
+    );
+    fc.assert(
+      fc.property(fc.array(typed, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 8 }), fc.nat({ max: 3 }), (columns, labels, first) => {
+        const from = Math.min(first, labels);
+        // Label i's value of feature f: the column's own value, shifted so labels differ.
+        const valueOf = (i: number, f: number): Value => {
+          const [type, v] = columns[f]!;
+          if (v === null || i % 3 === 2) return null;
+          if (type === 'bool') return i % 2 === 0 ? v : !v;
+          return v;
+        };
+        const text = new CsvBytes().values(from, labels, columns.length, valueOf);
+        const read = csvTextColumns(
+          text,
+          columns.map(([type]) => type),
+        );
+        expect(read).toHaveLength(columns.length);
+        for (let i = from; i < labels; i++) {
+          columns.forEach((_, f) => {
+            const v = valueOf(i, f);
+            // -0 is written, and read back, as 0.
+            expect(read[f]!.get(i)).toEqual(Object.is(v, -0) ? 0 : v);
+          });
+        }
+      }),
+      { numRuns: RUNS * 10 },
+    );
   });
 
   it('a batch larger than the first guess of its size', () => {
