@@ -63,10 +63,9 @@ async function run(): Promise<WorkerOutput> {
       FeatureColumn.toLabelOrder(columns, (await labelsOf).index.order, slotOfLabel);
       for (let i = 0; i < slotOfLabel.length; i++) if (slotOfLabel[i]! >= 0) slotOfLabel[i] = i;
       // Idle here until the main thread has scanned its own groups: their CSV text is
-      // written now, and the main thread copies it (at most ~25 bytes a value: numbers,
-      // booleans and times only, so the text stays a bounded size: at a million labels
-      // about that of the columns it replaces).
-      // The text replaces the columns: the main thread reads values from it (csvTextColumns).
+      // written now, for the main thread to copy, and it replaces the columns (any other
+      // reader gets the values back from it, csvTextColumns). Numbers, booleans and times
+      // only: at most ~25 bytes a value, at a million labels about the columns' size.
       const csv = input.csvValues && columns.every((c) => c.holdsNumbers()) ? csvText({ slotOfLabel, columns }, 0) : undefined;
       groups.push(csv ? { slotOfLabel, columns: [], csv } : { slotOfLabel, columns: columns.map((c) => c.state()) });
     }
