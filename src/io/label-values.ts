@@ -19,8 +19,12 @@ function plain(raw: unknown): string {
   return String(raw);
 }
 
-/** What a UTC session writes for a date-time: `2024-03-01 12:00:00[.ffffff][+00]`. */
-const UTC_TEXT = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(?:Z|\+00(?::?00)?)?$/;
+/**
+ * What a UTC session writes for a date-time: `2024-03-01 12:00:00[.ffffff][+00]`. Trino
+ * writes a `timestamp with time zone` in its own zone, and names UTC (`… UTC`) however
+ * the value was made: `Z`, `+00:00`, an Iceberg `timestamptz`.
+ */
+const UTC_TEXT = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(?:Z|\+00(?::?00)?| UTC)?$/;
 
 /** The shape of `YYYY-MM-DD HH:MM:SS.fff`, a 0 standing for any digit. */
 const MILLIS_SHAPE = '0000-00-00 00:00:00.000';

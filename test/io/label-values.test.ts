@@ -15,6 +15,10 @@ describe('labelValueText', () => {
     // 23 characters, but not the milliseconds shape: read as any other text.
     expect(t('2024-03-01 12:00:00.5Z+')).toBe('2024-03-01 12:00:00.5Z+');
     expect(t('2024-03-01 12:00:00+0000')).toBe('2024-03-01T12:00:00.000Z');
+    // Trino's text of a timestamp with time zone in UTC, at any precision.
+    expect(t('2024-03-01 12:00:00.001 UTC')).toBe('2024-03-01T12:00:00.001Z');
+    expect(t('1969-12-31 23:59:59.999999 UTC')).toBe('1969-12-31T23:59:59.999Z');
+    expect(t('2024-03-01 12:00:00 UTC')).toBe('2024-03-01T12:00:00.000Z');
     expect(t('infinity')).toBe('infinity');
     expect(t(null)).toBe('');
   });
