@@ -87,9 +87,11 @@ export interface QueryCompiler {
   /**
    * An expression giving the stored time in `column` as epoch milliseconds, a number,
    * whatever the storage: native timestamp types (naive ones meaning UTC), ISO text in
-   * either SQLite form, or integer epochs in `unit`.
+   * either SQLite form, or integer epochs in `unit`. `storedType`, where the caller knows
+   * the column's type (a labels query's columns, from the database), lets an engine write
+   * a cheaper expression for it; the value is the same either way.
    */
-  epochMs(columnSql: string, unit?: EpochUnit): string;
+  epochMs(columnSql: string, unit?: EpochUnit, storedType?: string): string;
   /**
    * For a merge's scan only, where the engine computes a time more cheaply than epochMs: a
    * stored time (no unit) as its exact epoch seconds, a decimal the driver floors to the

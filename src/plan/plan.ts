@@ -231,6 +231,7 @@ export function planJoin(md: Metadata, compiler: QueryCompiler, request: JoinReq
     sql: input.sql,
     timestampColumn,
     timestampUnit: request.timestampUnit,
+    timestampType: input.columns.find((c) => c.name === timestampColumn)?.dbType,
     keys: entities.flatMap(({ entity, columns }) => columns.map((column, i) => ({ column, type: entity.keyTypes[i]! }))),
   };
   const labels = { kind: 'query' as const, sql: input.sql, columns: input.columns, keyColumns: spec.keys.map((k) => k.column), statement: labelsQuery(compiler, spec) };

@@ -35,6 +35,8 @@ export interface LabelQuerySpec {
   readonly sql: string;
   readonly timestampColumn: string;
   readonly timestampUnit?: EpochUnit;
+  /** The time column's type as the database reports it (QueryCompiler.epochMs's `storedType`). */
+  readonly timestampType?: string;
   /** Every entity's key columns in the query, in plan order, with their types. */
   readonly keys: readonly { readonly column: string; readonly type: KeyType }[];
 }
@@ -52,7 +54,7 @@ export interface LabelJoinGroup {
 /** `SELECT q.*, <time> AS __label_time FROM (<query>) AS q`. */
 function labelsSelect(compiler: QueryCompiler, spec: LabelQuerySpec): string {
   const q = (name: string) => compiler.quoteIdentifier(name);
-  const time = compiler.epochMs(`${q('q')}.${q(spec.timestampColumn)}`, spec.timestampUnit);
+  const time = compiler.epochMs(`${q('q')}.${q(spec.timestampColumn)}`, spec.timestampUnit, spec.timestampType);
   return `SELECT ${q('q')}.*, ${time} AS ${q(LABEL_TIME)} FROM ${sourceSql(compiler, { kind: 'query', sql: spec.sql }, 'q')}`;
 }
 

@@ -79,6 +79,43 @@ describeEngines('join --input-query', (ctx) => {
     }
   });
 
+  // The label time as the engine's own millisecond timestamp, with and without a zone
+  // (Trino reads a type it knows more cheaply: trino-dialect.ts). A row at the label's
+  // very millisecond is visible, one a millisecond later is not, before 1970 as after.
+  it('a label time stored at millisecond precision, with or without a zone, compares to the millisecond', async () => {
+    const dir = await world(ctx());
+    await createTable(ctx(), 'moments', { id: 'string', user_id: 'int', ts: 'time', tz: 'timestamptz' }, [
+      // MariaDB's TIMESTAMP starts in 1970: the zoned column holds the later label only.
+      { id: 'p', user_id: 1, ts: at('1969-12-31 23:59:59.999'), tz: null },
+      { id: 'q', user_id: 1, ts: at('2024-01-02 12:00:00.001'), tz: at('2024-01-02 12:00:00.001') },
+    ]);
+    await createTable(ctx(), 'ticks', { user_id: 'int', updated_at: 'time', v: 'float' }, [
+      { user_id: 1, updated_at: at('1969-12-31 23:59:59.998'), v: 1 },
+      { user_id: 1, updated_at: at('1970-01-01 00:00:00'), v: 2 },
+      { user_id: 1, updated_at: at('2024-01-02 12:00:00.001'), v: 3 },
+      { user_id: 1, updated_at: at('2024-01-02 12:00:00.002'), v: 4 },
+    ]);
+    writeMetadata(dir, {
+      version: 1,
+      connection: ctx().connection,
+      entities: [{ name: 'user', key: 'user_id', type: 'int' }],
+      groups: [{ name: 'tick', entity: 'user', table: 'ticks', event_time: 'updated_at', features: [{ name: 'v', type: 'float' }] }],
+    });
+    const sqlite = ctx().engine === 'sqlite';
+    const stamped = (text: string) => (sqlite ? text : `${text.replace(' ', 'T')}Z`);
+    for (const strategy of STRATEGIES) {
+      const naive = await runCli(['join', '--input-query', 'SELECT id, user_id, ts AS event_timestamp FROM moments', '--feature', 'tick.v', '--strategy', strategy], { cwd: dir });
+      expect(naive.stderr).toBe('');
+      expect(naive.stdout).toBe(`id,user_id,event_timestamp,v\np,1,${stamped('1969-12-31 23:59:59.999')},1\nq,1,${stamped('2024-01-02 12:00:00.001')},3\n`);
+      const zoned = await runCli(
+        ['join', '--input-query', "SELECT id, user_id, tz AS event_timestamp FROM moments WHERE id = 'q'", '--feature', 'tick.v', '--strategy', strategy],
+        { cwd: dir },
+      );
+      expect(zoned.stderr).toBe('');
+      expect(zoned.stdout).toBe(`id,user_id,event_timestamp,v\nq,1,${stamped('2024-01-02 12:00:00.001')},3\n`);
+    }
+  });
+
   it('reads the SQL from @FILE, and gives the same rows as the same labels in a file', async () => {
     const dir = await world(ctx());
     writeFile(dir, 'labels.sql', `-- the labels\n${QUERY} WHERE user_id = 1 -- a trailing comment\n`);

@@ -19,15 +19,26 @@ import { quoteWith } from '../identifier.js';
 const instant = (col: string) =>
   `coalesce(try_cast(${col} AS timestamp(12) with time zone), from_iso8601_timestamp_nanos(CAST(${col} AS varchar)))`;
 
+/**
+ * A native timestamp of at most millisecond precision, with or without a zone: it holds a
+ * whole number of milliseconds, which date_diff counts exactly from the epoch (a naive one
+ * as UTC, as the session's zone says). Skipping `instant`'s widening to timestamp(12) with
+ * time zone — an object per value — was most of the cluster's extra CPU for a labels query's
+ * times, which the join statement computes once per use of the labels (docs/benchmarks.md).
+ */
+const MILLISECOND_TIMESTAMP = /^timestamp\([0-3]\)( with time zone)?$/;
+
 export const trinoCompiler: QueryCompiler = {
   engine: 'trino',
   quoteIdentifier: (name) => quoteWith(name, '"'),
   placeholder: () => '?',
-  epochMs(col: string, unit?: EpochUnit): string {
+  epochMs(col: string, unit?: EpochUnit, storedType?: string): string {
     // decimal keeps an epoch exact through the multiplication; double so the protocol
     // hands back a JSON number, as bigint beyond 2^53 would lose digits in JSON.parse.
     if (unit === 's') return `CAST(floor(CAST(${col} AS decimal(38, 6)) * 1000) AS double)`;
     if (unit === 'ms') return `CAST(floor(CAST(${col} AS decimal(38, 6))) AS double)`;
+    const typed = storedType === undefined ? null : MILLISECOND_TIMESTAMP.exec(storedType);
+    if (typed) return `CAST(date_diff('millisecond', TIMESTAMP '1970-01-01 00:00:00${typed[1] ? ' UTC' : ''}', ${col}) AS double)`;
     // Whole seconds through to_unixtime (exact in a double), then the millisecond of the
     // second: floor(), for instants before 1970 as after.
     const t = instant(col);

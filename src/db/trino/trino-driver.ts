@@ -95,7 +95,7 @@ export class TrinoDriver implements Driver {
   }
 
   /** The pages of one query: its column names and types with the first, then rows as arrays. */
-  private async *pages(query: CompiledQuery): AsyncGenerator<{ columns?: ColumnInfo[]; rows: unknown[][] }> {
+  private async *pages(query: CompiledQuery, headers: Readonly<Record<string, string>> = {}): AsyncGenerator<{ columns?: ColumnInfo[]; rows: unknown[][] }> {
     if (this.closing) throw new SpellbookError('DATABASE', 'database error: the connection is closed');
     let id: string | undefined;
     let completed = false;
@@ -109,7 +109,7 @@ export class TrinoDriver implements Driver {
         user: this.config.user,
         session: { ...this.session },
         // Naive timestamps and dates mean UTC in every comparison, whatever the cluster's zone.
-        extraHeaders: { 'X-Trino-Time-Zone': 'UTC', ...transaction },
+        extraHeaders: { 'X-Trino-Time-Zone': 'UTC', ...transaction, ...headers },
       });
       id = queryIdOf(results);
       if (id !== undefined) this.running.add(id);
@@ -228,9 +228,14 @@ export class TrinoDriver implements Driver {
     return rows;
   }
 
-  /** The columns a query returns, with Trino's type names (`timestamp(3) with time zone`). */
+  /**
+   * The columns a query returns, with Trino's type names (`timestamp(3) with time zone`).
+   * A client that does not declare PARAMETRIC_DATETIME is told `timestamp` whatever the
+   * precision (and sent values rounded to the millisecond); declared here, where no value
+   * is read, it gives the precision, which epochMs needs to know (trino-dialect.ts).
+   */
   async columns(query: CompiledQuery): Promise<ColumnInfo[]> {
-    for await (const page of this.pages(query)) if (page.columns) return page.columns;
+    for await (const page of this.pages(query, { 'X-Trino-Client-Capabilities': 'PARAMETRIC_DATETIME' })) if (page.columns) return page.columns;
     return [];
   }
 
