@@ -93,6 +93,13 @@ export interface QueryCompiler {
    */
   epochMs(columnSql: string, unit?: EpochUnit, storedType?: string): string;
   /**
+   * Whether a labels query's time column of this type (as the database reports it) is
+   * better read back from its own field in Node than selected as epoch ms beside it: a
+   * type whose text spellbook reads exactly and which orders as its instant does. Where
+   * every row crosses the network as text (Trino's JSON), the narrower row pays.
+   */
+  labelTimeFromField?(storedType: string): boolean;
+  /**
    * For a merge's scan only, where the engine computes a time more cheaply than epochMs: a
    * stored time (no unit) as its exact epoch seconds, a decimal the driver floors to the
    * millisecond in Node (CompiledQuery.epochSecondsAt). PostgreSQL: `extract(epoch)`'s

@@ -5,7 +5,8 @@
  * for messages. A second read runs the statement again (a replay): nothing is kept.
  */
 import type { CompiledQuery, Database } from '../db/dialect.js';
-import { labelTimePosition } from '../sql/label-queries.js';
+import { labelRowLayout } from '../sql/label-queries.js';
+import { parseInstant } from '../time/instant.js';
 import type { LabelReader, LabelRecord, QueryLabelSource } from './labels.js';
 import { labelValueText, TieOrder } from './label-values.js';
 
@@ -47,7 +48,12 @@ export async function* queryLabelRows(db: Database, source: QueryLabelSource, st
   const width = names.length;
   const text = source.columns.map((c) => labelValueText(db.adapter.valueForm(c)));
   const keys = source.keyColumns.map((k) => names.indexOf(k));
-  const timeAt = labelTimePosition(width);
+  // The label time: the database's epoch ms beside the query's columns, or read back from
+  // the time column's own field, which `text` has written as ISO 8601 UTC (timeField).
+  const timeAt = labelRowLayout(width, source.timeField !== undefined).time;
+  const timeField = source.timeField === undefined ? -1 : names.indexOf(source.timeField);
+  const timeOf: (row: readonly unknown[], fields: readonly string[]) => unknown =
+    timeAt !== undefined ? (row) => row[timeAt] : (row, fields) => (row[timeField] === null ? null : parseInstant(fields[timeField]!));
   const ties = new TieOrder<QueryLabelRow>(
     (a, b) => a.time === b.time && keys.every((k) => a.fields[k] === b.fields[k]),
     (r) => r.fields,
@@ -67,7 +73,7 @@ export async function* queryLabelRows(db: Database, source: QueryLabelSource, st
         page[r] = undefined as never;
         const fields = new Array<string>(width);
         for (let i = 0; i < width; i++) fields[i] = text[i]!(row[i]);
-        const t = row[timeAt];
+        const t = timeOf(row, fields);
         ties.push(new QueryLabelRow(fields, t === null || t === undefined ? null : Number(t), row), ready);
       }
       if (ready.length > 0) yield numbered(ready);

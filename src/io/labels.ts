@@ -35,6 +35,8 @@ export interface QueryLabelSource {
   readonly columns: readonly ColumnInfo[];
   /** Every entity's key columns among them, in plan order: rows that share a time and these are ordered in Node. */
   readonly keyColumns: readonly string[];
+  /** Where the statements' rows leave the label time out (label-queries.ts labelRowLayout): the column whose field it is read from. */
+  readonly timeField?: string;
   /** The statement the merge reads the labels with (sql/label-queries.ts). */
   readonly statement: CompiledQuery;
 }

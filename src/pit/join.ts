@@ -7,7 +7,7 @@
 import type { CompiledQuery, Database } from '../db/dialect.js';
 import { LabelColumns, openLabels, readLabels, type Labels, type QueryLabelSource } from '../io/labels.js';
 import { QUERY_SOURCE, queryLabelRows } from '../io/label-query.js';
-import { joinedFeaturePosition } from '../sql/label-queries.js';
+import { labelRowLayout } from '../sql/label-queries.js';
 import type { JoinPlan, GroupPlan } from '../plan/plan.js';
 import { labelStatements } from '../sql/queries.js';
 import { AsOfMerge, LabelIndex } from './as-of-merge.js';
@@ -292,9 +292,10 @@ async function* queryJoin<P>(db: Database, plan: JoinPlan, source: QueryLabelSou
   // In the order of the requested features, whichever group computes each; `at` is where
   // the statement's row holds it (its groups' features, in order, after the label's columns).
   const features = new Array<{ at: number; group: Group; feature: Feature; read: number }>(plan.features.length);
+  const layout = labelRowLayout(source.columns.length, source.timeField !== undefined);
   let k = 0;
   plan.groups.forEach((g, gi) =>
-    g.features.forEach((f, fi) => (features[g.outputs[fi]!] = { at: joinedFeaturePosition(source.columns.length, k++), group: g.group, feature: f.feature, read: gi })),
+    g.features.forEach((f, fi) => (features[g.outputs[fi]!] = { at: layout.feature(k++), group: g.group, feature: f.feature, read: gi })),
   );
   const width = features.length;
   const stats = hooks.stats;

@@ -227,14 +227,24 @@ export function planJoin(md: Metadata, compiler: QueryCompiler, request: JoinReq
   }
   // A query's columns are known now: a missing timestamp or key column is reported before anything runs.
   new LabelColumns(QUERY_SOURCE, inputColumns, { timestampColumn, timestampUnit: request.timestampUnit, entities });
+  const timestampType = input.columns.find((c) => c.name === timestampColumn)?.dbType;
   const spec: LabelQuerySpec = {
     sql: input.sql,
     timestampColumn,
     timestampUnit: request.timestampUnit,
-    timestampType: input.columns.find((c) => c.name === timestampColumn)?.dbType,
+    timestampType,
     keys: entities.flatMap(({ entity, columns }) => columns.map((column, i) => ({ column, type: entity.keyTypes[i]! }))),
+    columns: inputColumns,
+    timeFromField: request.timestampUnit === undefined && timestampType !== undefined && compiler.labelTimeFromField?.(timestampType) === true,
   };
-  const labels = { kind: 'query' as const, sql: input.sql, columns: input.columns, keyColumns: spec.keys.map((k) => k.column), statement: labelsQuery(compiler, spec) };
+  const labels = {
+    kind: 'query' as const,
+    sql: input.sql,
+    columns: input.columns,
+    keyColumns: spec.keys.map((k) => k.column),
+    ...(spec.timeFromField ? { timeField: timestampColumn } : {}),
+    statement: labelsQuery(compiler, spec),
+  };
   if (strategy.strategy === 'merge') return { ...common, labels, groups: mergeScans(compiler, groups) };
   const statement = labelsJoinQuery(
     compiler,

@@ -23,12 +23,15 @@ export const LABEL_TIME = '__label_time';
 export const JOINED_FEATURE = (g: number, f: number) => `__g${g}_f${f}`;
 
 /**
- * Where a row of labelsQuery or labelsJoinQuery, read as an array, holds LABEL_TIME: right
- * after the labels query's own columns (`q.*`, in the query's order); the join's features
- * follow it, in the order of its groups and their features.
+ * Where a row of labelsQuery or labelsJoinQuery, read as an array, holds what: the labels
+ * query's own columns first, in the query's order; then LABEL_TIME, unless the time is
+ * read from its own field (`timeFromField`); then the join's features, in the order of its
+ * groups and their features.
  */
-export const labelTimePosition = (labelColumns: number) => labelColumns;
-export const joinedFeaturePosition = (labelColumns: number, k: number) => labelColumns + 1 + k;
+export function labelRowLayout(labelColumns: number, timeFromField: boolean): { readonly time?: number; feature(k: number): number } {
+  const features = labelColumns + (timeFromField ? 0 : 1);
+  return { ...(timeFromField ? {} : { time: labelColumns }), feature: (k) => features + k };
+}
 
 /** What the statements need to know of a labels query. */
 export interface LabelQuerySpec {
@@ -39,6 +42,14 @@ export interface LabelQuerySpec {
   readonly timestampType?: string;
   /** Every entity's key columns in the query, in plan order, with their types. */
   readonly keys: readonly { readonly column: string; readonly type: KeyType }[];
+  /** The query's columns, in its order. */
+  readonly columns: readonly string[];
+  /**
+   * Whether the rows leave LABEL_TIME out, to be read from the time column's own field
+   * (QueryCompiler.labelTimeFromField): the statements then select the query's columns by
+   * name and order by the time column itself.
+   */
+  readonly timeFromField: boolean;
 }
 
 /** A read of the database join: its group, features, time rules and the label columns holding its entity's key. */
@@ -71,13 +82,23 @@ function nullFlag(compiler: QueryCompiler, spec: LabelQuerySpec, alias: string):
 /** ORDER BY of label rows seen as `alias`: NULL time or key first (`flag`), then time, then keys in compareKeys order. */
 function labelsOrder(compiler: QueryCompiler, spec: LabelQuerySpec, alias: string, flag = nullFlag(compiler, spec, alias)): string {
   const col = (name: string) => `${compiler.quoteIdentifier(alias)}.${compiler.quoteIdentifier(name)}`;
-  return [flag, col(LABEL_TIME), ...spec.keys.map((k) => compiler.keyOrder(col(k.column), k.type))].join(', ');
+  // A time read from its field is a type that orders as its instant does (labelTimeFromField).
+  const time = col(spec.timeFromField ? spec.timestampColumn : LABEL_TIME);
+  return [flag, time, ...spec.keys.map((k) => compiler.keyOrder(col(k.column), k.type))].join(', ');
+}
+
+/** What a row of labels seen as `alias` starts with (labelRowLayout): the query's columns, and LABEL_TIME unless timeFromField. */
+function labelColumns(compiler: QueryCompiler, spec: LabelQuerySpec, alias: string): string {
+  const q = compiler.quoteIdentifier;
+  return spec.timeFromField ? spec.columns.map((c) => `${q(alias)}.${q(c)}`).join(', ') : `${q(alias)}.*`;
 }
 
 /** The labels query's rows with their times, in order (what the merge reads). */
 export function labelsQuery(compiler: QueryCompiler, spec: LabelQuerySpec): CompiledQuery {
   const q = compiler.quoteIdentifier;
-  return new SqlBuilder(compiler).compile(`SELECT * FROM (${labelsSelect(compiler, spec)}) AS ${q('l')} ORDER BY ${labelsOrder(compiler, spec, 'l')}`);
+  return new SqlBuilder(compiler).compile(
+    `SELECT ${spec.timeFromField ? labelColumns(compiler, spec, 'l') : '*'} FROM (${labelsSelect(compiler, spec)}) AS ${q('l')} ORDER BY ${labelsOrder(compiler, spec, 'l')}`,
+  );
 }
 
 /** The winning row per distinct (key, time) of the labels as rank 1 of ROW_NUMBER() over them, by priority. */
@@ -142,11 +163,11 @@ export function labelsJoinQuery(compiler: QueryCompiler, spec: LabelQuerySpec, g
       : rankedWinners(b, t, from, labelKeys, labelKey, time, values);
     joins.push(` LEFT JOIN (${winners}) AS ${q(`w${g}`)} ON ${back.join(' AND ')}`);
   });
-  // After the features, where no reader looks (joinedFeaturePosition counts from the front).
+  // After the features, where no reader looks (labelRowLayout counts from the front).
   if (compiler.selectsSortTerms) selected.push(`${nullFlag(compiler, spec, 'l')} AS ${q(NULL_FLAG)}`);
   return b.compile(
     `WITH ${q('__labels')} AS (${labelsSelect(compiler, spec)})` +
-      ` SELECT ${[`${q('l')}.*`, ...selected].join(', ')} FROM ${q('__labels')} AS ${q('l')}${joins.join('')}` +
+      ` SELECT ${[labelColumns(compiler, spec, 'l'), ...selected].join(', ')} FROM ${q('__labels')} AS ${q('l')}${joins.join('')}` +
       ` ORDER BY ${labelsOrder(compiler, spec, 'l', compiler.selectsSortTerms ? q(NULL_FLAG) : undefined)}`,
   );
 }

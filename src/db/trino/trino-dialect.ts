@@ -44,6 +44,9 @@ export const trinoCompiler: QueryCompiler = {
     const t = instant(col);
     return `(to_unixtime(date_trunc('second', ${t})) * 1000 + millisecond(${t}))`;
   },
+  // A naive timestamp's text (`2024-03-01 12:00:00.123`) is UTC's; a zoned one may name a
+  // zone (`Europe/Paris`), which Node cannot read back exactly.
+  labelTimeFromField: (storedType) => /^timestamp\([0-3]\)$/.test(storedType),
   timeComparison(col: string, unit?: EpochUnit): TimeComparison {
     if (unit) return epochComparison(trinoCompiler.epochMs(col, unit), (p) => `CAST(${p} AS double)`);
     return {
