@@ -49,11 +49,13 @@ export async function* queryLabelRows(db: Database, source: QueryLabelSource, st
   const text = source.columns.map((c) => labelValueText(db.adapter.valueForm(c)));
   const keys = source.keyColumns.map((k) => names.indexOf(k));
   // The label time: the database's epoch ms beside the query's columns, or read back from
-  // the time column's own field, which `text` has written as ISO 8601 UTC (timeField).
+  // the time column's own value, the session's UTC text (timeField). The text as the
+  // database sent it, not its field: the field is built of slices, which reading by
+  // character would first copy into one string.
   const timeAt = labelRowLayout(width, source.timeField !== undefined).time;
   const timeField = source.timeField === undefined ? -1 : names.indexOf(source.timeField);
-  const timeOf: (row: readonly unknown[], fields: readonly string[]) => unknown =
-    timeAt !== undefined ? (row) => row[timeAt] : (row, fields) => (row[timeField] === null ? null : parseInstant(fields[timeField]!));
+  const timeOf: (row: readonly unknown[]) => unknown =
+    timeAt !== undefined ? (row) => row[timeAt] : (row) => (typeof row[timeField] === 'string' ? parseInstant(row[timeField] as string) : null);
   const ties = new TieOrder<QueryLabelRow>(
     (a, b) => a.time === b.time && keys.every((k) => a.fields[k] === b.fields[k]),
     (r) => r.fields,
@@ -73,7 +75,7 @@ export async function* queryLabelRows(db: Database, source: QueryLabelSource, st
         page[r] = undefined as never;
         const fields = new Array<string>(width);
         for (let i = 0; i < width; i++) fields[i] = text[i]!(row[i]);
-        const t = timeOf(row, fields);
+        const t = timeOf(row);
         ties.push(new QueryLabelRow(fields, t === null || t === undefined ? null : Number(t), row), ready);
       }
       if (ready.length > 0) yield numbered(ready);
