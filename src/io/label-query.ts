@@ -49,9 +49,9 @@ export async function* queryLabelRows(db: Database, source: QueryLabelSource, st
   const text = source.columns.map((c) => labelValueText(db.adapter.valueForm(c)));
   const keys = source.keyColumns.map((k) => names.indexOf(k));
   // The label time: the database's epoch ms beside the query's columns, or read back from
-  // the time column's own value, the session's UTC text (timeField). The text as the
-  // database sent it, not its field: the field is built of slices, which reading by
-  // character would first copy into one string.
+  // the time column's own value in the row, the session's UTC text (timeField). Read from
+  // the text as the database sent it, not from the field written of it: that is built of
+  // slices, which reading by character would first copy into one string.
   const timeAt = labelRowLayout(width, source.timeField !== undefined).time;
   const timeField = source.timeField === undefined ? -1 : names.indexOf(source.timeField);
   const timeOf: (row: readonly unknown[]) => unknown =
