@@ -88,7 +88,7 @@ function labelsOrder(compiler: QueryCompiler, spec: LabelQuerySpec, alias: strin
 }
 
 /** What a row of labels seen as `alias` starts with (labelRowLayout): the query's columns, and LABEL_TIME unless timeFromField. */
-function labelColumns(compiler: QueryCompiler, spec: LabelQuerySpec, alias: string): string {
+function labelsColumnList(compiler: QueryCompiler, spec: LabelQuerySpec, alias: string): string {
   const q = compiler.quoteIdentifier;
   return spec.timeFromField ? spec.columns.map((c) => `${q(alias)}.${q(c)}`).join(', ') : `${q(alias)}.*`;
 }
@@ -97,7 +97,7 @@ function labelColumns(compiler: QueryCompiler, spec: LabelQuerySpec, alias: stri
 export function labelsQuery(compiler: QueryCompiler, spec: LabelQuerySpec): CompiledQuery {
   const q = compiler.quoteIdentifier;
   return new SqlBuilder(compiler).compile(
-    `SELECT ${spec.timeFromField ? labelColumns(compiler, spec, 'l') : '*'} FROM (${labelsSelect(compiler, spec)}) AS ${q('l')} ORDER BY ${labelsOrder(compiler, spec, 'l')}`,
+    `SELECT ${spec.timeFromField ? labelsColumnList(compiler, spec, 'l') : '*'} FROM (${labelsSelect(compiler, spec)}) AS ${q('l')} ORDER BY ${labelsOrder(compiler, spec, 'l')}`,
   );
 }
 
@@ -167,7 +167,7 @@ export function labelsJoinQuery(compiler: QueryCompiler, spec: LabelQuerySpec, g
   if (compiler.selectsSortTerms) selected.push(`${nullFlag(compiler, spec, 'l')} AS ${q(NULL_FLAG)}`);
   return b.compile(
     `WITH ${q('__labels')} AS (${labelsSelect(compiler, spec)})` +
-      ` SELECT ${[labelColumns(compiler, spec, 'l'), ...selected].join(', ')} FROM ${q('__labels')} AS ${q('l')}${joins.join('')}` +
+      ` SELECT ${[labelsColumnList(compiler, spec, 'l'), ...selected].join(', ')} FROM ${q('__labels')} AS ${q('l')}${joins.join('')}` +
       ` ORDER BY ${labelsOrder(compiler, spec, 'l', compiler.selectsSortTerms ? q(NULL_FLAG) : undefined)}`,
   );
 }

@@ -28,6 +28,12 @@ const instant = (col: string) =>
  */
 const MILLISECOND_TIMESTAMP = /^timestamp\([0-3]\)( with time zone)?$/;
 
+/** Whether `storedType` is such a timestamp, and whether it carries a zone. */
+function millisecondTimestamp(storedType: string | undefined): 'naive' | 'zoned' | undefined {
+  const m = storedType === undefined ? null : MILLISECOND_TIMESTAMP.exec(storedType);
+  return m === null ? undefined : m[1] ? 'zoned' : 'naive';
+}
+
 export const trinoCompiler: QueryCompiler = {
   engine: 'trino',
   quoteIdentifier: (name) => quoteWith(name, '"'),
@@ -37,8 +43,8 @@ export const trinoCompiler: QueryCompiler = {
     // hands back a JSON number, as bigint beyond 2^53 would lose digits in JSON.parse.
     if (unit === 's') return `CAST(floor(CAST(${col} AS decimal(38, 6)) * 1000) AS double)`;
     if (unit === 'ms') return `CAST(floor(CAST(${col} AS decimal(38, 6))) AS double)`;
-    const typed = storedType === undefined ? null : MILLISECOND_TIMESTAMP.exec(storedType);
-    if (typed) return `CAST(date_diff('millisecond', TIMESTAMP '1970-01-01 00:00:00${typed[1] ? ' UTC' : ''}', ${col}) AS double)`;
+    const typed = millisecondTimestamp(storedType);
+    if (typed) return `CAST(date_diff('millisecond', TIMESTAMP '1970-01-01 00:00:00${typed === 'zoned' ? ' UTC' : ''}', ${col}) AS double)`;
     // Whole seconds through to_unixtime (exact in a double), then the millisecond of the
     // second: floor(), for instants before 1970 as after.
     const t = instant(col);
@@ -46,7 +52,7 @@ export const trinoCompiler: QueryCompiler = {
   },
   // A naive timestamp's text (`2024-03-01 12:00:00.123`) is UTC's; a zoned one may name a
   // zone (`Europe/Paris`), which Node cannot read back exactly.
-  labelTimeFromField: (storedType) => /^timestamp\([0-3]\)$/.test(storedType),
+  labelTimeFromField: (storedType) => millisecondTimestamp(storedType) === 'naive',
   timeComparison(col: string, unit?: EpochUnit): TimeComparison {
     if (unit) return epochComparison(trinoCompiler.epochMs(col, unit), (p) => `CAST(${p} AS double)`);
     return {
