@@ -25,7 +25,7 @@ import { mergeGroup } from './group-merge.js';
 import { WindowMerge } from './window-merge.js';
 import { mergePartitioned, partitionCount } from './partitioned-merge.js';
 import { SpillFolder } from './spill.js';
-import { capYoungGeneration, collectGarbage } from '../util/heap.js';
+import { capYoungGeneration, collectGarbage, holdOldGeneration } from '../util/heap.js';
 
 export interface JoinHooks<P> {
   readonly encodePrefix: (fields: readonly string[]) => P;
@@ -57,6 +57,16 @@ export async function* runJoinBatches<P>(db: Database, plan: JoinPlan, hooks: Jo
     yield* queryJoin(db, plan, plan.labels, plan.statement, hooks);
     return;
   }
+  const releaseOld = holdOldGeneration();
+  try {
+    yield* labelsInMemoryJoin(db, plan, hooks);
+  } finally {
+    releaseOld();
+  }
+}
+
+/** Every join but the one statement over a labels query: the labels are read into memory first. */
+async function* labelsInMemoryJoin<P>(db: Database, plan: JoinPlan, hooks: JoinHooks<P>): AsyncGenerator<RowBatch<P>> {
   // A read another read's scan serves (plan.ts, mergeScans) gets its winners from that scan.
   const scans = plan.groups.filter((g) => g.scannedBy === undefined);
   // The merge's worker threads start now and scan while the labels are read, unless
