@@ -8,7 +8,12 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { sqliteCompiler } from '../../src/db/sqlite/sqlite-dialect.js';
 
-const NUMBERS = ['-9223372036854775808', '-9223372036854775807', '-86400001', '-256', '-255', '-16', '-1', '0', '1', '15', '16', '1727740800000', '9007199254740993', '9223372036854775807'];
+// The edges of the decimal form (±(10^15 - 1)) and of the printf form beyond it among them.
+const NUMBERS = [
+  '-9223372036854775808', '-9223372036854775807', '-1000000000000001', '-1000000000000000', '-999999999999999', '-999999999999998',
+  '-86400001', '-256', '-255', '-16', '-1', '0', '1', '15', '16', '1727740800000',
+  '999999999999998', '999999999999999', '1000000000000000', '1000000000000001', '9007199254740993', '9223372036854775807',
+];
 
 describe('SQLite orderedText', () => {
   const db = new Database(':memory:');

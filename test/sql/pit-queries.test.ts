@@ -103,7 +103,8 @@ function statements(plan: (c: QueryCompiler) => ExportPlan | JoinPlan, compiler:
 }
 
 const ms = (c: string) => `(CASE typeof(${c}) WHEN 'text' THEN CAST(round(unixepoch(${c}, 'subsec') * 1000) AS INTEGER) WHEN 'integer' THEN ${c} WHEN 'real' THEN CAST(round(${c}) AS INTEGER) END)`;
-const ordered = (c: string) => `CASE WHEN ${c} IS NULL THEN '' ELSE printf('%d%016x', ${c} >= 0, ${c}) END`;
+const ordered = (c: string) =>
+  `CASE WHEN ${c} IS NULL THEN '' WHEN ${c} BETWEEN -999999999999999 AND 999999999999999 THEN '1' || (2000000000000000 + ${c}) ELSE printf('%d%016x', (${c} >= 0) * 2, ${c}) END`;
 const mysql = (text: TemplateStringsArray) => text.raw.join('').replaceAll('"', '`');
 
 describe('point-in-time SQL per dialect', () => {
