@@ -42,9 +42,9 @@ export const sqliteCompiler: QueryCompiler = {
   latestRow: 'bare-max',
   // 17 characters for every 64-bit integer, in the integers' order, and '' (shorter than
   // any of them) for NULL. Within ±(10^15 - 1) ms (±31,000 years, every time SQLite's own
-  // date functions read), '1' and the 16 decimal digits of n + 2·10^15: SQLite writes an
-  // integer as text itself, a third cheaper than printf on a million rows (the whole
-  // statement 1.90 → 1.68 s, docs/benchmarks.md). Beyond, printf: '2' and 16 hex digits
+  // date functions read), '1' and the 16 decimal digits of n + 2·10^15, which SQLite
+  // writes as text itself, cheaper than printf (export's statement over a million rows
+  // 1.90 → 1.68 s, docs/benchmarks.md). Beyond, printf: '2' and 16 hex digits
   // above, '0' and the 16 hex digits of the 64-bit two's complement below, which order
   // negatives among themselves as the numbers (-2 is fff…fe, -1 is fff…ff).
   orderedText: (n: string) =>
