@@ -131,6 +131,10 @@ export class TrinoDriver implements Driver {
         // it, and it crosses the network, while the caller works on this one (one page
         // ahead at most, so memory stays bounded).
         next = nextPage();
+        // axios sends that request a few promise steps later, and promise steps run in
+        // order: the caller's work on this page, queued first, would run before the
+        // request went out, every page. A turn of the event loop lets it go first.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const first = columns === undefined && page.columns !== undefined;
         if (first) columns = page.columns!.map((c) => ({ name: c.name, dbType: c.type.toLowerCase() }));
         if (first || (page.data?.length ?? 0) > 0) yield { ...(first ? { columns } : {}), rows: page.data ?? [] };
