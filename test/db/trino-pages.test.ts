@@ -14,8 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrinoDriver } from '../../src/db/trino/trino-driver.js';
 
 const PAGES = 4;
+const coordinator = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const server = createServer((req, res) => {
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const base = coordinator();
   const page = (k: number) => ({
     id: 'q1',
     columns: [{ name: 'n', type: 'integer' }],
@@ -44,8 +45,7 @@ describe('Trino driver pages', () => {
       if (k !== undefined) events.push(`request ${k}`);
     };
     subscribe('http.client.request.start', onRequest);
-    const server_ = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const driver = new TrinoDriver({ server: server_, user: 'reader' }, [], {}, false, 5000);
+    const driver = new TrinoDriver({ server: coordinator(), user: 'reader' }, [], {}, false, 5000);
     try {
       for await (const rows of driver.arrayBatches({ sql: 'SELECT n FROM t', parameters: [] })) {
         events.push(`work ${String(rows[0]![0])}`);

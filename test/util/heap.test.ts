@@ -73,9 +73,14 @@ console.log(JSON.stringify({ held, released: majors - from, live: live.length })
 `,
 );
 
-async function scenario(worker: boolean): Promise<{ capped: number; held: number; released: number }> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(dir, 'scenario.mjs'), worker ? 'worker' : 'alone']);
-  return JSON.parse(stdout) as { capped: number; held: number; released: number };
+/** Runs one of the scripts above in a fresh `node`; its answer is the JSON it prints. */
+async function run<T>(script: string, ...args: string[]): Promise<T> {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(dir, script), ...args]);
+  return JSON.parse(stdout) as T;
+}
+
+function scenario(worker: boolean): Promise<{ capped: number; held: number; released: number }> {
+  return run('scenario.mjs', worker ? 'worker' : 'alone');
 }
 
 describe('capYoungGeneration', () => {
@@ -90,8 +95,7 @@ describe('capYoungGeneration', () => {
 
 describe('holdOldGeneration', () => {
   it('collects the old generation more often while held than after it is let go', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(dir, 'old-generation.mjs')]);
-    const { held, released } = JSON.parse(stdout) as { held: number; released: number };
+    const { held, released } = await run<{ held: number; released: number }>('old-generation.mjs');
     // Measured 19-37 full collections held (the more under load) against 7-9 released;
     // V8's default lets this old generation grow to 2-4x its live set, held 1.5x.
     expect(held).toBeGreaterThan(1.5 * released);
