@@ -1,3 +1,5 @@
+import { withThousands } from '../util/thousands.js';
+
 /** Rows and rate on stderr, redrawn a few times a second, only when stderr is a terminal. */
 export class Progress {
   private count = 0;
@@ -57,7 +59,7 @@ function duration(seconds: number): string {
 /** `join: writing [########------------] 41% 410,000 rows, 98,000 rows/s, ETA 6s`; no bar or ETA without a total. */
 export function progressLine(label: string, count: number, seconds: number, total?: number): string {
   const rate = count / Math.max(seconds, 0.001);
-  const counts = `${count.toLocaleString('en-US')} rows, ${Math.round(rate).toLocaleString('en-US')} rows/s`;
+  const counts = `${withThousands(count)} rows, ${withThousands(Math.round(rate))} rows/s`;
   if (total === undefined || total <= 0) return `${label}: ${counts}`;
   const fraction = Math.min(1, count / total);
   const filled = Math.floor(fraction * BAR_WIDTH);

@@ -18,6 +18,7 @@ import type { TimeRules } from '../core/visibility.js';
 import { LabelColumns, type LabelSource } from '../io/labels.js';
 import { QUERY_SOURCE } from '../io/label-query.js';
 import { suggest } from '../util/suggest.js';
+import { withThousands } from '../util/thousands.js';
 
 export type Strategy = 'merge' | 'database';
 export type StrategyChoice = Strategy | 'auto';
@@ -321,13 +322,13 @@ export function chooseStrategy(choice: StrategyChoice, facts?: StrategyFacts): {
   if (facts.labelCount === undefined) {
     return { strategy: 'merge', strategyReason: 'auto: labels from a query are not counted; one scan per group, whatever their number (--strategy database for a few labels)' };
   }
-  const max = facts.maxLabels.toLocaleString('en-US');
+  const max = withThousands(facts.maxLabels);
   if (facts.labelCount > facts.maxLabels) {
     return { strategy: 'merge', strategyReason: `auto: more than ${max} labels, one scan per group beats per-label lookups` };
   }
-  if (facts.hashJoins) return { strategy: 'database', strategyReason: `auto: ${facts.labelCount.toLocaleString('en-US')} labels (at most ${max}), hash-joined in the database` };
+  if (facts.hashJoins) return { strategy: 'database', strategyReason: `auto: ${withThousands(facts.labelCount)} labels (at most ${max}), hash-joined in the database` };
   if (facts.indexed.length > 0 && facts.indexed.every(Boolean)) {
-    return { strategy: 'database', strategyReason: `auto: ${facts.labelCount.toLocaleString('en-US')} labels (at most ${max}), every group's table indexed on its key` };
+    return { strategy: 'database', strategyReason: `auto: ${withThousands(facts.labelCount)} labels (at most ${max}), every group's table indexed on its key` };
   }
   return { strategy: 'merge', strategyReason: 'auto: a group has no index on its key, and this engine would scan it once per label' };
 }

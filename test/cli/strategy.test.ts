@@ -19,6 +19,11 @@ describe('chooseStrategy', () => {
     expect(chooseStrategy('auto', { ...few, labelCount: 501, hashJoins: true }).strategy).toBe('merge');
     expect(chooseStrategy('auto').strategy).toBe('merge');
   });
+  it('names the counts it compared, grouped in thousands', () => {
+    expect(chooseStrategy('auto', { ...few, labelCount: 1_000_001, maxLabels: 100_000 }).strategyReason).toBe('auto: more than 100,000 labels, one scan per group beats per-label lookups');
+    expect(chooseStrategy('auto', { ...few, labelCount: 2_500, maxLabels: 10_000, hashJoins: true }).strategyReason).toBe('auto: 2,500 labels (at most 10,000), hash-joined in the database');
+    expect(chooseStrategy('auto', { ...few, labelCount: 1_234, maxLabels: 5_000 }).strategyReason).toBe("auto: 1,234 labels (at most 5,000), every group's table indexed on its key");
+  });
   it('auto: the merge for a labels query, which is not counted, even where the database could hash-join it', () => {
     expect(chooseStrategy('auto', { hashJoins: true, maxLabels: 500, indexed: [true] })).toEqual({
       strategy: 'merge',
