@@ -10,6 +10,11 @@
 //   `@oclif/core` is cli.cjs, so everything shares one copy of oclif.
 // - dist/bundle/merge-worker.js: the join's worker thread, started from its own file
 //   (CommonJS: dist/bundle/package.json says so).
+// - dist/bundle/knex.cjs: Knex, with the three dialects spellbook opens (knexDialects),
+//   loaded by the two bundles when an engine is opened. From node_modules it was 362
+//   files (255 of them lodash's) to find, read and compile: 105-190 ms of every command
+//   that opens a database, in the main thread and again in a join's worker. A file of its
+//   own, so that the commands that open none do not read it or its code cache.
 //
 // CommonJS, not ES modules, so that bin/run.js can compile the two files with V8's code
 // cache (src/cli/code-cache.ts), which Node 20 offers for scripts and not for ES modules.
@@ -22,8 +27,11 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
-const DRIVERS = ['better-sqlite3', 'knex', 'pg', 'pg-copy-streams', 'pg-query-stream', 'mysql2', 'trino-client', '@duckdb/node-api'];
+const DRIVERS = ['better-sqlite3', 'pg', 'pg-copy-streams', 'pg-query-stream', 'mysql2', 'trino-client', '@duckdb/node-api'];
 const DEVELOPMENT = ['typescript', 'ts-node'];
+// The drivers of the knex dialects that better-sqlite3's and mysql2's extend: their own
+// _driver() requires theirs instead, so these are never loaded (and not installed).
+const KNEX_BASE_DRIVERS = ['sqlite3', 'mysql'];
 
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -104,6 +112,41 @@ const commandOrder = {
   },
 };
 
+// Knex's dialects by client name, each required on first use: only those spellbook's
+// engines name (src/db/*/…-connection.ts) are bundled; the others would need their
+// drivers (tedious, oracledb, …), which are not installed. Any other line fails the build.
+const KNEX_DIALECTS = /^  ('better-sqlite3'|postgres|mysql2): \(\) => require\('\.\/[\w-]+'\),$/;
+const knexDialects = {
+  name: 'knex-dialects',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]knex[\\/]lib[\\/]dialects[\\/]index\.js$/ }, ({ path }) => {
+      const text = readFileSync(path, 'utf8');
+      const entries = text.match(/^  [\w'-]+: \(\) => require\('\.\/[\w-]+'\),$/gm) ?? [];
+      const kept = entries.filter((line) => KNEX_DIALECTS.test(line));
+      if (kept.length !== 3) throw new Error(`${path}: expected the better-sqlite3, postgres and mysql2 dialects (scripts/bundle-cli.js, knexDialects)`);
+      let contents = text;
+      for (const line of entries) if (!kept.includes(line)) contents = contents.replace(`${line}\n`, '');
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+// The two bundles' import('knex') loads knex.cjs beside them.
+const knexBesideUs = {
+  name: 'knex-beside-us',
+  setup(b) {
+    b.onResolve({ filter: /^knex$/ }, () => ({ path: './knex.cjs', external: true }));
+  },
+};
+
+await build({
+  ...commonJs,
+  stdin: { contents: 'module.exports = require("knex");', resolveDir: '.', sourcefile: 'knex.js' },
+  outfile: 'dist/bundle/knex.cjs',
+  external: [...DRIVERS, ...KNEX_BASE_DRIVERS],
+  plugins: [knexDialects],
+});
+
 await build({
   ...commonJs,
   stdin: { contents: CLI, resolveDir: 'dist', sourcefile: 'cli.js' },
@@ -118,6 +161,7 @@ await build({
   outfile: 'dist/bundle/commands.cjs',
   external: [...DRIVERS, ...DEVELOPMENT],
   plugins: [
+    knexBesideUs,
     {
       name: 'oclif-from-cli',
       setup(b) {
@@ -138,6 +182,7 @@ await build({
   entryPoints: { 'merge-worker': 'dist/pit/merge-worker.js' },
   outdir: 'dist/bundle',
   external: [...DRIVERS, ...DEVELOPMENT],
+  plugins: [knexBesideUs],
 });
 writeFileSync('dist/bundle/package.json', `${JSON.stringify({ type: 'commonjs' })}\n`);
 

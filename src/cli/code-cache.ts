@@ -48,8 +48,11 @@ export function requireCached(path: string): unknown {
 
   const module = new Module(filename) as Module & { importDynamically?: (specifier: string) => Promise<unknown> };
   module.filename = filename;
-  // The bundle's import() calls (scripts/bundle-cli.js, routeDynamicImports).
-  module.importDynamically = (specifier) => import(specifier);
+  // The bundle's import() calls (scripts/bundle-cli.js, routeDynamicImports). One of a
+  // bundle beside this one (knex.cjs) is compiled with its code cache too, and answers as
+  // import() of a CommonJS module does: its exports are the namespace's `default`.
+  module.importDynamically = (specifier) =>
+    specifier.startsWith('./') && specifier.endsWith('.cjs') ? Promise.resolve({ default: requireCached(join(dirname(filename), specifier)) }) : import(specifier);
   module.paths = nodeModulePaths(dirname(filename));
   require.cache[filename] = module;
   try {

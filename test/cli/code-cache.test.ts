@@ -53,6 +53,16 @@ describe('code cache', () => {
     expect(readdirSync(join(dir, '.code-cache'))).toHaveLength(1);
   });
 
+  it("loads a .cjs bundle beside it (knex.cjs) through the cache too, as import() of CommonJS answers: its exports as `default`", () => {
+    const dir = tempDir('spellbook-code-cache-');
+    const file = join(dir, 'bundle.cjs');
+    writeFileSync(file, `exports.answer = () => 4;\nexports.later = () => module.importDynamically('./beside.cjs').then((ns) => ns.default.word);\n`);
+    writeFileSync(join(dir, 'beside.cjs'), `exports.word = 'beside';\n`);
+    expect(load(file)).toBe('4 beside');
+    expect(readdirSync(join(dir, '.code-cache')).map((name) => name.split('-')[0]).sort()).toEqual(['beside.cjs', 'bundle.cjs']);
+    expect(load(file)).toBe('4 beside');
+  });
+
   it('runs from the source when the cache cannot be written', () => {
     const dir = tempDir('spellbook-code-cache-');
     const file = join(dir, 'bundle.cjs');
