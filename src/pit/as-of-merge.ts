@@ -41,25 +41,35 @@ export class LabelIndex {
     for (let k = 0; k < keyCount; k++) blockStart[k + 1]! += blockStart[k]!;
     const fill = blockStart.slice(0, keyCount);
     const order = new Int32Array(new SharedArrayBuffer(4 * n));
-    for (let i = 0; i < n; i++) order[fill[keyOfLabel[i]!]!++] = i;
-    const before = (a: number, b: number) => timeOfLabel[a]! - timeOfLabel[b]! || a - b;
+    const sortedTimes = new Float64Array(new SharedArrayBuffer(8 * n));
+    // Each label's time goes with it: the sort below then compares times side by side in
+    // its block, not read from all over the input-order array (a cache miss a comparison).
+    for (let i = 0; i < n; i++) {
+      const p = fill[keyOfLabel[i]!]!++;
+      order[p] = i;
+      sortedTimes[p] = timeOfLabel[i]!;
+    }
+    // A block holds its labels in input order: a stable sort by time keeps ties so.
     for (let k = 0; k < keyCount; k++) {
       const lo = blockStart[k]!, hi = blockStart[k + 1]!;
       if (hi - lo > SMALL_BLOCK) {
-        order.subarray(lo, hi).sort(before);
+        order.subarray(lo, hi).sort((a, b) => timeOfLabel[a]! - timeOfLabel[b]! || a - b);
+        for (let p = lo; p < hi; p++) sortedTimes[p] = timeOfLabel[order[p]!]!;
         continue;
       }
       // Most keys have a few labels: sorted by insertion here, not by a call of sort each
       // (a tenth of a second of a million labels' reading on 100,000 keys).
       for (let i = lo + 1; i < hi; i++) {
-        const label = order[i]!;
+        const label = order[i]!, time = sortedTimes[i]!;
         let j = i - 1;
-        for (; j >= lo && before(order[j]!, label) > 0; j--) order[j + 1] = order[j]!;
+        for (; j >= lo && sortedTimes[j]! > time; j--) {
+          order[j + 1] = order[j]!;
+          sortedTimes[j + 1] = sortedTimes[j]!;
+        }
         order[j + 1] = label;
+        sortedTimes[j + 1] = time;
       }
     }
-    const sortedTimes = new Float64Array(new SharedArrayBuffer(8 * n));
-    for (let p = 0; p < n; p++) sortedTimes[p] = timeOfLabel[order[p]!]!;
     this.order = order;
     this.sortedTimes = sortedTimes;
     this.blockStart = blockStart;

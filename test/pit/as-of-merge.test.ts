@@ -79,3 +79,20 @@ describe('FeatureColumn.toLabelOrder', () => {
     );
   });
 });
+
+describe('LabelIndex', () => {
+  it('orders the labels by key, then time, then input position, in blocks small and large', () => {
+    // Three keys and up to 80 labels: blocks on both sides of the insertion sort's bound (16), with many equal times.
+    const labels = fc.array(fc.record({ key: fc.integer({ min: 0, max: 2 }), t: fc.integer({ min: -3, max: 6 }) }), { maxLength: 80 });
+    fc.assert(
+      fc.property(labels, (ls) => {
+        const index = new LabelIndex(Int32Array.from(ls, (l) => l.key), Float64Array.from(ls, (l) => l.t), 3);
+        const expected = ls.map((_, i) => i).sort((a, b) => ls[a]!.key - ls[b]!.key || ls[a]!.t - ls[b]!.t || a - b);
+        expect([...index.order]).toEqual(expected);
+        expect([...index.sortedTimes]).toEqual(expected.map((i) => ls[i]!.t));
+        const starts = [0, 1, 2].map((k) => ls.filter((l) => l.key < k).length);
+        expect([...index.blockStart]).toEqual([...starts, ls.length]);
+      }),
+    );
+  });
+});
