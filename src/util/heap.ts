@@ -12,12 +12,22 @@ let gc: (() => void) | undefined;
  * A full collection of this thread's heap, now. Large arrays that lived through young
  * collections are freed only by a full one, and a steady scan allocates nothing that
  * lives long enough to bring one: what was let go of before the scan would stay
- * resident until its end. (The flag exposes `gc` to contexts made after it is set.)
+ * resident until its end. (The flag exposes `gc` to contexts made while it is set; the
+ * function stays usable once it is cleared again.)
+ *
+ * Every flag is set back as it was: V8's flags are part of a code cache's version tag, and
+ * the CLI writes its bundles' caches at exit (src/cli/code-cache.ts). With `--expose-gc`
+ * left on, every cache a join wrote was refused by the next process, which compiled the
+ * bundles from source and wrote them again.
  */
 export function collectGarbage(): void {
   if (gc === undefined) {
     setFlagsFromString('--expose-gc');
-    gc = runInNewContext('gc') as () => void;
+    try {
+      gc = runInNewContext('gc') as () => void;
+    } finally {
+      setFlagsFromString('--no-expose-gc');
+    }
   }
   gc();
 }

@@ -73,6 +73,29 @@ console.log(JSON.stringify({ held, released: majors - from, live: live.length })
 `,
 );
 
+// V8's version tag (a code cache's, which covers its flags) before and after each of the
+// three, with a collection made after the first to show the function still works.
+writeFileSync(
+  join(dir, 'flags.mjs'),
+  `import { capYoungGeneration, collectGarbage, holdOldGeneration } from './heap.mjs';
+import { cachedDataVersionTag, getHeapSpaceStatistics } from 'node:v8';
+const before = cachedDataVersionTag();
+collectGarbage();
+collectGarbage();
+const afterGc = cachedDataVersionTag();
+holdOldGeneration()();
+const afterOld = cachedDataVersionTag();
+// Grown to 16 MB first, so that the cap sets its flag.
+const young = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 2 ** 20;
+let kept = [];
+while (young() < 16) for (let i = 0; i < 100000; i++) { kept.push({ i }); if (kept.length > 200000) kept = []; }
+const release = capYoungGeneration();
+const capping = cachedDataVersionTag() !== before;
+release();
+console.log(JSON.stringify({ gc: afterGc === before, old: afterOld === before, capping, young: cachedDataVersionTag() === before, exposed: typeof globalThis.gc }));
+`,
+);
+
 /** Runs one of the scripts above in a fresh `node`; its answer is the JSON it prints. */
 async function run<T>(script: string, ...args: string[]): Promise<T> {
   const { stdout } = await promisify(execFile)(process.execPath, [join(dir, script), ...args]);
@@ -90,6 +113,12 @@ describe('capYoungGeneration', () => {
 
   it('still holds it after a worker thread has started', async () => {
     expect(await scenario(true)).toEqual({ capped: 16, held: 16, released: 32 });
+  }, 60_000);
+});
+
+describe('the flags', () => {
+  it('are as they were once each nudge is over, so that a code cache written at exit is accepted by the next process', async () => {
+    expect(await run('flags.mjs')).toEqual({ gc: true, old: true, capping: true, young: true, exposed: 'undefined' });
   }, 60_000);
 });
 
