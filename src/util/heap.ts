@@ -21,10 +21,12 @@ let gc: (() => void) | undefined;
  * bundles from source and wrote them again.
  */
 export function collectGarbage(): void {
-  if (gc === undefined) {
+  // Flags are the process's: another thread (a merge worker) may clear this one between
+  // the set and the context, which then has no gc; it is set again.
+  while (gc === undefined) {
     setFlagsFromString('--expose-gc');
     try {
-      gc = runInNewContext('gc') as () => void;
+      gc = runInNewContext('typeof gc === "function" ? gc : undefined') as (() => void) | undefined;
     } finally {
       setFlagsFromString('--no-expose-gc');
     }
