@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import pg from 'pg';
 import { expect, it } from 'vitest';
 import { SpellbookError } from '../../src/errors.js';
 import type { Database, Row } from '../../src/db/dialect.js';
@@ -214,6 +216,35 @@ describeEngines('driver', (ctx, engine) => {
       const rows = await within(HUNG_AFTER_MS, db.driver.all({ sql: 'SELECT 1 AS one', parameters: [] }), 'query after error');
       expect(Number(rows[0]?.one)).toBe(1);
     });
+  });
+
+  // The session ended by an administrator (pg_terminate_backend) in the moment between
+  // the COPY read's two statements: the column types' LIMIT 0 run has answered, the COPY is
+  // not sent yet. Made certain here by ending the session from inside that moment; in a
+  // run it is a race the hardening suite's kill mid-join lost once in CI.
+  it.skipIf(engine !== 'postgres')('a COPY read whose session is ended between its two statements fails with the server\'s words', async () => {
+    await fillNumbers();
+    const { admin } = ctx();
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, config: unknown, ...rest: unknown[]) {
+      const answer = (query as (...a: unknown[]) => unknown).call(this, config, ...rest);
+      const text = (config as { text?: unknown } | undefined)?.text;
+      if (typeof text !== 'string' || !text.includes('LIMIT 0')) return answer;
+      const pid = (this as pg.Client & { processID: number }).processID;
+      return (answer as Promise<unknown>).then(async (result) => {
+        const ended = once(this, 'error');
+        await admin.raw('SELECT pg_terminate_backend(?)', [pid]);
+        await ended;
+        return result;
+      });
+    } as typeof query;
+    try {
+      await withDatabase(ctx(), { readOnly: true }, async (db) => {
+        await expect(arrays(db, 'SELECT n FROM nums')).rejects.toThrow(/^database error: terminating connection due to administrator command$/);
+      });
+    } finally {
+      pg.Client.prototype.query = query;
+    }
   });
 
   it('close() can be called twice', async () => {

@@ -52,6 +52,44 @@ function whenLost(connection: pg.Client, rows: QueryStream): { happened(): boole
   };
 }
 
+/**
+ * The error the connection itself failed with, once it has: the server ending the session
+ * (pg_terminate_backend, a shutdown) between two statements of a read, e.g. while the COPY
+ * statement's column types were asked for, reaches pg as the client's own error event, and
+ * the next statement on it fails with only "Client has encountered a connection error and
+ * is not queryable". A read reports the session's own error instead.
+ */
+function connectionError(connection: pg.Client): { readonly error: Error | undefined; stop(): void } {
+  let first: Error | undefined;
+  const failed = (err: Error): void => {
+    first ??= err;
+  };
+  connection.on('error', failed);
+  return {
+    get error() {
+      return first;
+    },
+    stop: () => connection.off('error', failed),
+  };
+}
+
+/**
+ * A read's rows; a statement refused because its connection had already failed is
+ * reported with the connection's own error (connectionError). Only then: a session ended
+ * while a statement runs fails that statement with the server's words, and the socket's
+ * error (ECONNRESET) that follows says less.
+ */
+async function* reported<T>(rows: AsyncIterable<T>, lost: { readonly error: Error | undefined }): AsyncGenerator<T> {
+  try {
+    yield* rows;
+  } catch (err) {
+    throw lost.error !== undefined && err instanceof Error && NOT_QUERYABLE.test(err.message) ? lost.error : err;
+  }
+}
+
+/** pg's refusal of a statement on a client whose connection has failed. */
+const NOT_QUERYABLE = /^Client has encountered a connection error and is not queryable$/;
+
 /** The cursor's numeric text of scanEpochSeconds columns as epoch ms, as the COPY reader gives them. */
 async function* epochSecondsRead(batches: AsyncIterable<unknown[][]>, at: readonly number[]): AsyncGenerator<unknown[][]> {
   for await (const batch of batches) {
@@ -93,6 +131,7 @@ export class PostgresDriver extends KnexDriver {
   private copyBatches(sql: string, epochSecondsAt: readonly number[]): AsyncIterable<unknown[][]> {
     return this.streamOn<pg.Client, unknown[][]>((connection) => {
       let copy: CopyToStreamQuery | undefined;
+      const lost = connectionError(connection);
       async function* batches(): AsyncGenerator<unknown[][]> {
         // COPY's text carries no column types: a LIMIT 0 run of the same statement gives them
         // (the server plans it, reads nothing), so each column gets the parser the cursor used.
@@ -108,7 +147,8 @@ export class PostgresDriver extends KnexDriver {
         rows.end();
       }
       return {
-        rows: batches(),
+        rows: reported(batches(), lost),
+        stop: lost.stop,
         abandon() {
           // The server sends the rest of the COPY whatever the client does: the connection
           // is closed rather than drained, and the pool replaces it.
@@ -130,9 +170,10 @@ export class PostgresDriver extends KnexDriver {
     return this.streamOn<pg.Client, R>((connection) => {
       const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE, ...(rowMode ? { rowMode } : {}) });
       const lost = whenLost(connection, rows);
+      const failed = connectionError(connection);
       connection.query(rows);
       return {
-        rows: read(rows),
+        rows: reported(read(rows), failed),
         async abandon() {
           // Closing the portal leaves the session ready for the next query; if that fails
           // the connection is not trusted again.
@@ -140,7 +181,10 @@ export class PostgresDriver extends KnexDriver {
           await finished(rows).catch(() => undefined);
           if (lost.happened() || (rows.cursor as { state?: string } | undefined)?.state === 'error') discard(connection, 'cursor failed');
         },
-        stop: lost.stop,
+        stop() {
+          lost.stop();
+          failed.stop();
+        },
       };
     });
   }
