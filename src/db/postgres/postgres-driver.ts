@@ -22,13 +22,15 @@ const BATCH_SIZE = 2000;
  * run would hang. Once the client has ended or failed, destroying the stream completes
  * at once with the error, and the connection is not given back to the pool.
  */
-function whenLost(connection: pg.Client, rows: QueryStream): { happened(): boolean; stop(): void } {
+function whenLost(connection: pg.Client, rows: QueryStream): { happened(): boolean; readonly error: Error | undefined; stop(): void } {
   let gone = false;
   let settle: (() => void) | undefined;
   const onGone = (): void => {
     gone = true;
     settle?.();
   };
+  // The connection's first error, for the read's report (reported).
+  const failed = connectionError(connection);
   connection.on('end', onGone);
   connection.on('error', onGone);
   const close = rows._destroy.bind(rows);
@@ -45,7 +47,11 @@ function whenLost(connection: pg.Client, rows: QueryStream): { happened(): boole
   };
   return {
     happened: () => gone,
+    get error() {
+      return failed.error;
+    },
     stop: () => {
+      failed.stop();
       connection.off('end', onGone);
       connection.off('error', onGone);
     },
@@ -170,10 +176,9 @@ export class PostgresDriver extends KnexDriver {
     return this.streamOn<pg.Client, R>((connection) => {
       const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE, ...(rowMode ? { rowMode } : {}) });
       const lost = whenLost(connection, rows);
-      const failed = connectionError(connection);
       connection.query(rows);
       return {
-        rows: reported(read(rows), failed),
+        rows: reported(read(rows), lost),
         async abandon() {
           // Closing the portal leaves the session ready for the next query; if that fails
           // the connection is not trusted again.
@@ -181,10 +186,7 @@ export class PostgresDriver extends KnexDriver {
           await finished(rows).catch(() => undefined);
           if (lost.happened() || (rows.cursor as { state?: string } | undefined)?.state === 'error') discard(connection, 'cursor failed');
         },
-        stop() {
-          lost.stop();
-          failed.stop();
-        },
+        stop: lost.stop,
       };
     });
   }
