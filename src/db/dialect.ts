@@ -20,12 +20,12 @@ export interface CompiledQuery {
   readonly sql: string;
   readonly parameters: readonly unknown[];
   /**
-   * Columns whose text is a time's exact epoch seconds as a decimal (a scan's
-   * QueryCompiler.scanEpochSeconds), which the driver's arrayBatches reads as whole epoch
-   * milliseconds, as epochMs would have given them. Only the engine whose compiler writes
-   * such columns sets this, so only its driver needs to read it.
+   * Columns holding a time in its engine's scan form (QueryCompiler.scanTime), which the
+   * driver's arrayBatches reads as whole epoch milliseconds, as epochMs would have given
+   * them. Only the engine whose compiler writes such columns sets this, so only its driver
+   * needs to read it.
    */
-  readonly epochSecondsAt?: readonly number[];
+  readonly scanTimesAt?: readonly number[];
 }
 
 /** A column of `QueryCompiler.jsonRows`: a key type, or `float` for epoch milliseconds. */
@@ -100,13 +100,15 @@ export interface QueryCompiler {
    */
   labelTimeFromField?(storedType: string): boolean;
   /**
-   * For a merge's scan only, where the engine computes a time more cheaply than epochMs: a
-   * stored time (no unit) as its exact epoch seconds, a decimal the driver floors to the
-   * millisecond in Node (CompiledQuery.epochSecondsAt). PostgreSQL: `extract(epoch)`'s
-   * numeric text, without the numeric arithmetic and the cast to float8 that were about
-   * half the server's work for a scan (docs/benchmarks.md).
+   * For a merge's scan only, where a stored time (no unit) is cheaper to read than epochMs:
+   * the time in a form the engine's driver turns into the same epoch milliseconds in Node
+   * (CompiledQuery.scanTimesAt). PostgreSQL: `extract(epoch)`'s numeric text, floored to
+   * the millisecond, without the numeric arithmetic and the cast to float8 that were about
+   * half the server's work for a scan. SQLite: the stored value itself, read by a copy of
+   * SQLite's own date parser (sqlite/sqlite-time.ts), cheaper than `unixepoch()` in the
+   * statement (docs/benchmarks.md).
    */
-  readonly scanEpochSeconds?: (columnSql: string) => string;
+  readonly scanTime?: (columnSql: string) => string;
   /**
    * A stored time as an expression that orders and compares like the instant it holds,
    * cheaply: the native column where the engine's own timestamp types already do (no

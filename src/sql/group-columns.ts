@@ -101,22 +101,22 @@ export class GroupColumns {
 
   /**
    * selectList for a merge's scan: stored times in the compiler's cheaper scan form where
-   * it has one (QueryCompiler.scanEpochSeconds), and the positions of those columns, which
+   * it has one (QueryCompiler.scanTime), and the positions of those columns, which
    * the driver reads back as epoch ms.
    */
-  scanList(): { sql: string; epochSecondsAt: number[] } {
-    return this.select({}, this.compiler.scanEpochSeconds);
+  scanList(): { sql: string; scanTimesAt: number[] } {
+    return this.select({}, this.compiler.scanTime);
   }
 
-  private select(options: { times?: boolean; exactInts?: boolean }, scanSeconds?: (col: string) => string): { sql: string; epochSecondsAt: number[] } {
+  private select(options: { times?: boolean; exactInts?: boolean }, scanTime?: (col: string) => string): { sql: string; scanTimesAt: number[] } {
     const q = (a: string) => this.compiler.quoteIdentifier(a);
     const items = this.sourceKeys().map((k, i) => `${k} AS ${q(KEY_ALIAS(i))}`);
-    const epochSecondsAt: number[] = [];
+    const scanTimesAt: number[] = [];
     // Called just before its item is pushed: items.length is that item's position.
     const time = (col: string, unit?: EpochUnit): string => {
-      if (scanSeconds === undefined || unit !== undefined) return this.compiler.epochMs(col, unit);
-      epochSecondsAt.push(items.length);
-      return scanSeconds(col);
+      if (scanTime === undefined || unit !== undefined) return this.compiler.epochMs(col, unit);
+      scanTimesAt.push(items.length);
+      return scanTime(col);
     };
     const e = options.times === false ? undefined : this.group.eventTime;
     if (e) items.push(`${time(this.ref(e.column), e.unit)} AS ${q(EVENT_ALIAS)}`);
@@ -127,7 +127,7 @@ export class GroupColumns {
       const read = value?.read === 'ms' ? time(col) : value?.read === 'int' && options.exactInts !== false ? exactInt(this.compiler, col) : col;
       items.push(`${read} AS ${q(FEATURE_ALIAS(i))}`);
     });
-    return { sql: items.join(', '), epochSecondsAt };
+    return { sql: items.join(', '), scanTimesAt };
   }
 
   /** The event and created times as the compiler compares them natively (see QueryCompiler.timeComparison). */

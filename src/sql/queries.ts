@@ -33,9 +33,9 @@ export function innerSelect(compiler: QueryCompiler, group: Group, features: rea
  * expression twice per row.
  */
 export function scanQuery(compiler: QueryCompiler, group: Group, features: readonly Feature[]): CompiledQuery {
-  const { sql: list, epochSecondsAt } = new GroupColumns(compiler, group, features, SRC).scanList();
+  const { sql: list, scanTimesAt } = new GroupColumns(compiler, group, features, SRC).scanList();
   const query = new SqlBuilder(compiler).compile(`SELECT ${list} FROM ${sourceSql(compiler, group.source, SRC)}`);
-  return epochSecondsAt.length > 0 ? { ...query, epochSecondsAt } : query;
+  return scanTimesAt.length > 0 ? { ...query, scanTimesAt } : query;
 }
 
 /** latestQuery's statement; with `repeatsKeys`, a key may have several rows, its winner first. */

@@ -28,6 +28,12 @@ describeEngines('epochMs', (ctx, engine) => {
         ...TEXT_FORMS,
         { v: T + 7, expected: T + 7 }, // a number without a unit is epoch ms
         { v: null, expected: null },
+        // SQLite's own readings, which a merge's scan (read in Node, sqlite-time.ts) keeps:
+        { v: '2023-02-31', expected: Date.UTC(2023, 2, 3) }, // the day is not checked against the month
+        { v: '2024-03-01T12:00:00.1235Z', expected: T + 124 }, // rounded to the ms
+        { v: '2460371.0', expected: T }, // text of a number is a Julian day
+        { v: '2024-13-01', expected: null },
+        { v: 2.5, expected: 3 },
       ];
     } else if (engine === 'trino') {
       // Trino reads SPEC §2's text forms itself (its native types are the PostgreSQL cases below).
@@ -76,12 +82,12 @@ describeEngines('epochMs', (ctx, engine) => {
       expect(rows.map((r) => r.ms)).toEqual(cases.map((c) => c.expected));
       for (const r of rows) if (r.ms !== null) expect(typeof r.ms).toBe('number');
       // A merge's scan may select the time in the compiler's own scan form, which its
-      // driver reads back as the same milliseconds (CompiledQuery.epochSecondsAt).
-      const scanSeconds = db.compiler.scanEpochSeconds;
+      // driver reads back as the same milliseconds (CompiledQuery.scanTimesAt).
+      const scanSeconds = db.compiler.scanTime;
       const scan = {
         sql: `SELECT id, ${scanSeconds ? scanSeconds(db.compiler.quoteIdentifier(column)) : expr} AS ms FROM t ORDER BY id`,
         parameters: [],
-        ...(scanSeconds ? { epochSecondsAt: [1] } : {}),
+        ...(scanSeconds ? { scanTimesAt: [1] } : {}),
       };
       const scanned: unknown[] = [];
       for await (const batch of db.driver.arrayBatches(scan)) for (const row of batch) scanned.push(row[1]);

@@ -97,7 +97,7 @@ function statements(plan: (c: QueryCompiler) => ExportPlan | JoinPlan, compiler:
     group: g.group.name,
     sql: g.query.sql,
     parameters: g.query.parameters,
-    ...(g.query.epochSecondsAt ? { epochSecondsAt: g.query.epochSecondsAt } : {}),
+    ...(g.query.scanTimesAt ? { scanTimesAt: g.query.scanTimesAt } : {}),
     ...(g.labels ? { labels: g.labels } : {}),
   }));
 }
@@ -354,8 +354,10 @@ GROUP BY 1, 2, 3
       expect(statements(CASES["join merge"], sqlite.compiler)).toEqual([
         {
           group: 'account',
-          sql: `SELECT "src"."user_id" AS "__k0", ${ms('"src"."updated_at"')} AS "__e", ${ms('"src"."loaded_at"')} AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src"`,
+          // The stored times as they are: the driver reads them as epochMs would (scanTimesAt).
+          sql: `SELECT "src"."user_id" AS "__k0", "src"."updated_at" AS "__e", "src"."loaded_at" AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src"`,
           parameters: [],
+          scanTimesAt: [1, 2],
         },
         {
           group: 'spend',
@@ -376,10 +378,10 @@ GROUP BY 1, 2, 3
       expect(statements(CASES["join merge"], postgres.compiler)).toEqual([
         {
           group: 'account',
-          // The merge's scan leaves the floor to the millisecond to the driver (epochSecondsAt).
+          // The merge's scan leaves the floor to the millisecond to the driver (scanTimesAt).
           sql: `SELECT "src"."user_id" AS "__k0", extract(epoch from ("src"."updated_at")::timestamptz) AS "__e", extract(epoch from ("src"."loaded_at")::timestamptz) AS "__c", "src"."balance_eur" AS "__f0" FROM "app"."accounts" AS "src"`,
           parameters: [],
-          epochSecondsAt: [1, 2],
+          scanTimesAt: [1, 2],
         },
         {
           group: 'spend',

@@ -15,7 +15,7 @@ export const postgresCompiler: QueryCompiler = {
     // accepts ISO text. extract(epoch) is numeric since PostgreSQL 14: no float error.
     return `floor(extract(epoch from (${col})::timestamptz) * 1000)::float8`;
   },
-  scanEpochSeconds: (col: string) => `extract(epoch from (${col})::timestamptz)`,
+  scanTime: (col: string) => `extract(epoch from (${col})::timestamptz)`,
   timeComparison(col: string, unit?: EpochUnit): TimeComparison {
     if (unit) return epochComparison(postgresCompiler.epochMs(col, unit), (p) => `CAST(${p} AS float8)`);
     // timestamp, timestamptz, date and ISO text all compare as timestamptz in a UTC session.

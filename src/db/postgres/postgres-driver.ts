@@ -96,7 +96,7 @@ async function* reported<T>(rows: AsyncIterable<T>, lost: { readonly error: Erro
 /** pg's refusal of a statement on a client whose connection has failed. */
 const NOT_QUERYABLE = /^Client has encountered a connection error and is not queryable$/;
 
-/** The cursor's numeric text of scanEpochSeconds columns as epoch ms, as the COPY reader gives them. */
+/** The cursor's numeric text of scanTime columns (epoch seconds) as epoch ms, as the COPY reader gives them. */
 async function* epochSecondsRead(batches: AsyncIterable<unknown[][]>, at: readonly number[]): AsyncGenerator<unknown[][]> {
   for await (const batch of batches) {
     for (const row of batch) for (const i of at) if (row[i] !== null) row[i] = epochSecondsToMs(row[i] as string);
@@ -131,10 +131,10 @@ export class PostgresDriver extends KnexDriver {
    */
   arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
     if (query.parameters.length > 0) return this.cursorBatches(query);
-    return this.copyBatches(query.sql, query.epochSecondsAt ?? []);
+    return this.copyBatches(query.sql, query.scanTimesAt ?? []);
   }
 
-  private copyBatches(sql: string, epochSecondsAt: readonly number[]): AsyncIterable<unknown[][]> {
+  private copyBatches(sql: string, scanTimesAt: readonly number[]): AsyncIterable<unknown[][]> {
     return this.streamOn<pg.Client, unknown[][]>((connection) => {
       let copy: CopyToStreamQuery | undefined;
       const lost = connectionError(connection);
@@ -142,8 +142,8 @@ export class PostgresDriver extends KnexDriver {
         // COPY's text carries no column types: a LIMIT 0 run of the same statement gives them
         // (the server plans it, reads nothing), so each column gets the parser the cursor used.
         const described = await connection.query({ text: `SELECT * FROM (${sql}) AS ${SUBQUERY} LIMIT 0`, rowMode: 'array' });
-        const parsers = described.fields.map((f, i) => (epochSecondsAt.includes(i) ? epochSecondsToMs : (connection.getTypeParser(f.dataTypeID, 'text') as TextParser)));
-        const readers = described.fields.map((f, i) => (epochSecondsAt.includes(i) ? readEpochSeconds : fieldReader(f.dataTypeID, parsers[i]!)));
+        const parsers = described.fields.map((f, i) => (scanTimesAt.includes(i) ? epochSecondsToMs : (connection.getTypeParser(f.dataTypeID, 'text') as TextParser)));
+        const readers = described.fields.map((f, i) => (scanTimesAt.includes(i) ? readEpochSeconds : fieldReader(f.dataTypeID, parsers[i]!)));
         const rows = new CopyTextRows(readers, parsers);
         copy = connection.query(copyTo(`COPY (${sql}) TO STDOUT`));
         for await (const chunk of copy as AsyncIterable<Buffer>) {
@@ -168,7 +168,7 @@ export class PostgresDriver extends KnexDriver {
   /** The cursor's rows as arrays, every row it holds at each wake-up as one batch (see bufferedBatches). */
   private cursorBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
     const batches = this.rows<unknown[][]>(query, 'array', (rows) => bufferedBatches<unknown[]>(rows, undefined, 'Connection terminated unexpectedly'));
-    const at = query.epochSecondsAt ?? [];
+    const at = query.scanTimesAt ?? [];
     return at.length === 0 ? batches : epochSecondsRead(batches, at);
   }
 

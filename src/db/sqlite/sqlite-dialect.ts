@@ -25,6 +25,8 @@ export const sqliteCompiler: QueryCompiler = {
       ` END)`
     );
   },
+  // The stored value itself; SqliteDriver reads it as epochMs would (sqlite-time.ts).
+  scanTime: (col: string) => col,
   timeComparison(col: string, unit?: EpochUnit): TimeComparison {
     // No timestamp type: ISO text in mixed forms only compares right as a number. epochMs
     // is always an INTEGER (or NULL), so whole milliseconds.

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery, Row } from '../dialect.js';
 import { BATCH_ROWS, flatten } from '../batches.js';
 import { KnexDriver, type Execute } from '../knex/knex-driver.js';
+import { SqliteTimeReader } from './sqlite-time.js';
 
 export type SqliteConnection = BetterSqlite3.Database;
 
@@ -20,7 +21,24 @@ export class SqliteDriver extends KnexDriver {
   }
 
   arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
-    return this.steps<unknown[]>(query, true);
+    const batches = this.steps<unknown[]>(query, true);
+    const at = query.scanTimesAt ?? [];
+    return at.length === 0 ? batches : this.storedTimesRead(batches, at);
+  }
+
+  /** A scan's stored times (sqliteCompiler.scanTime) as the epoch ms epochMs gives in SQL. */
+  private async *storedTimesRead(batches: AsyncIterable<unknown[][]>, at: readonly number[]): AsyncGenerator<unknown[][]> {
+    let reader: SqliteTimeReader | undefined;
+    try {
+      for await (const batch of batches) {
+        // The scan's own library (Knex's client keeps the module it loaded), so the same SQLite answers.
+        reader ??= new SqliteTimeReader(() => new (this.knex.client as { driver: typeof BetterSqlite3 }).driver(':memory:'));
+        for (const row of batch) for (const i of at) row[i] = reader.read(row[i]);
+        yield batch;
+      }
+    } finally {
+      reader?.close();
+    }
   }
 
   /** better-sqlite3 steps synchronously: a batch is a plain loop over `iterate()`. */
