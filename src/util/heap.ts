@@ -1,7 +1,9 @@
 /**
  * Nudges to V8's collector for the joins that hold their labels in memory, whose peak
  * is the moment every thread scans (docs/benchmarks.md). They act on the whole process:
- * V8's flags are global, and the collection is the calling thread's.
+ * V8's flags are global, and the collection is the calling thread's. A flag the process
+ * was started with (node's arguments or NODE_OPTIONS) is its owner's choice: the nudge
+ * that would set it is left out, so that the choice holds during a join and after it.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -21,6 +23,8 @@ let gc: (() => void) | undefined;
  * bundles from source and wrote them again.
  */
 export function collectGarbage(): void {
+  // Started with --expose-gc: the process's own function, and its flag left on.
+  if (gc === undefined && typeof globalThis.gc === 'function' && startedWith('expose-gc')) gc = globalThis.gc;
   // Flags are the process's: another thread (a merge worker) may clear this one between
   // the set and the context, which then has no gc; it is set again.
   while (gc === undefined) {
@@ -37,6 +41,10 @@ export function collectGarbage(): void {
 /** Semi-spaces of 8 MB: V8 grows them to 16 (32 MB of young generation) by default. */
 const HELD_SEMI_SPACE = 8 * 1024 * 1024;
 
+/** Caps not yet released, and whether one of them has set the growth flag. */
+let caps = 0;
+let growthHeld = false;
+
 /** How often the cap looks at the young generation (and puts its hold back, see below). */
 const CAP_POLL_MS = 5;
 
@@ -51,21 +59,30 @@ const CAP_POLL_MS = 5;
  * put back, every few milliseconds until the undo this returns.
  */
 export function capYoungGeneration(): () => void {
+  if (startedWith('semi-space-growth-factor')) return () => {};
+  caps++;
   let held = false;
   const hold = (): void => {
     if (held || youngGenerationSize() >= 2 * HELD_SEMI_SPACE) {
       // Growth multiplies the size by this factor: 1 leaves it where it is.
       setFlagsFromString('--semi-space-growth-factor=1');
-      held = true;
+      held = growthHeld = true;
     }
   };
   hold();
   const poll = setInterval(hold, CAP_POLL_MS).unref();
-  return () => {
+  return once(() => {
     clearInterval(poll);
-    if (held) setFlagsFromString('--semi-space-growth-factor=2');
-  };
+    // Joins at once in this thread share the flag: the last one out sets it back.
+    if (--caps === 0 && growthHeld) {
+      setFlagsFromString('--semi-space-growth-factor=2');
+      growthHeld = false;
+    }
+  });
 }
+
+/** Holds of the old generation not yet released. */
+let oldHolds = 0;
 
 /**
  * Lets the old generation grow by half over what survived the last full collection,
@@ -78,11 +95,44 @@ export function capYoungGeneration(): () => void {
  * so it acts from the next one on.
  */
 export function holdOldGeneration(): () => void {
-  setFlagsFromString('--heap-growing-percent=50');
-  // 0 is V8's default: the factor V8 works out from its collector's speed.
-  return () => setFlagsFromString('--heap-growing-percent=0');
+  if (startedWith('heap-growing-percent')) return () => {};
+  if (oldHolds++ === 0) setFlagsFromString('--heap-growing-percent=50');
+  return once(() => {
+    // 0 is V8's default: the factor V8 works out from its collector's speed. Joins at
+    // once in this thread share the flag: the last one out sets it back.
+    if (--oldHolds === 0) setFlagsFromString('--heap-growing-percent=0');
+  });
+}
+
+/** An undo that acts on its first call only (a join's error path may call it again). */
+function once(undo: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    undo();
+  };
 }
 
 function youngGenerationSize(): number {
   return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+}
+
+/** Whether this process was started with the V8 flag `name` (given with dashes), set either way. */
+function startedWith(name: string): boolean {
+  return v8FlagNames([...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)]).has(name);
+}
+
+/**
+ * The V8 flags named in node's options, as V8 reads them: `_` and `-` alike, `--no-x`
+ * naming x, a value after `=` not part of the name.
+ */
+export function v8FlagNames(options: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const option of options) {
+    if (!option.startsWith('--')) continue;
+    const name = option.slice(2).split('=')[0]!.replaceAll('_', '-');
+    names.add(name.startsWith('no-') ? name.slice(3) : name);
+  }
+  return names;
 }

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { transformSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { v8FlagNames } from '../../src/util/heap.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spellbook-heap-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -96,9 +97,37 @@ console.log(JSON.stringify({ gc: afterGc === before, old: afterOld === before, c
 `,
 );
 
-/** Runs one of the scripts above in a fresh `node`; its answer is the JSON it prints. */
+// Two joins at once: each nudge taken twice and let go of in turn (the first undo twice,
+// as a join's error path may), the version tag read after each step.
+writeFileSync(
+  join(dir, 'two-joins.mjs'),
+  `import { capYoungGeneration, holdOldGeneration } from './heap.mjs';
+import { cachedDataVersionTag, getHeapSpaceStatistics } from 'node:v8';
+const before = cachedDataVersionTag();
+const young = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 2 ** 20;
+let kept = [];
+while (young() < 16) for (let i = 0; i < 100000; i++) { kept.push({ i }); if (kept.length > 200000) kept = []; }
+const steps = {};
+for (const [name, nudge] of [['old', holdOldGeneration], ['young', capYoungGeneration]]) {
+  const first = nudge();
+  const second = nudge();
+  first();
+  first();
+  const oneLeft = cachedDataVersionTag() === before;
+  second();
+  steps[name] = { oneLeft, none: cachedDataVersionTag() === before };
+}
+console.log(JSON.stringify(steps));
+`,
+);
+
+/** Runs one of the scripts above in a fresh `node` (with `nodeFlags` before it); its answer is the JSON it prints. */
 async function run<T>(script: string, ...args: string[]): Promise<T> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(dir, script), ...args]);
+  return runWith([], script, ...args);
+}
+
+async function runWith<T>(nodeFlags: readonly string[], script: string, ...args: string[]): Promise<T> {
+  const { stdout } = await promisify(execFile)(process.execPath, [...nodeFlags, join(dir, script), ...args]);
   return JSON.parse(stdout) as T;
 }
 
@@ -120,6 +149,26 @@ describe('the flags', () => {
   it('are as they were once each nudge is over, so that a code cache written at exit is accepted by the next process', async () => {
     expect(await run('flags.mjs')).toEqual({ gc: true, old: true, capping: true, young: true, exposed: 'undefined' });
   }, 60_000);
+
+  it("are the process's own where it was started with them: never set, so never set back to V8's defaults", async () => {
+    // Set back to V8's defaults, each of the three would change the version tag after
+    // its nudge (and --no-expose-gc would take gc away from the process).
+    const flags = ['--expose-gc', '--heap-growing-percent=30', '--semi_space_growth_factor=3'];
+    expect(await runWith(flags, 'flags.mjs')).toEqual({ gc: true, old: true, capping: false, young: true, exposed: 'function' });
+  }, 60_000);
+});
+
+describe('two joins at once', () => {
+  it('keep each flag set until the last of them lets go of it', async () => {
+    expect(await run('two-joins.mjs')).toEqual({ old: { oneLeft: false, none: true }, young: { oneLeft: false, none: true } });
+  }, 60_000);
+});
+
+describe('v8FlagNames', () => {
+  it("names the V8 flags among node's options as V8 reads them", () => {
+    const options = ['--expose_gc', '--no-semi-space-growth-factor', '--heap-growing-percent=30', '-e', 'x', '--max-old-space-size=4096', 'script.js'];
+    expect([...v8FlagNames(options)]).toEqual(['expose-gc', 'semi-space-growth-factor', 'heap-growing-percent', 'max-old-space-size']);
+  });
 });
 
 describe('holdOldGeneration', () => {
