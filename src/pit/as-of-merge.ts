@@ -53,8 +53,7 @@ export class LabelIndex {
     for (let k = 0; k < keyCount; k++) {
       const lo = blockStart[k]!, hi = blockStart[k + 1]!;
       if (hi - lo > SMALL_BLOCK) {
-        order.subarray(lo, hi).sort((a, b) => timeOfLabel[a]! - timeOfLabel[b]! || a - b);
-        for (let p = lo; p < hi; p++) sortedTimes[p] = timeOfLabel[order[p]!]!;
+        sortBlock(order, sortedTimes, lo, hi);
         continue;
       }
       // Most keys have a few labels: sorted by insertion here, not by a call of sort each
@@ -98,6 +97,35 @@ export class LabelIndex {
   get labelCount(): number {
     return this.order.length;
   }
+}
+
+/**
+ * Sorts positions [lo, hi) of the index by time, ties in input order (the order they are
+ * in): a bottom-up merge sort of the block's times and labels, side by side. A sort with
+ * a comparator reading the input-order times was a cache miss a comparison (1M labels on
+ * 10,000 keys took 270 ms to index, against 50 ms on 100,000 keys with small blocks).
+ */
+function sortBlock(order: Int32Array, sortedTimes: Float64Array, lo: number, hi: number): void {
+  const n = hi - lo;
+  let times = sortedTimes.slice(lo, hi), labels = order.slice(lo, hi);
+  let toTimes = new Float64Array(n), toLabels = new Int32Array(n);
+  for (let width = 1; width < n; width *= 2) {
+    for (let left = 0; left < n; left += 2 * width) {
+      const mid = Math.min(left + width, n), end = Math.min(left + 2 * width, n);
+      let i = left, j = mid, k = left;
+      // `<=`: of equal times, the left run's (earlier in input order) goes first.
+      while (i < mid && j < end) {
+        if (times[i]! <= times[j]!) (toTimes[k] = times[i]!), (toLabels[k++] = labels[i++]!);
+        else (toTimes[k] = times[j]!), (toLabels[k++] = labels[j++]!);
+      }
+      while (i < mid) (toTimes[k] = times[i]!), (toLabels[k++] = labels[i++]!);
+      while (j < end) (toTimes[k] = times[j]!), (toLabels[k++] = labels[j++]!);
+    }
+    [times, toTimes] = [toTimes, times];
+    [labels, toLabels] = [toLabels, labels];
+  }
+  sortedTimes.set(times, lo);
+  order.set(labels, lo);
 }
 
 /**

@@ -82,8 +82,10 @@ describe('FeatureColumn.toLabelOrder', () => {
 
 describe('LabelIndex', () => {
   it('orders the labels by key, then time, then input position, in blocks small and large', () => {
-    // Three keys and up to 80 labels: blocks on both sides of the insertion sort's bound (16), with many equal times.
-    const labels = fc.array(fc.record({ key: fc.integer({ min: 0, max: 2 }), t: fc.integer({ min: -3, max: 6 }) }), { maxLength: 80 });
+    // Three keys and up to 200 labels: blocks on both sides of the insertion sort's bound
+    // (16), of every size up to ~100, with many equal times. `size: 'max'` because
+    // fast-check's default size draws arrays of at most 10, whatever maxLength says.
+    const labels = fc.array(fc.record({ key: fc.integer({ min: 0, max: 2 }), t: fc.integer({ min: -3, max: 6 }) }), { maxLength: 200, size: 'max' });
     fc.assert(
       fc.property(labels, (ls) => {
         const index = new LabelIndex(Int32Array.from(ls, (l) => l.key), Float64Array.from(ls, (l) => l.t), 3);
