@@ -8,6 +8,7 @@ import { bufferedBatches } from '../batches.js';
 import { KnexDriver, type Execute } from '../knex/knex-driver.js';
 import { CopyTextRows, floatReader, intReader, textReader, type FieldReader, type TextParser } from './copy-text.js';
 import { epochSecondsToMs, readEpochSeconds } from './epoch-seconds.js';
+import { pgParameters } from './array-literal.js';
 
 /** The alias of the statement wrapped to learn its column types. */
 const SUBQUERY = '"spellbook_copy"';
@@ -174,7 +175,7 @@ export class PostgresDriver extends KnexDriver {
 
   private rows<R>(query: CompiledQuery, rowMode?: 'array', read: (rows: QueryStream) => AsyncIterable<unknown> = (rows) => rows): AsyncIterable<R> {
     return this.streamOn<pg.Client, R>((connection) => {
-      const rows = new QueryStream(query.sql, [...query.parameters], { batchSize: BATCH_SIZE, ...(rowMode ? { rowMode } : {}) });
+      const rows = new QueryStream(query.sql, pgParameters(query.parameters), { batchSize: BATCH_SIZE, ...(rowMode ? { rowMode } : {}) });
       const lost = whenLost(connection, rows);
       connection.query(rows);
       return {
@@ -196,7 +197,7 @@ export class PostgresDriver extends KnexDriver {
       // Extended protocol even without parameters: one statement per call, never a batch.
       const result = await connection.query({
         text: query.sql,
-        values: [...query.parameters],
+        values: pgParameters(query.parameters),
         queryMode: 'extended',
       } as pg.QueryConfig);
       return result.rows as Row[];
@@ -205,7 +206,7 @@ export class PostgresDriver extends KnexDriver {
 
   protected executor(connection: pg.Client): Execute {
     return async (query) => {
-      await connection.query({ text: query.sql, values: [...query.parameters] });
+      await connection.query({ text: query.sql, values: pgParameters(query.parameters) });
     };
   }
 
