@@ -96,7 +96,7 @@ describe('plain labels files', () => {
     let read = 0;
     const row = fc.record({ user: key, shop: key, ts: time, extra, width: fc.constantFrom(...new Array<number>(40).fill(0), -1, 1) });
     const file = fc.record({
-      rows: fc.array(row, { maxLength: 12 }),
+      rows: fc.array(row, { maxLength: 12, size: 'max' }),
       delimiter: fc.constantFrom(',', ';', '\t'),
       unit: fc.constantFrom(undefined, undefined, undefined, 's' as const, 'ms' as const),
       crlf: fc.boolean(),

@@ -14,8 +14,8 @@ describe('AsOfMerge agrees with the brute-force reference', () => {
   it('for random rows, labels, ttl and --known-at, in any row order', () => {
     fc.assert(
       fc.property(
-        fc.array(row, { maxLength: 25 }),
-        fc.array(label, { minLength: 1, maxLength: 25 }),
+        fc.array(row, { maxLength: 25, size: 'max' }),
+        fc.array(label, { minLength: 1, maxLength: 25, size: 'max' }),
         fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
         fc.boolean(),
         fc.boolean(),
@@ -51,8 +51,8 @@ describe('FeatureColumn.toLabelOrder', () => {
   it('leaves each label its winning slot\'s values, or NULL, at its own place', () => {
     fc.assert(
       fc.property(
-        fc.array(row, { maxLength: 25 }),
-        fc.array(label, { minLength: 1, maxLength: 25 }),
+        fc.array(row, { maxLength: 25, size: 'max' }),
+        fc.array(label, { minLength: 1, maxLength: 25, size: 'max' }),
         fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
         fc.boolean(),
         (rows, labels, ttlMs, knownAt) => {

@@ -37,8 +37,8 @@ const labelArb = fc.record({
   note: fc.option(fc.constantFrom('', 'x', 'X', 'y', 'é', '10', '9'), { nil: null }),
 });
 const scenarioArb = fc.record({
-  rows: fc.array(rowArb, { maxLength: 25 }),
-  labels: fc.array(labelArb, { minLength: 1, maxLength: 20 }),
+  rows: fc.array(rowArb, { maxLength: 25, size: 'max' }),
+  labels: fc.array(labelArb, { minLength: 1, maxLength: 20, size: 'max' }),
   knownAt: fc.boolean(),
   windowHours: fc.integer({ min: 1, max: 4 }),
 });

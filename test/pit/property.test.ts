@@ -43,8 +43,8 @@ const labelArb = fc.record({
   t: fc.tuple(grid, fc.constantFrom(0, 0, 1, -1)).map(([g, d]) => g + d),
 });
 const scenarioArb = fc.record({
-  rows: fc.array(rowArb, { maxLength: 30 }),
-  labels: fc.array(labelArb, { minLength: 1, maxLength: 25 }),
+  rows: fc.array(rowArb, { maxLength: 30, size: 'max' }),
+  labels: fc.array(labelArb, { minLength: 1, maxLength: 25, size: 'max' }),
   ttlHours: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
   knownAt: fc.boolean(),
   snapshot: labelArb.map((l) => l.t),

@@ -47,8 +47,8 @@ const labelArb = fc.record({
   t: fc.tuple(grid, fc.constantFrom(0, 0, 1, -1)).map(([g, d]) => g + d),
 });
 const scenarioArb = fc.record({
-  rows: fc.array(rowArb, { maxLength: 30 }),
-  labels: fc.array(labelArb, { minLength: 1, maxLength: 20 }),
+  rows: fc.array(rowArb, { maxLength: 30, size: 'max' }),
+  labels: fc.array(labelArb, { minLength: 1, maxLength: 20, size: 'max' }),
   shortHours: fc.integer({ min: 1, max: 3 }),
   longHours: fc.integer({ min: 1, max: 5 }),
   knownAt: fc.boolean(),
