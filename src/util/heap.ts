@@ -41,7 +41,7 @@ export function collectGarbage(): void {
 /** Semi-spaces of 8 MB: V8 grows them to 16 (32 MB of young generation) by default. */
 const HELD_SEMI_SPACE = 8 * 1024 * 1024;
 
-/** Caps not yet released, and whether one of them has set the growth flag. */
+/** Caps not yet released, and whether one of them has set the growth flag (each then keeps putting it back). */
 let caps = 0;
 let growthHeld = false;
 
@@ -61,12 +61,11 @@ const CAP_POLL_MS = 5;
 export function capYoungGeneration(): () => void {
   if (startedWith('semi-space-growth-factor')) return () => {};
   caps++;
-  let held = false;
   const hold = (): void => {
-    if (held || youngGenerationSize() >= 2 * HELD_SEMI_SPACE) {
+    if (growthHeld || youngGenerationSize() >= 2 * HELD_SEMI_SPACE) {
       // Growth multiplies the size by this factor: 1 leaves it where it is.
       setFlagsFromString('--semi-space-growth-factor=1');
-      held = growthHeld = true;
+      growthHeld = true;
     }
   };
   hold();
