@@ -26,6 +26,12 @@ export interface CompiledQuery {
    * needs to read it.
    */
   readonly scanTimesAt?: readonly number[];
+  /**
+   * Set when the statement is `SELECT <list> FROM <table> AS <alias>`: every row of one
+   * table (as metadata names it, `schema.table` allowed), no WHERE. A driver may read it in
+   * pieces by appending a WHERE of its own on the alias (SqliteDriver reads rowid ranges).
+   */
+  readonly wholeTable?: { readonly table: string; readonly alias: string };
 }
 
 /** A column of `QueryCompiler.jsonRows`: a key type, or `float` for epoch milliseconds. */

@@ -34,8 +34,10 @@ export function innerSelect(compiler: QueryCompiler, group: Group, features: rea
  */
 export function scanQuery(compiler: QueryCompiler, group: Group, features: readonly Feature[]): CompiledQuery {
   const { sql: list, scanTimesAt } = new GroupColumns(compiler, group, features, SRC).scanList();
-  const query = new SqlBuilder(compiler).compile(`SELECT ${list} FROM ${sourceSql(compiler, group.source, SRC)}`);
-  return scanTimesAt.length > 0 ? { ...query, scanTimesAt } : query;
+  const { source } = group;
+  const query: CompiledQuery = new SqlBuilder(compiler).compile(`SELECT ${list} FROM ${sourceSql(compiler, source, SRC)}`);
+  const whole = source.kind === 'table' ? { ...query, wholeTable: { table: source.table, alias: SRC } } : query;
+  return scanTimesAt.length > 0 ? { ...whole, scanTimesAt } : whole;
 }
 
 /** latestQuery's statement; with `repeatsKeys`, a key may have several rows, its winner first. */

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery, Row } from '../dialect.js';
 import { BATCH_ROWS, flatten } from '../batches.js';
 import { KnexDriver, type Execute } from '../knex/knex-driver.js';
+import { pagingRowid, preparePages, readPages } from './sqlite-paged-scan.js';
 import { SqliteTimeReader } from './sqlite-time.js';
 
 export type SqliteConnection = BetterSqlite3.Database;
@@ -9,6 +10,14 @@ export type SqliteConnection = BetterSqlite3.Database;
 /** better-sqlite3 binds neither booleans nor Dates. */
 export function sqliteParameters(parameters: readonly unknown[]): unknown[] {
   return parameters.map((p) => (typeof p === 'boolean' ? Number(p) : p instanceof Date ? p.getTime() : p));
+}
+
+/**
+ * Steps are synchronous and batches flow as microtasks only: one turn of the event loop
+ * per batch lets a Ctrl-C (or a worker's cancel message) through mid-scan.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 export class SqliteDriver extends KnexDriver {
@@ -21,7 +30,7 @@ export class SqliteDriver extends KnexDriver {
   }
 
   arrayBatches(query: CompiledQuery): AsyncIterable<unknown[][]> {
-    const batches = this.steps<unknown[]>(query, true);
+    const batches = query.wholeTable ? this.pages(query, query.wholeTable) : this.steps<unknown[]>(query, true);
     const at = query.scanTimesAt ?? [];
     return at.length === 0 ? batches : this.storedTimesRead(batches, at);
   }
@@ -41,9 +50,36 @@ export class SqliteDriver extends KnexDriver {
     }
   }
 
-  /** better-sqlite3 steps synchronously: a batch is a plain loop over `iterate()`. */
+  /** A whole table's scan a page at a time where the table pages (sqlite-paged-scan.ts), else stepped. */
+  private async *pages(query: CompiledQuery, whole: NonNullable<CompiledQuery['wholeTable']>): AsyncIterable<unknown[][]> {
+    const connection = await this.acquire<SqliteConnection>();
+    try {
+      const rowid = pagingRowid(connection, whole.table);
+      const pages = rowid === undefined ? undefined : preparePages(connection, { sql: query.sql, parameters: sqliteParameters(query.parameters) }, whole, rowid);
+      if (pages === undefined) yield* this.stepsOn<unknown[]>(connection, query, true);
+      else {
+        try {
+          yield* readPages(connection, pages, nextTurn);
+        } catch (err) {
+          throw this.toError(err);
+        }
+      }
+    } finally {
+      await this.release(connection);
+    }
+  }
+
   private async *steps<R>(query: CompiledQuery, raw: boolean): AsyncIterable<R[]> {
     const connection = await this.acquire<SqliteConnection>();
+    try {
+      yield* this.stepsOn<R>(connection, query, raw);
+    } finally {
+      await this.release(connection);
+    }
+  }
+
+  /** better-sqlite3 steps synchronously: a batch is a plain loop over `iterate()`. */
+  private async *stepsOn<R>(connection: SqliteConnection, query: CompiledQuery, raw: boolean): AsyncIterable<R[]> {
     let rows: IterableIterator<unknown> | undefined;
     try {
       try {
@@ -70,14 +106,11 @@ export class SqliteDriver extends KnexDriver {
         if (batch.length === 0) break;
         yield batch;
         if (batch.length < BATCH_ROWS) break;
-        // Steps are synchronous and batches flow as microtasks only: one turn of the event
-        // loop per batch lets a Ctrl-C (or a worker's cancel message) through mid-scan.
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
       }
     } finally {
       // Ends the statement so the connection is free again before it goes back to the pool.
       rows?.return?.();
-      await this.release(connection);
     }
   }
 
