@@ -194,6 +194,32 @@ describeEngines('driver', (ctx, engine) => {
     });
   });
 
+  it('arrayBatches of a scan marked as a whole table (SQLite reads it in pages) gives every row once, as the same statement unmarked, and frees its connection when stopped early', async () => {
+    await fillNumbers();
+    await withDatabase(ctx(), { readOnly: true, extra: { pool: { max: 1 } } }, async (db) => {
+      const q = (name: string) => db.compiler.quoteIdentifier(name);
+      const sql = `SELECT ${q('src')}.n AS ${q('k0')}, ${q('src')}.n * 2 AS ${q('f0')} FROM nums AS ${q('src')}`;
+      const whole = { sql, parameters: [], wholeTable: { table: 'nums', alias: 'src' } };
+      const read = async (query: typeof whole | { sql: string; parameters: never[] }) => {
+        const rows: unknown[][] = [];
+        for await (const batch of db.driver.arrayBatches(query)) rows.push(...batch.map((r) => r.map(Number)));
+        return rows.sort((a, b) => (a[0] as number) - (b[0] as number));
+      };
+      const paged = await read(whole);
+      expect(paged).toHaveLength(N);
+      expect(paged[0]).toEqual([1, 2]);
+      expect(paged[N - 1]).toEqual([N, 2 * N]);
+      expect(paged).toEqual(await read({ sql, parameters: [] }));
+      for await (const batch of db.driver.arrayBatches(whole)) {
+        expect(batch.length).toBeGreaterThan(0);
+        break;
+      }
+      // The one connection is free again: this would wait for ever otherwise.
+      const [count] = await within(HUNG_AFTER_MS, db.driver.all({ sql: 'SELECT count(*) AS c FROM nums', parameters: [] }), 'query after break');
+      expect(Number(count!['c'])).toBe(N);
+    });
+  });
+
   it('arrayBatches gives the connection back when the consumer breaks early or the query fails midway (pool of one)', async () => {
     await fillNumbers();
     await withDatabase(ctx(), { readOnly: true, extra: { pool: { max: 1 } } }, async (db) => {
