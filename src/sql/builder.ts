@@ -16,6 +16,7 @@
  */
 import type { CompiledQuery, QueryCompiler } from '../db/dialect.js';
 import { SpellbookError } from '../errors.js';
+import { tableSql } from '../db/identifier.js';
 import type { Source } from '../metadata/types.js';
 
 const MARK = '\u0000';
@@ -72,13 +73,8 @@ export class SqlBuilder {
   }
 }
 
-/** `schema.table` (or `table`) with each part quoted. */
-export function tableSql(compiler: QueryCompiler, table: string): string {
-  return table
-    .split('.')
-    .map((part) => compiler.quoteIdentifier(part))
-    .join('.');
-}
+// Defined beside the identifier quoting in db/, where an engine's driver can use it too.
+export { tableSql } from '../db/identifier.js';
 
 /** A group's source as a FROM item named `alias`: a quoted table (schema.table allowed) or the query as a derived table. */
 export function sourceSql(compiler: QueryCompiler, source: Source, alias: string): string {

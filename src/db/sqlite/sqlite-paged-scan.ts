@@ -17,7 +17,8 @@
  * statement it replaces did.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { quoteWith } from '../identifier.js';
+import { tableSql } from '../identifier.js';
+import { sqliteCompiler } from './sqlite-dialect.js';
 
 /** Rows a page: 1,024 to 8,192 measured alike; 16,384 was slower (larger texts to parse). */
 export const PAGE_ROWS = 4096;
@@ -25,7 +26,7 @@ export const PAGE_ROWS = 4096;
 /** The names SQLite gives a rowid table's rowid, unless a column takes one for itself. */
 const ROWID_NAMES = ['_rowid_', 'rowid', 'oid'];
 
-const q = (name: string) => quoteWith(name, '"');
+const q = sqliteCompiler.quoteIdentifier;
 
 /**
  * The name a scan of `table` can page on, or undefined when it cannot: a view, a virtual
@@ -75,8 +76,8 @@ export function mayHoldSignedZero(declared: string | null, fromColumn: boolean):
 /** The statements of a paged scan of `scan` (`SELECT <list> FROM <table> AS <alias>`), pure text. */
 export function pageStatements(scan: string, table: string, alias: string, rowid: string, columns: readonly PageColumn[], rowsPerPage = PAGE_ROWS) {
   const r = `${q(alias)}.${rowid}`;
-  // As the scan names it (sql/builder.ts tableSql): each part of `schema.table` quoted.
-  const from = `${table.split('.').map(q).join('.')} AS ${q(alias)}`;
+  // As the scan names it (sourceSql).
+  const from = `${tableSql(sqliteCompiler, table)} AS ${q(alias)}`;
   const value = ({ name, signedZero }: PageColumn) => {
     const c = q(name);
     // Nested so that only zeros pay for the test.
