@@ -18,7 +18,9 @@
 // the tables show medians over --repeat rounds; ratios are medians of per-round ratios.
 // The merge's output is compared row for row with the database join's and pandas'.
 // Results are merged into bench/results.json (one entry per engine/scale/index), from
-// which the "## export and join" section of docs/benchmarks.md is rendered.
+// which the "## export and join" section of docs/benchmarks.md is rendered; --no-docs
+// prints them and writes neither. A partial rerun (--only) keeps the other measurements,
+// each named with the revision and time it was measured at.
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, symlinkSync, createReadStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -375,17 +377,14 @@ async function benchVariant(engine, indexed) {
   }
   for (const s of steps) {
     const xs = samples[s.name];
-    if (s.skipped || xs.skipped) res.measured[s.name] = { skipped: s.skipped ?? xs.skipped };
-    else res.measured[s.name] = { wall: median(xs.map((x) => x.wall)), rssMB: Math.max(...xs.map((x) => x.rssMB)), rows: xs.at(-1).rows, walls: xs.map((x) => Number(x.wall.toFixed(3))), ...(xs.at(-1).query ? { query: xs.at(-1).query } : {}) };
+    // Each measurement carries its own stamp: a partial rerun (--only) keeps the others.
+    const stamp = { revision, at: res.at };
+    if (s.skipped || xs.skipped) res.measured[s.name] = { skipped: s.skipped ?? xs.skipped, ...stamp };
+    else res.measured[s.name] = { wall: median(xs.map((x) => x.wall)), rssMB: Math.max(...xs.map((x) => x.rssMB)), rows: xs.at(-1).rows, walls: xs.map((x) => Number(x.wall.toFixed(3))), ...(xs.at(-1).query ? { query: xs.at(-1).query } : {}), ...stamp };
   }
   // Ratios are medians of per-round ratios: both sides of a ratio ran minutes apart at most.
   const perRound = (a, b) => (samples[a]?.length && samples[b]?.length ? median(samples[a].map((x, i) => x.wall / (samples[b][i] ?? samples[b].at(-1)).wall)) : undefined);
-  res.ratios = {
-    join_floor: perRound('join_merge', 'floor'),
-    join_pandas: perRound('join_merge', 'pandas'),
-    database_merge: perRound('join_database', 'join_merge'),
-    export_hand: perRound('export', 'hand'),
-  };
+  res.ratios = Object.fromEntries(Object.entries(RATIO_SIDES).map(([name, [a, b]]) => [name, perRound(a, b)]));
 
   // Same answers: merge, database and pandas outputs row for row.
   const outs = Object.fromEntries(['join_merge', 'join_database', 'pandas'].filter((n) => samples[n]?.length).map((n) => [n, samples[n].at(-1).out]));
@@ -397,6 +396,15 @@ async function benchVariant(engine, indexed) {
 }
 
 // ------------------------------------------------------------------ facts, table, docs
+
+/** Each per-round ratio and output comparison, and the two measurements it is of. */
+const RATIO_SIDES = { join_floor: ['join_merge', 'floor'], join_pandas: ['join_merge', 'pandas'], database_merge: ['join_database', 'join_merge'], export_hand: ['export', 'hand'] };
+const COMPARED_SIDES = { join_database: ['join_merge', 'join_database'], pandas: ['join_merge', 'pandas'] };
+
+/** What of `before` still holds after a partial rerun measured `redone`: the entries whose two sides it did not redo. */
+function keptPairs(before, sides, redone) {
+  return Object.fromEntries(Object.entries(before ?? {}).filter(([name, v]) => v !== undefined && sides[name] && !sides[name].some((n) => n in redone)));
+}
 
 function engineVersion(engine) {
   try {
@@ -486,6 +494,8 @@ function renderTargets(entries) {
     else if (r.joinStrategiesAgree !== undefined) parts.push(`merge and database outputs ${r.joinStrategiesAgree ? 'identical' : 'DIFFER'}`);
     if (r.compared?.pandas) parts.push(`merge and pandas outputs: ${r.compared.pandas.differ} rows differ${r.compared.pandas.first ? ` (first at line ${r.compared.pandas.first})` : ''}`);
     if (r.revision) parts.push(`measured ${r.at} on ${r.revision}, ${r.rounds ?? 1} round(s), load average ${r.loadAvg.toFixed(1)} at start`);
+    const older = Object.entries(m).filter(([, x]) => x.skipped === undefined && x.revision !== undefined && (x.revision !== r.revision || x.at !== r.at));
+    if (older.length) parts.push(`kept from earlier runs: ${older.map(([n, x]) => `${n} ${x.at} on ${x.revision}`).join(', ')}`);
     out.push(`- ${name}: ${parts.join('; ')}`);
   }
   return out.join('\n');
@@ -596,13 +606,21 @@ for (const engine of engines) {
     fresh.push(r);
     const i = results.runs.findIndex((x) => x.engine === engine && x.scale === scale && x.indexed === indexed);
     if (i >= 0) {
-      // A partial rerun (--only) keeps the measurements it did not redo.
-      r.measured = { ...results.runs[i].measured, ...r.measured };
+      // A partial rerun (--only) keeps the measurements it did not redo, each with the
+      // revision and time it was measured at (older results carry them on their run only).
+      const before = results.runs[i];
+      const kept = Object.fromEntries(Object.entries(before.measured).map(([n, m]) => [n, m.revision === undefined ? { ...m, revision: before.revision, at: before.at } : m]));
+      const redone = r.measured;
+      r.measured = { ...kept, ...redone };
+      // Per-round ratios and output comparisons of two kept measurements stay; one of a
+      // kept and a redone measurement is the ratio of their medians (ratioOf).
+      r.ratios = { ...keptPairs(before.ratios, RATIO_SIDES, redone), ...Object.fromEntries(Object.entries(r.ratios).filter(([, v]) => v !== undefined)) };
+      r.compared = { ...keptPairs(before.compared, COMPARED_SIDES, redone), ...r.compared };
       if (!r.handCandidates && results.runs[i].handCandidates) r.handCandidates = results.runs[i].handCandidates;
       if (r.joinStrategiesAgree === undefined) r.joinStrategiesAgree = results.runs[i].joinStrategiesAgree;
       results.runs[i] = r;
     } else results.runs.push(r);
-    writeFileSync(RESULTS, JSON.stringify(results, null, 1) + '\n');
+    if (!args['no-docs']) writeFileSync(RESULTS, JSON.stringify(results, null, 1) + '\n');
   }
 }
 console.log(renderTable(fresh));
