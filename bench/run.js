@@ -311,7 +311,7 @@ async function benchVariant(engine, indexed) {
   };
   const startup = (...a) => medianRun(() => cli(...a));
   // Node alone, measured alike: the part of a start-up no change to spellbook can remove,
-  // which differs threefold between this project's machines (0.06-0.14 s).
+  // which differs more than twofold between this project's machines (0.06-0.15 s).
   step('startup_node', () => medianRun(() => measure('node', ['-e', '0'])));
   step('startup_help', () => startup('--help'));
   step('startup_meta', () => startup('get', 'meta', 'all', '-m', meta));
@@ -403,8 +403,10 @@ const COMPARED_SIDES = { join_database: ['join_merge', 'join_database'], pandas:
 
 /** What of `before` still holds after a partial rerun measured `redone`: the entries whose two sides it did not redo. */
 function keptPairs(before, sides, redone) {
-  return Object.fromEntries(Object.entries(before ?? {}).filter(([name, v]) => v !== undefined && sides[name] && !sides[name].some((n) => n in redone)));
+  return Object.fromEntries(Object.entries(before ?? {}).filter(([name, v]) => v !== undefined && sides[name] && !redoneAny(sides[name], redone)));
 }
+
+const redoneAny = (names, redone) => names.some((n) => n in redone);
 
 function engineVersion(engine) {
   try {
@@ -617,7 +619,8 @@ for (const engine of engines) {
       r.ratios = { ...keptPairs(before.ratios, RATIO_SIDES, redone), ...Object.fromEntries(Object.entries(r.ratios).filter(([, v]) => v !== undefined)) };
       r.compared = { ...keptPairs(before.compared, COMPARED_SIDES, redone), ...r.compared };
       if (!r.handCandidates && results.runs[i].handCandidates) r.handCandidates = results.runs[i].handCandidates;
-      if (r.joinStrategiesAgree === undefined) r.joinStrategiesAgree = results.runs[i].joinStrategiesAgree;
+      // The older results' form of compared.join_database: kept by the same rule.
+      if (r.joinStrategiesAgree === undefined && !redoneAny(COMPARED_SIDES.join_database, redone)) r.joinStrategiesAgree = before.joinStrategiesAgree;
       results.runs[i] = r;
     } else results.runs.push(r);
     if (!args['no-docs']) writeFileSync(RESULTS, JSON.stringify(results, null, 1) + '\n');
