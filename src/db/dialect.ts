@@ -30,9 +30,18 @@ export interface CompiledQuery {
    * Set when the statement is `SELECT <list> FROM <table> AS <alias>`: every row of one
    * table (as metadata names it, `schema.table` allowed), no WHERE. A driver may read it in
    * pieces by appending a WHERE of its own on the alias (SqliteDriver reads rowid ranges).
+   * `items` says what each item of <list> reads, where every one is a column or a constant
+   * (sqlite-file-scan.ts reads those from the file's pages).
    */
-  readonly wholeTable?: { readonly table: string; readonly alias: string };
+  readonly wholeTable?: { readonly table: string; readonly alias: string; readonly items?: readonly ScanItem[] };
 }
+
+/**
+ * What a select-list item of a whole-table scan reads: a column as stored (`raw`), as
+ * QueryCompiler.exactInt reads it (`int`), or in QueryCompiler.scanTime's form (`time`);
+ * or the constant 1.
+ */
+export type ScanItem = { readonly column: string; readonly read: 'raw' | 'int' | 'time' } | { readonly constant: 1 };
 
 /** A column of `QueryCompiler.jsonRows`: a key type, or `float` for epoch milliseconds. */
 export interface JsonColumn {

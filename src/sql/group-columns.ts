@@ -3,7 +3,7 @@
  * as epoch ms, and the requested feature columns, under fixed aliases. Outer queries
  * filter, rank and join on those aliases only, so each time expression is written once.
  */
-import type { QueryCompiler, TimeComparison } from '../db/dialect.js';
+import type { QueryCompiler, ScanItem, TimeComparison } from '../db/dialect.js';
 import { storedColumn, type EpochUnit, type Feature, type Group, type KeyType } from '../metadata/types.js';
 
 export const KEY_ALIAS = (i: number) => `__k${i}`;
@@ -104,30 +104,45 @@ export class GroupColumns {
    * it has one (QueryCompiler.scanTime), and the positions of those columns, which
    * the driver reads back as epoch ms.
    */
-  scanList(): { sql: string; scanTimesAt: number[] } {
+  scanList(): { sql: string; scanTimesAt: number[]; reads: ScanItem[] | undefined } {
     return this.select({}, this.compiler.scanTime);
   }
 
-  private select(options: { times?: boolean; exactInts?: boolean }, scanTime?: (col: string) => string): { sql: string; scanTimesAt: number[] } {
+  private select(
+    options: { times?: boolean; exactInts?: boolean },
+    scanTime?: (col: string) => string,
+  ): { sql: string; scanTimesAt: number[]; reads: ScanItem[] | undefined } {
     const q = (a: string) => this.compiler.quoteIdentifier(a);
     const items = this.sourceKeys().map((k, i) => `${k} AS ${q(KEY_ALIAS(i))}`);
+    // What each item reads, while every one is a column or a constant (ScanItem).
+    let reads: ScanItem[] | undefined = this.group.entityColumns.map((column) => ({ column, read: 'raw' }));
     const scanTimesAt: number[] = [];
     // Called just before its item is pushed: items.length is that item's position.
-    const time = (col: string, unit?: EpochUnit): string => {
-      if (scanTime === undefined || unit !== undefined) return this.compiler.epochMs(col, unit);
+    const time = (col: string, column: string | undefined, unit?: EpochUnit): string => {
+      if (scanTime === undefined || unit !== undefined || column === undefined) {
+        reads = undefined;
+        return this.compiler.epochMs(col, unit);
+      }
       scanTimesAt.push(items.length);
+      reads?.push({ column, read: 'time' });
       return scanTime(col);
     };
     const e = options.times === false ? undefined : this.group.eventTime;
-    if (e) items.push(`${time(this.ref(e.column), e.unit)} AS ${q(EVENT_ALIAS)}`);
-    if (e && this.group.createdTime !== undefined) items.push(`${time(this.ref(this.group.createdTime), e?.unit)} AS ${q(CREATED_ALIAS)}`);
+    if (e) items.push(`${time(this.ref(e.column), e.column, e.unit)} AS ${q(EVENT_ALIAS)}`);
+    if (e && this.group.createdTime !== undefined) items.push(`${time(this.ref(this.group.createdTime), this.group.createdTime, e?.unit)} AS ${q(CREATED_ALIAS)}`);
     this.features.forEach((f, i) => {
       const value = scannedValue(f);
       const col = value ? this.ref(value.column) : '1';
-      const read = value?.read === 'ms' ? time(col) : value?.read === 'int' && options.exactInts !== false ? exactInt(this.compiler, col) : col;
+      let read: string;
+      if (value?.read === 'ms') read = time(col, value.column);
+      else {
+        const exact = value?.read === 'int' && options.exactInts !== false;
+        read = exact ? exactInt(this.compiler, col) : col;
+        reads?.push(value ? { column: value.column, read: exact ? 'int' : 'raw' } : { constant: 1 });
+      }
       items.push(`${read} AS ${q(FEATURE_ALIAS(i))}`);
     });
-    return { sql: items.join(', '), scanTimesAt };
+    return { sql: items.join(', '), scanTimesAt, reads };
   }
 
   /** The event and created times as the compiler compares them natively (see QueryCompiler.timeComparison). */

@@ -33,10 +33,10 @@ export function innerSelect(compiler: QueryCompiler, group: Group, features: rea
  * expression twice per row.
  */
 export function scanQuery(compiler: QueryCompiler, group: Group, features: readonly Feature[]): CompiledQuery {
-  const { sql: list, scanTimesAt } = new GroupColumns(compiler, group, features, SRC).scanList();
+  const { sql: list, scanTimesAt, reads } = new GroupColumns(compiler, group, features, SRC).scanList();
   const { source } = group;
   const query: CompiledQuery = new SqlBuilder(compiler).compile(`SELECT ${list} FROM ${sourceSql(compiler, source, SRC)}`);
-  const whole = source.kind === 'table' ? { ...query, wholeTable: { table: source.table, alias: SRC } } : query;
+  const whole = source.kind === 'table' ? { ...query, wholeTable: { table: source.table, alias: SRC, ...(reads ? { items: reads } : {}) } } : query;
   return scanTimesAt.length > 0 ? { ...whole, scanTimesAt } : whole;
 }
 

@@ -210,6 +210,13 @@ describeEngines('driver', (ctx, engine) => {
       expect(paged[0]).toEqual([1, 2]);
       expect(paged[N - 1]).toEqual([N, 2 * N]);
       expect(paged).toEqual(await read({ sql, parameters: [] }));
+      // A select list of columns only, described: SQLite reads it from the file's pages.
+      const plain = `SELECT ${q('src')}.n AS ${q('k0')}, 1 AS ${q('f0')} FROM nums AS ${q('src')}`;
+      const described = { sql: plain, parameters: [], wholeTable: { table: 'nums', alias: 'src', items: [{ column: 'n', read: 'raw' as const }, { constant: 1 as const }] } };
+      const fromPages = await read(described);
+      expect(fromPages).toHaveLength(N);
+      expect(fromPages[N - 1]).toEqual([N, 1]);
+      expect(fromPages).toEqual(await read({ sql: plain, parameters: [] }));
       for await (const batch of db.driver.arrayBatches(whole)) {
         expect(batch.length).toBeGreaterThan(0);
         break;

@@ -4,6 +4,8 @@ import { BATCH_ROWS, flatten } from '../batches.js';
 import { KnexDriver, type Execute } from '../knex/knex-driver.js';
 import { pagingRowid, preparePages, readPages } from './sqlite-paged-scan.js';
 import { SqliteTimeReader } from './sqlite-time.js';
+import { planFileScan, readFileScan } from './sqlite-file-scan.js';
+import { SpellbookError } from '../../errors.js';
 
 export type SqliteConnection = BetterSqlite3.Database;
 
@@ -50,21 +52,30 @@ export class SqliteDriver extends KnexDriver {
     }
   }
 
-  /** A whole table's scan a page at a time where the table pages (sqlite-paged-scan.ts), else stepped. */
+  /**
+   * A whole table's scan from the database file's pages where it can be read so
+   * (sqlite-file-scan.ts), else a page of JSON at a time where the table pages
+   * (sqlite-paged-scan.ts), else stepped; in one read transaction.
+   */
   private async *pages(query: CompiledQuery, whole: NonNullable<CompiledQuery['wholeTable']>): AsyncIterable<unknown[][]> {
     const connection = await this.acquire<SqliteConnection>();
+    const own = !connection.inTransaction;
     try {
-      const rowid = pagingRowid(connection, whole.table);
+      if (own) connection.exec('BEGIN');
+      // Not in a caller's transaction: what it wrote is in no file yet.
+      const file = own ? planFileScan(connection, whole.table, whole.items) : undefined;
+      const rowid = file !== undefined ? undefined : pagingRowid(connection, whole.table);
       const pages = rowid === undefined ? undefined : preparePages(connection, { sql: query.sql, parameters: sqliteParameters(query.parameters) }, whole, rowid);
-      if (pages === undefined) yield* this.stepsOn<unknown[]>(connection, query, true);
+      if (file === undefined && pages === undefined) yield* this.stepsOn<unknown[]>(connection, query, true);
       else {
         try {
-          yield* readPages(connection, pages, nextTurn);
+          yield* file !== undefined ? readFileScan(file, nextTurn) : readPages(connection, pages!, nextTurn);
         } catch (err) {
-          throw this.toError(err);
+          throw err instanceof SpellbookError ? err : this.toError(err);
         }
       }
     } finally {
+      if (own && connection.inTransaction) connection.exec('COMMIT');
       await this.release(connection);
     }
   }

@@ -14,9 +14,9 @@ import { sqliteCompiler } from './sqlite-dialect.js';
 /** 1970-01-01T00:00:00Z as SQLite's iJD: Julian day milliseconds. */
 const UNIX_EPOCH_JD_MS = 210_866_760_000_000;
 
-function twoDigits(text: string, at: number): number {
-  const a = text.charCodeAt(at) - 48, b = text.charCodeAt(at + 1) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+function twoDigits(b: Uint8Array, at: number): number {
+  const x = b[at]! - 48, y = b[at + 1]! - 48;
+  return x >= 0 && x <= 9 && y >= 0 && y <= 9 ? x * 10 + y : -1;
 }
 
 function isDigit(c: number): boolean {
@@ -37,6 +37,9 @@ function julianDayMs(year: number, month: number, day: number): number {
   return (x1 + x2 + day + b - 1524.5) * 86_400_000;
 }
 
+/** A text's UTF-16 code units as bytes, for sqliteBytesMs: any unit above 0x7f as 0xff, which no form has. */
+let scratch = new Uint8Array(64);
+
 /**
  * `CAST(round(unixepoch(text, 'subsec') * 1000) AS INTEGER)` for the forms above, or
  * undefined for a text this does not read (SQLite may still read it, or give NULL).
@@ -44,27 +47,42 @@ function julianDayMs(year: number, month: number, day: number): number {
  */
 export function sqliteTextMs(text: string): number | undefined {
   const n = text.length;
-  if (n < 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
-  const hi = twoDigits(text, 0), lo = twoDigits(text, 2);
-  const year = hi * 100 + lo, month = twoDigits(text, 5), day = twoDigits(text, 8);
+  if (n > scratch.length) scratch = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    scratch[i] = c < 0x80 ? c : 0xff;
+  }
+  return sqliteBytesMs(scratch, 0, n);
+}
+
+/**
+ * sqliteTextMs of the UTF-8 text in bytes [start, end) of `b`: the file scan reads stored
+ * times so, without making strings of them (sqlite-file-scan.ts). A byte of a multibyte
+ * character (0x80 and up) is never part of a form this reads, as above.
+ */
+export function sqliteBytesMs(b: Uint8Array, start: number, end: number): number | undefined {
+  const n = end - start;
+  if (n < 10 || b[start + 4] !== 45 || b[start + 7] !== 45) return undefined;
+  const hi = twoDigits(b, start), lo = twoDigits(b, start + 2);
+  const year = hi * 100 + lo, month = twoDigits(b, start + 5), day = twoDigits(b, start + 8);
   if (hi < 0 || lo < 0 || year < 1 || year > 9998 || month < 1 || month > 12 || day < 1 || day > 31) return undefined;
   // SQLite does not check the day against the month: 02-31 is three days into March.
   const dayMs = julianDayMs(year, month, day) - UNIX_EPOCH_JD_MS;
   if (n === 10) return dayMs;
-  const sep = text.charCodeAt(10);
-  if ((sep !== 84 && sep !== 32) || n < 16 || text.charCodeAt(13) !== 58) return undefined;
-  const hour = twoDigits(text, 11), minute = twoDigits(text, 14);
+  const sep = b[start + 10]!;
+  if ((sep !== 84 && sep !== 32) || n < 16 || b[start + 13] !== 58) return undefined;
+  const hour = twoDigits(b, start + 11), minute = twoDigits(b, start + 14);
   if (hour < 0 || hour > 24 || minute < 0 || minute > 59) return undefined;
   let i = 16, second = 0, fraction = 0;
-  if (i < n && text.charCodeAt(i) === 58) {
-    second = n >= 19 ? twoDigits(text, 17) : -1;
+  if (i < n && b[start + i] === 58) {
+    second = n >= 19 ? twoDigits(b, start + 17) : -1;
     if (second < 0 || second > 59) return undefined;
     i = 19;
-    if (i + 1 < n && text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
+    if (i + 1 < n && b[start + i] === 46 && isDigit(b[start + i + 1]!)) {
       // parseHhMmSs's double arithmetic, operation for operation, so long fractions round alike.
       let scale = 1;
-      for (i++; i < n && isDigit(text.charCodeAt(i)); i++) {
-        fraction = fraction * 10 + text.charCodeAt(i) - 48;
+      for (i++; i < n && isDigit(b[start + i]!); i++) {
+        fraction = fraction * 10 + b[start + i]! - 48;
         scale *= 10;
       }
       fraction /= scale;
@@ -73,11 +91,11 @@ export function sqliteTextMs(text: string): number | undefined {
   }
   let offsetMinutes = 0;
   if (i < n) {
-    const c = text.charCodeAt(i);
+    const c = b[start + i]!;
     if ((c === 90 || c === 122) && i === n - 1) {
       // Z: UTC, as no offset is.
-    } else if ((c === 43 || c === 45) && n - i === 6 && text.charCodeAt(i + 3) === 58) {
-      const oh = twoDigits(text, i + 1), om = twoDigits(text, i + 4);
+    } else if ((c === 43 || c === 45) && n - i === 6 && b[start + i + 3] === 58) {
+      const oh = twoDigits(b, start + i + 1), om = twoDigits(b, start + i + 4);
       if (oh < 0 || oh > 14 || om < 0 || om > 59) return undefined;
       offsetMinutes = (c === 45 ? -1 : 1) * (oh * 60 + om);
     } else {
