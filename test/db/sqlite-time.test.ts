@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sqliteCompiler } from '../../src/db/sqlite/sqlite-dialect.js';
-import { SqliteTimeReader, sqliteTextMs } from '../../src/db/sqlite/sqlite-time.js';
+import { SqliteTimeReader, sqliteBytesMs, sqliteTextMs } from '../../src/db/sqlite/sqlite-time.js';
 
 // SQLite itself is the reference: the scan's reading of a stored time must be what
 // sqliteCompiler.epochMs gives in SQL, value for value.
@@ -55,6 +55,26 @@ describe('reading SQLite stored times in Node (the merge scan)', () => {
       }),
       { numRuns: 20_000 },
     );
+  });
+
+  it('reads a text\'s UTF-8 bytes inside a page as it reads the text, never past its end', () => {
+    fc.assert(
+      fc.property(timeText, fc.constantFrom('', '0', '00:00', ':59.999', '+05:30', 'Z', 'é'), (text, after) => {
+        // Digits and separators around the text: a read past either end would change the answer.
+        const page = Buffer.from(`99${text}${after}9`, 'utf8');
+        const bytes = Buffer.byteLength(text, 'utf8');
+        expect(sqliteBytesMs(page, 2, 2 + bytes)).toBe(sqliteTextMs(text));
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(sqliteBytesMs(Buffer.from('x2024-03-01 12:00:00.5+01:00y'), 1, 28)).toBe(Date.UTC(2024, 2, 1, 11, 0, 0, 500));
+    expect(sqliteBytesMs(Buffer.from('2024-03-01 12:00:00'), 0, 16)).toBe(Date.UTC(2024, 2, 1, 12));
+    expect(sqliteBytesMs(Buffer.from('2024-03-01é'), 0, 12)).toBeUndefined();
+    // Cut inside the seconds, the fraction and the offset: the bytes after are not read.
+    expect(sqliteBytesMs(Buffer.from('2024-03-01 12:00:59'), 0, 18)).toBeUndefined();
+    expect(sqliteBytesMs(Buffer.from('2024-03-01 12:00:59.'), 0, 19)).toBe(Date.UTC(2024, 2, 1, 12, 0, 59));
+    expect(sqliteBytesMs(Buffer.from('2024-03-01 12:00:59.25'), 0, 21)).toBe(Date.UTC(2024, 2, 1, 12, 0, 59, 200));
+    expect(sqliteBytesMs(Buffer.from('2024-03-01 12:00+05:30'), 0, 21)).toBeUndefined();
   });
 
   it('reads the forms stored times take without asking SQLite', () => {
