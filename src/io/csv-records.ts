@@ -10,6 +10,7 @@
  * Both ways yield the same records and line numbers for files the first can read (a
  * property test holds them to that).
  */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -114,27 +115,50 @@ async function lineAt(file: string, offset: number): Promise<number> {
 /**
  * The file's text, decoded strictly: bytes that are not UTF-8 are a bad input naming
  * their line, not U+FFFD silently put in a key or carried into the output. A leading BOM
- * is dropped by the decoder. `file` names the file in messages (default: `path`).
+ * is dropped, as a TextDecoder drops it. `file` names the file in messages (default: `path`).
+ *
+ * Each chunk is checked (isUtf8) and then decoded as the valid UTF-8 it is: a quarter of
+ * the time of a strict TextDecoder, which was a tenth of reading a million labels. A
+ * character cut by the chunk's end waits for the next chunk.
  */
 export async function* utf8Text(path: string, file = path): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let offset = 0;
+  let offset = 0; // of `carried`'s first byte
+  let carried: Buffer | undefined;
+  let first = true;
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
-    let text: string;
-    try {
-      text = decoder.decode(chunk, { stream: true });
-    } catch {
-      const at = offset + firstInvalidUtf8(chunk);
+    const bytes = carried === undefined ? chunk : Buffer.concat([carried, chunk]);
+    const whole = wholeCharacters(bytes);
+    const head = bytes.subarray(0, whole);
+    if (!isUtf8(head)) {
+      const at = offset + firstInvalidUtf8(head);
       throw badInput({ file, line: await lineAt(path, at), message: `invalid UTF-8 near byte ${at}: save the file as UTF-8` });
     }
-    offset += chunk.length;
+    carried = whole < bytes.length ? Buffer.from(bytes.subarray(whole)) : undefined;
+    offset += whole;
+    let text = head.toString('utf8');
+    if (first && text !== '') {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+    }
     if (text !== '') yield text;
   }
-  try {
-    decoder.decode();
-  } catch {
-    throw badInput({ file, line: await lineAt(path, offset), message: 'invalid UTF-8: the file ends inside a character' });
+  if (carried !== undefined) throw badInput({ file, line: await lineAt(path, offset + carried.length), message: 'invalid UTF-8: the file ends inside a character' });
+}
+
+/**
+ * The length of the start of `bytes` that ends with a whole character: all of it, unless
+ * its last bytes begin a character of more bytes than are left. Bytes that can begin no
+ * character are left in, for the check to find.
+ */
+function wholeCharacters(bytes: Buffer): number {
+  const n = bytes.length;
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const b = bytes[n - back]!;
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: its lead is further back
+    const size = b < 0xc0 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : b < 0xf8 ? 4 : 1;
+    return size > back ? n - back : n;
   }
+  return n;
 }
 
 /** Every record of the file, the header first; empty lines are skipped, a UTF-8 BOM is dropped. */
