@@ -243,7 +243,7 @@ describe('SQLite file scan', () => {
     const damaged = new Database(file, { readonly: true });
     try {
       await expect(scanned(damaged, 't', [{ column: 'k', read: 'raw' }])).rejects.toThrow(
-        `table t: page ${leaf} of the database file is not a table b-tree page; the file may be damaged (PRAGMA integrity_check tells)`,
+        `table t: page ${leaf} of the database file is not a table b-tree leaf page; the file may be damaged (PRAGMA integrity_check tells)`,
       );
     } finally {
       damaged.close();
