@@ -102,7 +102,7 @@ export function planFileScan(connection: BetterSqlite3.Database, table: string, 
   const literal = `'${name.split("'").join("''")}'`;
   let listed: { schema: string; name: string; type: string; wr: number }[];
   let columns: TableInfo[];
-  let sql: string | undefined, root: number | undefined, file: string | undefined;
+  let sql: string | undefined, root: number | undefined, file: string | undefined, pageCount: number;
   try {
     // Every schema's: an unqualified name may be a temp table's before main's.
     listed = connection.prepare(`PRAGMA table_list(${literal})`).all() as typeof listed;
@@ -114,6 +114,7 @@ export function planFileScan(connection: BetterSqlite3.Database, table: string, 
     root = schema?.rootpage;
     sql = schema?.sql;
     file = (connection.prepare('PRAGMA database_list').all() as { name: string; file: string }[]).find((d) => d.name === 'main')?.file;
+    pageCount = connection.prepare('PRAGMA main.page_count').pluck().get() as number;
   } catch {
     return undefined;
   }
@@ -140,12 +141,17 @@ export function planFileScan(connection: BetterSqlite3.Database, table: string, 
   const fd = sqliteDescriptor(file);
   if (fd === undefined) return undefined;
   const header = Buffer.alloc(100);
-  if (readSync(fd, header, 0, 100, 0) !== 100 || header.toString('latin1', 0, 16) !== 'SQLite format 3\u0000') return undefined;
+  try {
+    if (readSync(fd, header, 0, 100, 0) !== 100) return undefined;
+  } catch {
+    // The descriptor went away since it was found: SQLite reads the table.
+    return undefined;
+  }
+  if (header.toString('latin1', 0, 16) !== 'SQLite format 3\u0000') return undefined;
   // Read and write versions 1: a rollback journal (2 is WAL). Text encoding 1: UTF-8.
   if (header[18] !== 1 || header[19] !== 1 || header.readUInt32BE(56) !== 1) return undefined;
   const sizeField = header.readUInt16BE(16);
   const pageSize = sizeField === 1 ? 65536 : sizeField;
-  const pageCount = connection.prepare('PRAGMA main.page_count').pluck().get() as number;
   return { table: listed[0]!.name, fd, pageSize, usable: pageSize - header[20]!, pageCount, root, fields };
 }
 
