@@ -4,7 +4,7 @@
  * time into JSON text (sqlite-paged-scan.ts), then JSON.parse — was most of a join's CPU
  * on SQLite (~0.6 s of a million rows of four columns); the pages hold the same values in
  * a simple record format (https://www.sqlite.org/fileformat2.html) that this reads
- * directly, a tenth of that (docs/benchmarks.md, "Eleventh session").
+ * directly, in about a quarter of that (0.16 s; docs/benchmarks.md, "Eleventh session").
  *
  * Only where the answer is certainly the same as the statement's; anywhere else the
  * caller reads pages of JSON as before:
