@@ -34,6 +34,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { ScanItem } from '../dialect.js';
 import { SpellbookError } from '../../errors.js';
 import { sqliteBytesMs } from './sqlite-time.js';
+import { pragmaTable } from './sqlite-paged-scan.js';
 
 /** Leaf pages a batch: 256 KiB of 4 KiB pages, about 4,000 rows of four columns. */
 const CHUNK_PAGES = 64;
@@ -96,10 +97,9 @@ interface TableInfo {
  */
 export function planFileScan(connection: BetterSqlite3.Database, table: string, items: readonly ScanItem[] | undefined): FileScan | undefined {
   if (items === undefined) return undefined;
-  const parts = table.split('.');
-  if (parts.length > 2 || (parts.length === 2 && foldCase(parts[0]!) !== 'main')) return undefined;
-  const name = parts[parts.length - 1]!;
-  const literal = `'${name.split("'").join("''")}'`;
+  const named = pragmaTable(table);
+  if (named === undefined || (named.schema !== undefined && foldCase(named.schema) !== 'main')) return undefined;
+  const { literal } = named;
   let listed: { schema: string; name: string; type: string; wr: number }[];
   let columns: TableInfo[];
   let sql: string | undefined, root: number | undefined, file: string | undefined, pageCount: number;

@@ -29,17 +29,27 @@ const ROWID_NAMES = ['_rowid_', 'rowid', 'oid'];
 const q = sqliteCompiler.quoteIdentifier;
 
 /**
+ * A table as metadata names it (`table` or `schema.table`) for a PRAGMA about it: its
+ * schema as written, if named, and its name as a string literal; undefined for more parts.
+ */
+export function pragmaTable(table: string): { schema: string | undefined; literal: string } | undefined {
+  const parts = table.split('.');
+  if (parts.length > 2) return undefined;
+  const name = parts.pop()!;
+  return { schema: parts[0], literal: `'${name.split("'").join("''")}'` };
+}
+
+/**
  * The name a scan of `table` can page on, or undefined when it cannot: a view, a virtual
  * table or a WITHOUT ROWID table (no rowid, or none ordered in a b-tree of its own), a
  * name the same in several attached databases of which one is such, a table whose
  * columns take all three rowid names, or an SQLite too old for `PRAGMA table_list` (3.37).
  */
 export function pagingRowid(connection: BetterSqlite3.Database, table: string): string | undefined {
-  const parts = table.split('.');
-  if (parts.length > 2) return undefined;
-  const name = parts.pop()!;
-  const schema = parts.length === 1 ? `${q(parts[0]!)}.` : '';
-  const literal = `'${name.split("'").join("''")}'`;
+  const named = pragmaTable(table);
+  if (named === undefined) return undefined;
+  const schema = named.schema === undefined ? '' : `${q(named.schema)}.`;
+  const { literal } = named;
   try {
     const listed = connection.prepare(`PRAGMA ${schema}table_list(${literal})`).all() as { type: string; wr: number }[];
     if (listed.length === 0 || listed.some((t) => t.type !== 'table' || t.wr !== 0)) return undefined;
