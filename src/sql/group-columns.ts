@@ -118,8 +118,8 @@ export class GroupColumns {
     let reads: ScanItem[] | undefined = this.group.entityColumns.map((column) => ({ column, read: 'raw' }));
     const scanTimesAt: number[] = [];
     // Called just before its item is pushed: items.length is that item's position.
-    const time = (col: string, column: string | undefined, unit?: EpochUnit): string => {
-      if (scanTime === undefined || unit !== undefined || column === undefined) {
+    const time = (col: string, column: string, unit?: EpochUnit): string => {
+      if (scanTime === undefined || unit !== undefined) {
         reads = undefined;
         return this.compiler.epochMs(col, unit);
       }
