@@ -103,13 +103,20 @@ export class KeyDictionary {
   /** `add` for a single-column key given as its value (no tuple built). */
   addValue(value: KeyValue): number {
     // A small non-negative int key (an id, nearly always) is found by its value in `seen`
-    // first: the Map look-up, a cache miss among 100k keys, was a quarter of reading 1M labels.
+    // first: the Map look-up, a cache miss among 100k keys, was a quarter of reading 1M
+    // labels. A key `seen` holds is not put in the Map as well: the Map is then only the
+    // other keys' until it is wanted whole (map()), and mostly never is (the dense table
+    // answers the look-ups). At 100k keys its inserts were ~0.07 s of the main thread's
+    // reading of the labels, before any scan could merge.
     if (typeof value === 'number' && value >= 0 && value <= 0x3fffffff && (value | 0) === value) {
       const seen = value < this.seen.length ? this.seen : this.seenFor(value);
       if (seen !== undefined) {
         const known = seen[value]!;
         if (known > 0) return known - 1;
-        const id = this.addNew(value);
+        const id = this.entries.length;
+        this.entries.push(value);
+        this.dense = undefined;
+        this.mapIsPartial = true;
         seen[value] = id + 1;
         return id;
       }
@@ -117,8 +124,9 @@ export class KeyDictionary {
     return this.addNew(value);
   }
 
+  /** A key `seen` cannot hold: found in, or added to, the Map, which holds every such key. */
   private addNew(value: KeyValue): number {
-    const ids = this.map();
+    const ids = this.ids ?? this.map();
     let id = ids.get(value);
     if (id === undefined) {
       id = this.entries.length;
@@ -129,13 +137,24 @@ export class KeyDictionary {
     return id;
   }
 
-  /** addValue's table, id + 1 by value (0: not seen), grown to hold `value` while it stays within 4 entries a key. */
+  /**
+   * addValue's table, id + 1 by value (0: no such key), grown to hold `value` while it
+   * stays within 4 entries a key. It holds every key within its length: each growth puts
+   * in the keys added so far (the Map's too, taken before the table reached them).
+   */
   private seen = new Int32Array(0);
+
+  /** Whether the Map lacks keys that only `seen` holds (map() then rebuilds it). */
+  private mapIsPartial = false;
 
   private seenFor(value: number): Int32Array | undefined {
     if (value >= Math.max(4 * this.entries.length, 1 << 16) || value >= 1 << 22) return undefined;
     const grown = new Int32Array(Math.min(Math.max(2 * this.seen.length, value + 1, 1 << 12), 1 << 22));
-    grown.set(this.seen);
+    const { entries } = this;
+    for (let id = 0; id < entries.length; id++) {
+      const k = entries[id];
+      if (typeof k === 'number' && k >= 0 && k < grown.length && (k | 0) === k) grown[k] = id + 1;
+    }
     return (this.seen = grown);
   }
 
@@ -162,11 +181,12 @@ export class KeyDictionary {
     return this.map().get(value) ?? -1;
   }
 
-  /** The Map of keys to numbers, rebuilt when a key is added after the dense table replaced it. */
+  /** The Map of every key to its number, rebuilt when the dense table replaced it or `seen` holds keys it lacks. */
   private map(): Map<string | number, number> {
-    if (this.ids === undefined) {
-      this.ids = new Map();
-      this.entries.forEach((entry, id) => this.ids!.set(entry as KeyValue, id));
+    if (this.ids === undefined || this.mapIsPartial) {
+      const ids = (this.ids = new Map());
+      this.entries.forEach((entry, id) => ids.set(entry as KeyValue, id));
+      this.mapIsPartial = false;
       this.dense = undefined;
     }
     return this.ids;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { KeyDictionary } from '../../src/core/key-dictionary.js';
 
 describe('KeyDictionary', () => {
@@ -82,5 +83,59 @@ describe('KeyDictionary', () => {
     expect([1e12, 5, 6].map((k) => b!.lookupValue(k))).toEqual([1, 0, -1]);
     expect(['a', 'b', 'c'].map((k) => c!.lookupValue(k))).toEqual([1, 0, -1]);
     expect([d!.lookup([1, 'y']), d!.lookup([1, 'x']), d!.lookup([2, 'x'])]).toEqual([1, 0, -1]);
+  });
+
+  it('numbers a key the Map took before the table of small ints reached it as it did then', () => {
+    const d = new KeyDictionary(1);
+    // 70,000 comes before the table may reach it (4 keys a value): the Map takes it.
+    expect(d.addValue(70_000)).toBe(0);
+    for (let k = 1; k <= 20_000; k++) expect(d.addValue(k)).toBe(k);
+    // Now the table grows to hold it, and finds the number the Map gave it.
+    expect(d.addValue(70_000)).toBe(0);
+    expect(d.addValue(69_999)).toBe(20_001);
+    expect(d.size).toBe(20_002);
+  });
+
+  it('finds keys only the table of small ints held once the Map must answer (keys too sparse for the dense table)', () => {
+    const d = new KeyDictionary(1);
+    [5, 1e12, 7, 5].forEach((k) => d.addValue(k));
+    d.doneAdding();
+    expect([5, 1e12, 7, 6].map((k) => d.lookupValue(k))).toEqual([0, 1, 2, -1]);
+    // Added after the look-ups, a known key keeps its number and a new one takes the next.
+    expect([7, 8, 1e12].map((k) => d.addValue(k))).toEqual([2, 3, 1]);
+    expect(d.lookupValue(8)).toBe(3);
+  });
+
+  it('gives every key the number of its first coming, whatever the mix of values, look-ups and ends of adding', () => {
+    const value = fc.oneof(
+      fc.integer({ min: 0, max: 300 }),
+      fc.integer({ min: 0, max: 70_000 }),
+      fc.integer({ min: 0, max: 5_000_000 }),
+      fc.constantFrom(2 ** 31, 1e12, -1, -70_000),
+    );
+    const step = fc.oneof(
+      { weight: 8, arbitrary: value.map((v) => ({ add: v })) },
+      { weight: 2, arbitrary: value.map((v) => ({ lookup: v })) },
+      { weight: 1, arbitrary: fc.constant({ done: true }) },
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 400 }), (steps) => {
+        const d = new KeyDictionary(1);
+        const model = new Map<number, number>();
+        for (const s of steps) {
+          if ('add' in s) {
+            if (!model.has(s.add)) model.set(s.add, model.size);
+            expect(d.addValue(s.add)).toBe(model.get(s.add));
+          } else if ('lookup' in s) {
+            expect(d.lookupValue(s.lookup)).toBe(model.get(s.lookup) ?? -1);
+          } else {
+            d.doneAdding();
+          }
+        }
+        expect(d.size).toBe(model.size);
+        for (const [k, id] of model) expect(d.lookupValue(k)).toBe(id);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
