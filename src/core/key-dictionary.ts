@@ -93,9 +93,8 @@ export class KeyDictionary {
     const k = keyId(key);
     let id = ids.get(k);
     if (id === undefined) {
-      id = this.entries.length;
+      id = this.append(key);
       ids.set(k, id);
-      this.entries.push(key);
     }
     return id;
   }
@@ -108,15 +107,12 @@ export class KeyDictionary {
     // other keys' until it is wanted whole (map()), and mostly never is (the dense table
     // answers the look-ups). At 100k keys its inserts were ~0.07 s of the main thread's
     // reading of the labels, before any scan could merge.
-    if (typeof value === 'number' && value >= 0 && value <= 0x3fffffff && (value | 0) === value) {
+    if (isSmallInt(value)) {
       const seen = value < this.seen.length ? this.seen : this.seenFor(value);
       if (seen !== undefined) {
         const known = seen[value]!;
         if (known > 0) return known - 1;
-        const id = this.entries.length;
-        this.entries.push(value);
-        this.dense = undefined;
-        this.mapIsPartial = true;
+        const id = this.append(value);
         seen[value] = id + 1;
         return id;
       }
@@ -129,12 +125,17 @@ export class KeyDictionary {
     const ids = this.ids ?? this.map();
     let id = ids.get(value);
     if (id === undefined) {
-      id = this.entries.length;
+      id = this.append(value);
       ids.set(value, id);
-      this.entries.push(value);
-      this.dense = undefined;
     }
     return id;
+  }
+
+  /** A new key's number: the next; the dense table, built for the keys before it, no longer stands. */
+  private append(key: KeyValue | KeyTuple): number {
+    this.entries.push(key);
+    this.dense = undefined;
+    return this.entries.length - 1;
   }
 
   /**
@@ -144,16 +145,13 @@ export class KeyDictionary {
    */
   private seen = new Int32Array(0);
 
-  /** Whether the Map lacks keys that only `seen` holds (map() then rebuilds it). */
-  private mapIsPartial = false;
-
   private seenFor(value: number): Int32Array | undefined {
     if (value >= Math.max(4 * this.entries.length, 1 << 16) || value >= 1 << 22) return undefined;
     const grown = new Int32Array(Math.min(Math.max(2 * this.seen.length, value + 1, 1 << 12), 1 << 22));
     const { entries } = this;
     for (let id = 0; id < entries.length; id++) {
       const k = entries[id];
-      if (typeof k === 'number' && k >= 0 && k < grown.length && (k | 0) === k) grown[k] = id + 1;
+      if (isSmallInt(k) && k < grown.length) grown[k] = id + 1;
     }
     return (this.seen = grown);
   }
@@ -181,12 +179,14 @@ export class KeyDictionary {
     return this.map().get(value) ?? -1;
   }
 
-  /** The Map of every key to its number, rebuilt when the dense table replaced it or `seen` holds keys it lacks. */
+  /**
+   * The Map of every key to its number, rebuilt when the dense table replaced it or when
+   * it holds fewer keys than there are (those only `seen` holds: addValue).
+   */
   private map(): Map<string | number, number> {
-    if (this.ids === undefined || this.mapIsPartial) {
+    if (this.ids === undefined || this.ids.size < this.entries.length) {
       const ids = (this.ids = new Map());
       this.entries.forEach((entry, id) => ids.set(entry as KeyValue, id));
-      this.mapIsPartial = false;
       this.dense = undefined;
     }
     return this.ids;
@@ -217,4 +217,9 @@ export class KeyDictionary {
   get size(): number {
     return this.entries.length;
   }
+}
+
+/** A key addValue's table can hold: a non-negative int within V8's small integers. */
+function isSmallInt(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value <= 0x3fffffff && (value | 0) === value;
 }
